@@ -1,0 +1,96 @@
+// Package item is kernelwire's shared vocabulary: the Item that flows through
+// fetch -> parse -> tag -> dedup -> store -> publish, the Source it came from
+// and the Topic it is filed under. It imports nothing of ours, so every other
+// package can depend on it without cycles.
+package item
+
+import (
+	"slices"
+	"time"
+)
+
+// Item is one normalised entry of an upstream feed.
+type Item struct {
+	// Key is the identity key (see package dedup): items with the same Key
+	// are the same article, whichever source carried them.
+	Key string `json:"key"`
+	// Source is the name (feeds.yaml) of the source that first carried it.
+	Source string `json:"source"`
+	// GUID is the upstream id (RSS guid, Atom id, JSON Feed id), verbatim.
+	GUID string `json:"guid,omitempty"`
+	// Link is the canonical absolute link (see parse.CanonicalURL).
+	Link string `json:"link,omitempty"`
+	// Title is plain text: trimmed, entities unescaped once.
+	Title string `json:"title"`
+	// Summary is sanitised HTML (may be plain text, which is valid HTML).
+	Summary string `json:"summary,omitempty"`
+	// Content is sanitised HTML.
+	Content string `json:"content,omitempty"`
+	Author  string `json:"author,omitempty"`
+	// Categories are the feed-provided categories, verbatim.
+	Categories []string `json:"categories,omitempty"`
+	// Topics are the topic slugs assigned by package tag, sorted.
+	Topics []string `json:"topics,omitempty"`
+	// Matched explains each topic: which rule fired on which words.
+	Matched map[string]Match `json:"matched,omitempty"`
+	// Extracted holds what the kernel extractors found.
+	Extracted Extracted `json:"extracted,omitzero"`
+
+	// Published is the item's date: published, else updated, else first
+	// seen; never more than a day in the future (parse clamps it).
+	Published time.Time `json:"published"`
+	// Updated is the upstream's updated date, zero if none.
+	Updated time.Time `json:"updated,omitzero"`
+	// FirstSeen is when kernelwire first stored the item.
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	// Hash summarises the fields that make an update (title, summary,
+	// content, link, topics); a changed hash means "updated in place".
+	Hash string `json:"hash,omitempty"`
+}
+
+// Match says why a topic was assigned.
+type Match struct {
+	Rule  string   `json:"rule"`
+	Words []string `json:"words,omitempty"`
+}
+
+// Extracted is what the kernel extractors found in an item.
+type Extracted struct {
+	KernelVersions []string `json:"kernel_versions,omitempty"`
+	CVEs           []string `json:"cves,omitempty"`
+	Patch          *Patch   `json:"patch,omitempty"`
+}
+
+// Patch describes a mailing-list patch subject such as
+// "[PATCH v3 02/11] rust: kernel: add foo".
+type Patch struct {
+	Kind      string `json:"kind"` // PATCH, RFC, GIT PULL, ...
+	Version   int    `json:"version,omitempty"`
+	Index     int    `json:"index,omitempty"`
+	Total     int    `json:"total,omitempty"`
+	Subsystem string `json:"subsystem,omitempty"`
+}
+
+// HasTopic reports whether the item is filed under slug.
+func (it *Item) HasTopic(slug string) bool {
+	return slices.Contains(it.Topics, slug)
+}
+
+// Source is one upstream feed from feeds.yaml.
+type Source struct {
+	Name string
+	URL  string
+	// Topics are default topics every item of this source gets.
+	Topics []string
+	// Interval is the poll interval; zero means the configured default.
+	Interval time.Duration
+	// Priority ranks sources when several carry the same story (higher wins).
+	Priority int
+}
+
+// Topic is a curated topic, published at /feeds/<Slug>.<ext>.
+type Topic struct {
+	Slug        string
+	Title       string
+	Description string
+}

@@ -1,0 +1,142 @@
+// Package store defines the contract between the poller (which writes) and the
+// web server (which reads). Backends live in subpackages: redisstore (shared by
+// replicas) and boltstore (embedded, single process). Every backend passes the
+// storetest conformance suite.
+//
+// Methods take whole batches so that a poll of one source costs a constant
+// number of round trips, whatever the number of items.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
+
+// ErrNotFound is returned when a requested record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// AllTopic is the pseudo-topic that indexes every item.
+const AllTopic = "all"
+
+// Options are the retention and dedup settings every backend honours.
+type Options struct {
+	// SeenTTL is how long an identity key is remembered after the item was
+	// last seen upstream. It must exceed MaxAge (config checks it), or an item
+	// still in its upstream feed could come back as new once the mark expired.
+	SeenTTL time.Duration
+	// MaxAge drops items older than this at ingest and prunes stored items
+	// older than this. Zero means no limit.
+	MaxAge time.Duration
+	// MaxItems caps each index (all, per topic, per source); the oldest
+	// items beyond it are dropped. Zero means no limit.
+	MaxItems int
+}
+
+// Outcome is what happened to one item of a batch.
+type Outcome int
+
+const (
+	New       Outcome = iota + 1 // stored for the first time
+	Updated                      // same key, changed hash: updated in place
+	Duplicate                    // same key, same hash (or carried by another source)
+	TooOld                       // older than Options.MaxAge: not taken
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case New:
+		return "new"
+	case Updated:
+		return "updated"
+	case Duplicate:
+		return "duplicate"
+	case TooOld:
+		return "too-old"
+	}
+	return "unknown"
+}
+
+// SaveResult reports a batch: one Outcome per input item, in input order.
+type SaveResult struct {
+	Outcomes []Outcome
+}
+
+// Count returns how many items had outcome o.
+func (r SaveResult) Count(o Outcome) int {
+	n := 0
+	for _, x := range r.Outcomes {
+		if x == o {
+			n++
+		}
+	}
+	return n
+}
+
+// Query selects items, newest first (by Published, then Key).
+type Query struct {
+	// Topic is a topic slug, or AllTopic (the default when empty).
+	Topic string
+	// Source restricts to one source name when set (Topic is then ignored).
+	Source string
+	Offset int
+	Limit  int // <= 0 means 50
+}
+
+// SourceState is what the poller remembers about a source between polls
+// and across restarts.
+type SourceState struct {
+	Name string `json:"name"`
+	// URL is the current URL: it differs from feeds.yaml after a permanent
+	// redirect.
+	URL          string `json:"url"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// Interval is the adapted poll interval.
+	Interval      time.Duration `json:"interval,omitempty"`
+	NextPoll      time.Time     `json:"next_poll,omitzero"`
+	Failures      int           `json:"consecutive_failures"`
+	LastError     string        `json:"last_error,omitempty"`
+	LastErrorAt   time.Time     `json:"last_error_at,omitzero"`
+	LastSuccess   time.Time     `json:"last_success,omitzero"`
+	LastStatus    int           `json:"last_status,omitempty"`
+	ItemsSeen     int64         `json:"items_seen"`
+	Disabled      bool          `json:"disabled,omitempty"`
+	DisableReason string        `json:"disable_reason,omitempty"`
+}
+
+// Store is implemented by every backend. All methods are safe for concurrent
+// use.
+type Store interface {
+	// SaveItems stores a poll's items for source src in one atomic step per
+	// item (an item is never marked seen without being stored), with a
+	// constant number of round trips per call. Items must carry Key, Hash,
+	// Published and Source. Items older than Options.MaxAge are not taken.
+	// Seeing a known key again refreshes its SeenTTL.
+	SaveItems(ctx context.Context, src string, items []item.Item) (SaveResult, error)
+	// Items returns items matching q, newest first.
+	Items(ctx context.Context, q Query) ([]item.Item, error)
+	// Item returns one item by key, or ErrNotFound.
+	Item(ctx context.Context, key string) (item.Item, error)
+	// Count returns how many items index topic holds (AllTopic for all).
+	Count(ctx context.Context, topic string) (int, error)
+	// Version changes whenever stored items change; readers cache rendered
+	// output against it.
+	Version(ctx context.Context) (int64, error)
+
+	// SourceState returns the state of source name, or ErrNotFound.
+	SourceState(ctx context.Context, name string) (SourceState, error)
+	// PutSourceState replaces the state of st.Name.
+	PutSourceState(ctx context.Context, st SourceState) error
+	// SourceStates returns every stored source state, sorted by name.
+	SourceStates(ctx context.Context) ([]SourceState, error)
+
+	// Prune applies Options.MaxAge and Options.MaxItems to stored items and
+	// returns how many were removed.
+	Prune(ctx context.Context, now time.Time) (int, error)
+	// Ping reports whether the backend is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}
