@@ -91,7 +91,10 @@ type SourceState struct {
 	Name string `json:"name"`
 	// URL is the current URL: it differs from feeds.yaml after a permanent
 	// redirect.
-	URL          string `json:"url"`
+	URL string `json:"url"`
+	// ConfigURL is the URL feeds.yaml gave when the state was written; when
+	// the operator edits it, the redirected URL and validators are dropped.
+	ConfigURL    string `json:"config_url,omitempty"`
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
 	// Interval is the adapted poll interval.

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/kernelwire/kernelwire/internal/poll"
+)
+
+func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("poll", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	once := fs.Bool("once", false, "poll every source once and exit (required)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: kernelwire poll --once [flags]\n\nPolls every source once, prints a line per source and a summary.\nExits 0 even when sources failed (they are reported); 1 when the config or store is unusable.")
+		fs.PrintDefaults()
+	}
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if !*once {
+		fmt.Fprintln(stderr, "kernelwire poll: only --once is supported; use 'kernelwire serve' to poll continuously")
+		return 2
+	}
+	a, err := setup(ctx, c, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "kernelwire poll:", err)
+		return 1
+	}
+	defer a.store.Close()
+	if err := a.store.Ping(ctx); err != nil {
+		fmt.Fprintln(stderr, "kernelwire poll: store unreachable:", err)
+		return 1
+	}
+
+	rep := newReporter(stdout, len(a.cfg.Sources))
+	start := time.Now()
+	results := a.poller(nil).PollAll(ctx, rep.result)
+	rep.done()
+
+	var sum poll.Result
+	failed := 0
+	for _, r := range results {
+		sum.New += r.New
+		sum.Updated += r.Updated
+		sum.Duplicate += r.Duplicate
+		if r.Err != nil {
+			failed++
+		}
+	}
+	fmt.Fprintf(stdout, "%d sources, %d failed: %d new, %d updated, %d duplicate in %s\n",
+		len(results), failed, sum.New, sum.Updated, sum.Duplicate, time.Since(start).Round(time.Millisecond))
+	if ctx.Err() != nil {
+		return 1
+	}
+	return 0
+}
+
+// reporter prints one line per source as it finishes and, on a terminal, a
+// progress bar below them.
+type reporter struct {
+	out   io.Writer
+	tty   bool
+	total int
+	seen  int
+}
+
+func newReporter(out io.Writer, total int) *reporter {
+	f, ok := out.(*os.File)
+	return &reporter{out: out, tty: ok && term.IsTerminal(int(f.Fd())), total: total}
+}
+
+func (r *reporter) result(res poll.Result) {
+	r.seen++
+	if r.tty {
+		fmt.Fprint(r.out, "\r\033[K")
+	}
+	fmt.Fprintln(r.out, formatResult(res))
+	if r.tty {
+		const width = 30
+		n := width * r.seen / max(r.total, 1)
+		fmt.Fprintf(r.out, "[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(" ", width-n), r.seen, r.total)
+	}
+}
+
+func (r *reporter) done() {
+	if r.tty {
+		fmt.Fprint(r.out, "\r\033[K")
+	}
+}
+
+func formatResult(r poll.Result) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 1, ' ', 0)
+	status := "-"
+	if r.Status != 0 {
+		status = fmt.Sprint(r.Status)
+	}
+	fmt.Fprintf(tw, "%-20s\t%-12s\t%s\tnew %d\tupdated %d\tduplicate %d", r.Source, r.Outcome(), status, r.New, r.Updated, r.Duplicate)
+	switch {
+	case r.Err != nil:
+		fmt.Fprintf(tw, "\terror: %v", r.Err)
+	case r.Skipped != "":
+		fmt.Fprintf(tw, "\tskipped: %s", r.Skipped)
+	}
+	tw.Flush()
+	return b.String()
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/poll"
+	"github.com/kernelwire/kernelwire/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen address")
+	noPoll := fs.Bool("no-poll", false, "serve only; leave polling to other replicas")
+	baseURL := fs.String("base-url", "", "public URL prefix for self links (default: from each request)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: kernelwire serve [flags]\n\nPolls the sources of the config and serves the curated feeds.")
+		fs.PrintDefaults()
+	}
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	a, err := setup(ctx, c, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "kernelwire serve:", err)
+		return 1
+	}
+	defer a.store.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "kernelwire serve:", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler: web.New(web.Config{
+			Store:    a.store,
+			Topics:   a.tagger.Topics(),
+			Sources:  a.cfg.Sources,
+			BaseURL:  *baseURL,
+			Version:  buildVersion(),
+			Registry: a.reg,
+			Log:      a.log,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	a.log.Info("serving", "addr", ln.Addr().String(), "polling", !*noPoll, "sources", len(a.cfg.Sources))
+
+	var wg sync.WaitGroup
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	if !*noPoll {
+		p := a.poller(poll.NewMetrics(a.reg))
+		wg.Go(func() {
+			if err := p.Run(pollCtx); err != nil {
+				a.log.Error("poller stopped", "err", err)
+			}
+		})
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	code := 0
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+	case err := <-serveErr:
+		a.log.Error("http server failed", "err", err)
+		code = 1
+	}
+	stopPolling()
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownBudget)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.log.Warn("http shutdown", "err", err)
+	}
+	wg.Wait()
+	if err := a.store.Close(); err != nil {
+		a.log.Warn("close store", "err", err)
+	}
+	return code
+}

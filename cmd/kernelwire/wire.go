@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/kernelwire/kernelwire/internal/config"
+	"github.com/kernelwire/kernelwire/internal/fetch"
+	"github.com/kernelwire/kernelwire/internal/poll"
+	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/boltstore"
+	"github.com/kernelwire/kernelwire/internal/store/redisstore"
+	"github.com/kernelwire/kernelwire/internal/tag"
+)
+
+// app is everything a command needs, built from flags and the config file.
+type app struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	store  store.Store
+	tagger *tag.Tagger
+	reg    *prometheus.Registry
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("bad --log-level %q: %w", level, err)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// setup loads the config and opens the store. Errors name what was wrong.
+func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
+	log, err := newLogger(c.logLevel, stderr)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(c.config)
+	if err != nil {
+		return nil, err
+	}
+	tagger, err := tag.Compile(cfg.Topics, cfg.People)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.config, err)
+	}
+	opts := store.Options{SeenTTL: cfg.Defaults.SeenTTL, MaxAge: cfg.Defaults.MaxAge, MaxItems: cfg.Defaults.MaxItems}
+	st, err := openStore(ctx, c, opts)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &app{cfg: cfg, log: log, store: st, tagger: tagger, reg: reg}, nil
+}
+
+func openStore(ctx context.Context, c common, opts store.Options) (store.Store, error) {
+	if c.redis != "" {
+		st, err := redisstore.Open(ctx, c.redis, c.redisPrefix, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open Redis store %s: %w", redactURL(c.redis), err)
+		}
+		return st, nil
+	}
+	if err := os.MkdirAll(c.data, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	path := filepath.Join(c.data, "kernelwire.db")
+	st, err := boltstore.Open(path, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded store %s: %w", path, err)
+	}
+	return st, nil
+}
+
+// redactURL hides a password in a Redis URL before it reaches a log.
+func redactURL(raw string) string {
+	if at := strings.LastIndex(raw, "@"); at > 0 {
+		if scheme := strings.Index(raw, "://"); scheme > 0 && scheme < at {
+			return raw[:scheme+3] + "***" + raw[at:]
+		}
+	}
+	return raw
+}
+
+func (a *app) poller(metrics *poll.Metrics) *poll.Poller {
+	d := a.cfg.Defaults
+	fc := fetch.New(fetch.Config{
+		UserAgent:           firstNonEmpty(d.Fetch.UserAgent, userAgent()),
+		Timeout:             d.Fetch.Timeout,
+		MaxBodyBytes:        d.Fetch.MaxBodyBytes,
+		DenyPrivateNetworks: d.Fetch.DenyPrivateNetworks,
+		MinHostGap:          d.Fetch.MinHostGap,
+	})
+	return poll.New(poll.Config{
+		Sources:  a.cfg.Sources,
+		Interval: d.Interval,
+		Fetcher:  fc,
+		Tagger:   a.tagger,
+		Store:    a.store,
+		Log:      a.log,
+		Metrics:  metrics,
+	})
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

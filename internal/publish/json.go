@@ -1,0 +1,127 @@
+package publish
+
+import (
+	"cmp"
+	"encoding/json"
+	"io"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
+
+const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
+
+// jsonFeed is a JSON Feed 1.1 document. Its Items shadows the embedded
+// JSONFeed.Items (the shallower field wins in encoding/json) to drop
+// omitempty: "items" is required even when empty (DEPENDENCIES.md
+// gorilla #8).
+type jsonFeed struct {
+	feeds.JSONFeed
+	Items []*jsonItem `json:"items"`
+}
+
+// jsonItem adds our _kernelwire extension to gorilla's JSONItem; JSON Feed
+// reserves keys starting with "_" for extensions (1.1, "Extensions").
+type jsonItem struct {
+	feeds.JSONItem
+	Kernelwire *jsonExtension `json:"_kernelwire,omitempty"`
+}
+
+// jsonExtension is what kernelwire knows about an item beyond JSON Feed.
+type jsonExtension struct {
+	Source         string                `json:"source,omitempty"`
+	Topics         []string              `json:"topics,omitempty"`
+	KernelVersions []string              `json:"kernel_versions,omitempty"`
+	CVEs           []string              `json:"cves,omitempty"`
+	Patch          *item.Patch           `json:"patch,omitempty"`
+	Matched        map[string]item.Match `json:"matched,omitempty"`
+}
+
+func writeJSON(w io.Writer, m *model) error {
+	f := jsonFeed{
+		JSONFeed: feeds.JSONFeed{
+			Version:     jsonFeedVersion,
+			Title:       m.title,
+			HomePageUrl: m.htmlURL,
+			FeedUrl:     m.selfURL,
+			Description: m.description,
+			NextUrl:     m.nextURL,
+		},
+		Items: make([]*jsonItem, 0, len(m.entries)),
+	}
+	if m.hubURL != "" {
+		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: m.hubURL}}
+	}
+	for i := range m.entries {
+		f.Items = append(f.Items, newJSONItem(&m.entries[i]))
+	}
+	enc := json.NewEncoder(w)
+	// HTML is data here, not markup embedded in a page: \u003c would only
+	// make the feed harder to read.
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(&f)
+}
+
+func newJSONItem(e *entry) *jsonItem {
+	// UTC whole seconds marshal as "2026-01-02T03:04:05Z", the same
+	// instant the XML formats carry.
+	published, modified := e.published, e.updated
+	j := &jsonItem{JSONItem: feeds.JSONItem{
+		Id:            e.id,
+		Url:           e.link,
+		Title:         e.title,
+		PublishedDate: &published,
+		ModifiedDate:  &modified,
+		Tags:          e.topics,
+	}}
+	// One of content_html and content_text is required; summary is plain
+	// text in JSON Feed, so it is only written next to real content.
+	switch {
+	case e.content != "":
+		j.ContentHTML = e.content
+		if e.summaryHTML {
+			j.Summary = htmlToText(e.summary)
+		} else {
+			j.Summary = e.summary
+		}
+	case e.summary != "" && e.summaryHTML:
+		j.ContentHTML = e.summary
+	case e.summary != "":
+		j.ContentText = e.summary
+	default:
+		j.ContentText = e.title
+	}
+	if name := cmp.Or(e.authorName, e.authorEmail); name != "" {
+		j.Authors = []*feeds.JSONAuthor{{Name: name}}
+	}
+	j.Kernelwire = newJSONExtension(e)
+	return j
+}
+
+func newJSONExtension(e *entry) *jsonExtension {
+	x := &jsonExtension{
+		Source:         e.source,
+		Topics:         e.topics,
+		KernelVersions: cleanAll(e.it.Extracted.KernelVersions),
+		CVEs:           cleanAll(e.it.Extracted.CVEs),
+		Patch:          e.it.Extracted.Patch,
+	}
+	if p := x.Patch; p != nil {
+		c := *p
+		c.Kind, c.Subsystem = cleanText(c.Kind), cleanText(c.Subsystem)
+		x.Patch = &c
+	}
+	if len(e.it.Matched) > 0 {
+		x.Matched = make(map[string]item.Match, len(e.it.Matched))
+		for topic, mt := range e.it.Matched {
+			x.Matched[cleanText(topic)] = item.Match{Rule: cleanText(mt.Rule), Words: cleanAll(mt.Words)}
+		}
+	}
+	if x.Source == "" && len(x.Topics) == 0 && len(x.KernelVersions) == 0 &&
+		len(x.CVEs) == 0 && x.Patch == nil && len(x.Matched) == 0 {
+		return nil
+	}
+	return x
+}

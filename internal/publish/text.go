@@ -1,0 +1,99 @@
+package publish
+
+import (
+	"html"
+	"regexp"
+	"strings"
+)
+
+// cleanText drops the characters XML 1.0 forbids (section 2.2: C0 controls
+// other than tab, LF and CR; surrogates; U+FFFE and U+FFFF). encoding/xml
+// replaces them with U+FFFD in character data but writes them raw in CDATA,
+// which is how gorilla's RSS content:encoded became ill-formed
+// (DEPENDENCIES.md gorilla #9). JSON gets the same text for consistency.
+func cleanText(s string) string {
+	if strings.IndexFunc(s, forbidden) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if forbidden(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func forbidden(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return false
+	case r < 0x20:
+		return true
+	case r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+		return true
+	}
+	return r > 0x10FFFF
+}
+
+func cleanAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(cleanText(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// tagStart and entity match what only HTML contains: the start of a tag
+// or comment, and a character reference. Plain text such as "a < b && c"
+// has neither and stays text, so it is not mangled by a reader that parses
+// it as HTML (DEPENDENCIES.md gorilla #6).
+var (
+	tagStart = regexp.MustCompile(`<[A-Za-z!/?]`)
+	entity   = regexp.MustCompile(`&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);`)
+)
+
+// looksLikeHTML reports whether s, a sanitised summary that "may be plain
+// text", needs an HTML parser to read. A reference only counts when it is
+// a real one ("&amp;", not the "&T;" of "AT&T;").
+func looksLikeHTML(s string) bool {
+	if tagStart.MatchString(s) {
+		return true
+	}
+	for _, ref := range entity.FindAllString(s, -1) {
+		if html.UnescapeString(ref) != ref {
+			return true
+		}
+	}
+	return false
+}
+
+// asHTML returns s as HTML: itself when it is HTML, escaped when text.
+func asHTML(s string, isHTML bool) string {
+	if isHTML {
+		return s
+	}
+	return html.EscapeString(s)
+}
+
+// htmlToText flattens sanitised HTML to one line of plain text, for the
+// fields that must be text (JSON Feed summary). Tags become spaces so
+// "<p>a</p><p>b</p>" reads "a b"; sanitised HTML has no script or style
+// bodies to drop.
+func htmlToText(s string) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range s {
+		switch {
+		case inTag:
+			inTag = r != '>'
+		case r == '<':
+			inTag = true
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}

@@ -1,0 +1,110 @@
+// Package web serves kernelwire over HTTP: the curated feeds, health and
+// metrics, and the HTML page. It reads only from the store (it never imports
+// poll): replicas that only serve see what any poller wrote.
+//
+// Rendered feeds are cached as bytes against the store's Version, which is
+// re-read at most once per VersionTTL, so a cached feed costs about what a
+// static file costs and a change reaches readers within that TTL.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/publish"
+	"github.com/kernelwire/kernelwire/internal/store"
+)
+
+// Config wires a Server.
+type Config struct {
+	Store  store.Store
+	Topics []item.Topic
+	// Sources name the upstream feeds, for the source elements of items.
+	Sources []item.Source
+	// BaseURL is the public URL prefix (e.g. https://news.example.org); when
+	// empty it is derived from each request's Host and X-Forwarded-Proto.
+	BaseURL string
+	// HubURL is a WebSub hub advertised by every feed when set.
+	HubURL string
+	// Version is kernelwire's version, for the generator element.
+	Version    string
+	Registry   *prometheus.Registry
+	Log        *slog.Logger
+	VersionTTL time.Duration // default 1s
+	CacheSize  int           // rendered feeds kept, default 256
+}
+
+// Server is kernelwire's HTTP front.
+type Server struct {
+	cfg     Config
+	cache   *publish.Cache
+	metrics *httpMetrics
+	topics  map[string]item.Topic
+	// titles and sourceURLs are handed to every render, read-only.
+	titles     map[string]string
+	sourceURLs map[string]string
+
+	verMu   sync.Mutex
+	ver     int64
+	verAt   time.Time
+	verErr  error
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.VersionTTL <= 0 {
+		cfg.VersionTTL = time.Second
+	}
+	if cfg.CacheSize <= 0 {
+		cfg.CacheSize = 256
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{
+		cfg:     cfg,
+		cache:   publish.NewCache(cfg.CacheSize),
+		metrics: newHTTPMetrics(cfg.Registry),
+		topics:  make(map[string]item.Topic, len(cfg.Topics)),
+	}
+	s.titles = make(map[string]string, len(cfg.Topics))
+	for _, t := range cfg.Topics {
+		s.topics[t.Slug] = t
+		s.titles[t.Slug] = t.Title
+	}
+	s.sourceURLs = make(map[string]string, len(cfg.Sources))
+	for _, src := range cfg.Sources {
+		s.sourceURLs[src.Name] = src.URL
+	}
+	s.handler = s.routes()
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// version returns the store's change counter, re-read at most once per
+// VersionTTL. Holding the lock while reading makes concurrent callers wait for
+// one read instead of each sending one.
+func (s *Server) version(ctx context.Context) (int64, error) {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	if time.Since(s.verAt) < s.cfg.VersionTTL && s.verErr == nil {
+		return s.ver, nil
+	}
+	v, err := s.cfg.Store.Version(ctx)
+	s.ver, s.verErr, s.verAt = v, err, time.Now()
+	return v, err
+}
