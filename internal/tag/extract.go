@@ -1,0 +1,163 @@
+package tag
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// versionRe finds version-shaped tokens; KernelVersions then decides from
+// the neighbourhood whether each is a kernel version. The surrounding
+// (^|[^\w.]) and lookahead-by-hand keep "192.168.1.1" and "1.2.3.4" from
+// yielding a middle slice.
+//
+// No (?i): case folding makes Go's regexp several times slower, and only
+// "v" and "rc" have case.
+var versionRe = regexp.MustCompile(`(?:^|[^\w.])([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`)
+
+// kernelPrefixWords, when they are the word right before a version, make it
+// a kernel version even with two components ("Linux 6.17", "kernel 6.12").
+var kernelPrefixWords = map[string]bool{
+	"linux": true, "kernel": true, "kernels": true, "prepatch": true,
+	"mainline": true, "longterm": true, "lts": true,
+}
+
+// neutralWords may precede a bare three-component or -rc version without
+// making it some other product's ("releases 6.12.5", "and 3.10.99"). Any
+// other word, such as "Git 2.55.0" or "Plasma 6.5.3", names the product.
+var neutralWords = map[string]bool{
+	"release": true, "releases": true, "released": true, "releasing": true,
+	"stable": true, "update": true, "updates": true,
+	"and": true, "or": true, "to": true, "in": true, "of": true, "for": true,
+	"with": true, "from": true, "is": true, "are": true,
+	"after": true, "before": true, "since": true, "as": true, "the": true,
+	"a": true, "an": true, "via": true, "into": true, "until": true,
+	"tag": true, "tags": true, "tagged": true, "branch": true, "merged": true,
+}
+
+// kernelSuffixRe marks a two-component version as a kernel one when it
+// follows: kernel.org's "5.7: mainline" titles and LWN's "the 7.2 merge
+// window".
+var kernelSuffixRe = regexp.MustCompile(`(?i)^(?::\s*(?:mainline|stable|longterm)\b|\s+merge\s+window\b|\s+kernel\b)`)
+
+// KernelVersions returns the Linux kernel versions named in s, normalised
+// ("6.13-rc1", "6.12.5", "6.13"; no "v" or "Linux " prefix), deduplicated,
+// in order of appearance. It is deliberately conservative: a version only
+// counts with kernel context ("Linux 6.13", "v6.14", "6.13-rc1",
+// "5.15.180"), never for another product ("Rust 1.83.0", "Git 2.55.0",
+// "Firefox 133"), an IP address or a dotted date.
+func KernelVersions(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	listOK := false // previous version accepted: "kernels 4.4.4, 3.14.63, and 3.10.99"
+	prevEnd := 0
+	for _, m := range versionRe.FindAllStringSubmatchIndex(s, -1) {
+		// m[2..] are the groups; the token starts at the v or the major.
+		start := m[4]
+		if m[2] >= 0 {
+			start = m[2]
+		}
+		end := m[1]
+		// Reject a longer dotted run (IP address, 4-part version) and
+		// a version glued to letters ("6.12abc").
+		if end < len(s) && (s[end] == '.' && end+1 < len(s) && isDigit(s[end+1]) || isAlnum(s[end])) {
+			listOK = false
+			continue
+		}
+		major, _ := strconv.Atoi(s[m[4]:m[5]])
+		minorStr := s[m[6]:m[7]]
+		hasV, hasPatch, hasRC := m[2] >= 0, m[8] >= 0, m[10] >= 0
+		between := s[prevEnd:start]
+		listCont := listOK && isListGap(between)
+		prevEnd = end
+		listOK = false
+		if major < 2 || major > 9 || len(minorStr) > 2 || minorStr[0] == '0' && len(minorStr) > 1 {
+			continue
+		}
+		if hasPatch {
+			p := s[m[8]:m[9]]
+			// Kernel point releases never use ".0" and stay
+			// below 1000; "5.1.2025" is a date.
+			if p[0] == '0' || len(p) > 3 {
+				continue
+			}
+		}
+		word := strings.ToLower(lastWord(s[:start]))
+		ok := false
+		switch {
+		case kernelPrefixWords[word]:
+			ok = true
+		case listCont:
+			ok = true
+		case (hasV || hasPatch || hasRC) && (word == "" || neutralWords[word]):
+			ok = true
+		case !hasV && kernelSuffixRe.MatchString(s[end:]) && (word == "" || neutralWords[word]):
+			ok = true
+		}
+		if !ok {
+			continue
+		}
+		listOK = true
+		v := strings.ToLower(s[m[4]:end])
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// isListGap reports whether between separates list items: ", ", " and ".
+func isListGap(between string) bool {
+	t := strings.TrimSpace(between)
+	t = strings.TrimPrefix(t, ",")
+	t = strings.TrimSpace(t)
+	return t == "" || t == "and" || t == "or"
+}
+
+// lastWord returns the word (letters only) ending just before s's end,
+// skipping spaces and a "-" ("linux-6.12"); "" if none or punctuation
+// intervenes.
+func lastWord(s string) string {
+	s = strings.TrimRight(s, " \t\n")
+	s = strings.TrimSuffix(s, "-")
+	i := len(s)
+	for i > 0 && isLetter(s[i-1]) {
+		i--
+	}
+	return s[i:]
+}
+
+func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) || c == '_' }
+
+var cveRe = regexp.MustCompile(`(?i)\bCVE-(\d{4})-(\d{4,7})\b`)
+
+// CVEs returns the CVE ids in s, upper-cased, deduplicated, in order.
+func CVEs(s string) []string {
+	// Most text has no CVE id: skip the regexp, which is slow on long
+	// article bodies, unless "cve-" occurs in some case.
+	if !containsCVE(s) {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range cveRe.FindAllStringSubmatch(s, -1) {
+		id := "CVE-" + m[1] + "-" + m[2]
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func containsCVE(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i]|0x20 == 'c' && s[i+1]|0x20 == 'v' && s[i+2]|0x20 == 'e' && s[i+3] == '-' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,108 @@
+package tag
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestKernelVersions(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Linux 6.13-rc1 released", []string{"6.13-rc1"}},
+		{"Greg Kroah-Hartman releases 6.12.5", []string{"6.12.5"}},
+		{"Linux 6.13", []string{"6.13"}},
+		{"Tag v6.14 pushed", []string{"6.14"}},
+		{"5.15.180", []string{"5.15.180"}},
+		{"5.7-rc4: mainline", []string{"5.7-rc4"}},
+		{"5.7: mainline", []string{"5.7"}},
+		{"4.19.121: longterm", []string{"4.19.121"}},
+		{"Kernel prepatch 4.12-rc2", []string{"4.12-rc2"}},
+		{"Stable kernels 4.4.4, 3.14.63, and 3.10.99", []string{"4.4.4", "3.14.63", "3.10.99"}},
+		{"The first half of the 7.2 merge window", []string{"7.2"}},
+		{"EXT4 Shows Wild Gains In Linux 6.17", []string{"6.17"}},
+		{"linux-6.12.5.tar.xz", []string{"6.12.5"}},
+		{"the 2.6.32 kernel and Linux 2.6.32", []string{"2.6.32"}},
+		{"Linux 6.1 and Linux 6.1", []string{"6.1"}},
+		// Negatives.
+		{"192.168.1.1", nil},
+		{"ping 10.0.0.1 or 4.4.4.4", nil},
+		{"Announcing Rust 1.83.0", nil},
+		{"Rust 1.83 released", nil},
+		{"Firefox 133 is out", nil},
+		{"Git 2.55.0 released", nil},
+		{"KDE Plasma 6.5.3 bugfix", nil},
+		{"Mesa 25.2-rc3 Released", nil},
+		{"Wine 9.0-rc1 is out", nil},
+		{"Ubuntu 24.04 LTS and Ubuntu 18.04", nil},
+		{"Python 3.13.1", nil},
+		{"on 05.12.2024 and 2024.12.05", nil},
+		{"version 6.12abc", nil},
+		{"Plasma 6.5 lands", nil},
+		{"libfoo v2.3 tagged", nil},
+		{"", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := KernelVersions(tc.in); !slices.Equal(got, tc.want) {
+				t.Errorf("KernelVersions(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCVEs(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Fix for CVE-2024-12345", []string{"CVE-2024-12345"}},
+		{"cve-2024-12345 and CVE-2024-12345", []string{"CVE-2024-12345"}},
+		{"CVE-2023-0179, CVE-2024-1086", []string{"CVE-2023-0179", "CVE-2024-1086"}},
+		{"(CVE-2021-4034)", []string{"CVE-2021-4034"}},
+		{"CVE-2025-1234567", []string{"CVE-2025-1234567"}},
+		{"Cve-2022-0847 dirty pipe", []string{"CVE-2022-0847"}},
+		{"<p>CVE-2016-5195</p>", []string{"CVE-2016-5195"}},
+		{"CVE-2024-38541: of: module: add buffer overflow check", []string{"CVE-2024-38541"}},
+		{"CVE-2024-123", nil},
+		{"CVE-24-12345", nil},
+		{"XCVE-2024-12345", nil},
+		{"CVE-2024-12345678", nil},
+		{"CVE 2024 12345", nil},
+		{"no ids here", nil},
+		{"CVE-2024-1234a", nil},
+		{"", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := CVEs(tc.in); !slices.Equal(got, tc.want) {
+				t.Errorf("CVEs(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzKernelVersions(f *testing.F) {
+	for _, s := range []string{"Linux 6.13-rc1", "Stable kernels 4.4.4, 3.14.63, and 3.10.99",
+		"192.168.1.1", "Rust 1.83.0", "v6.14", "5.7: mainline", "linux-6.12.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, v := range KernelVersions(s) {
+			// Every result must appear in the input, normalised.
+			if !strings.Contains(strings.ToLower(s), v) {
+				t.Errorf("KernelVersions(%q) returned %q, not in input", s, v)
+			}
+			if strings.HasPrefix(v, "v") || strings.Count(v, ".") > 2 || strings.Count(v, ".") < 1 {
+				t.Errorf("KernelVersions(%q) returned malformed %q", s, v)
+			}
+		}
+		for _, c := range CVEs(s) {
+			if !strings.HasPrefix(c, "CVE-") || !strings.Contains(strings.ToUpper(s), c) {
+				t.Errorf("CVEs(%q) returned %q", s, c)
+			}
+		}
+	})
+}

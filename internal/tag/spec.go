@@ -1,0 +1,144 @@
+// Package tag owns kernelwire's topic rules: it compiles the rule specs of
+// feeds.yaml once into a phrase automaton plus a few regexps, files each item
+// under its topics with the rule and words that fired, and runs the kernel
+// extractors (kernel versions, CVE ids, mailing-list patch subjects).
+//
+// It must not read configuration itself (package config builds the specs and
+// imports tag, never the reverse), must not log, and must not compile
+// anything per item: Tag runs on every item of every poll.
+package tag
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Field names a part of an item a rule looks at.
+type Field string
+
+// The fields a rule may name.
+const (
+	FieldTitle      Field = "title"
+	FieldSummary    Field = "summary"
+	FieldContent    Field = "content"
+	FieldCategories Field = "categories"
+	FieldAuthor     Field = "author"
+	FieldSource     Field = "source"
+	FieldHost       Field = "host"
+	FieldPath       Field = "path"
+	FieldLink       Field = "link"
+)
+
+// allFields is indexed by the bit a field occupies in a fieldMask.
+var allFields = [...]Field{FieldTitle, FieldSummary, FieldContent, FieldCategories,
+	FieldAuthor, FieldSource, FieldHost, FieldPath, FieldLink}
+
+// DefaultFields are the fields a rule looks at when it names none: the text
+// of the item, not where it came from.
+var DefaultFields = []Field{FieldTitle, FieldSummary, FieldContent, FieldCategories}
+
+// Fields lists every valid field name, for validation messages.
+func Fields() []Field { return append([]Field(nil), allFields[:]...) }
+
+// ValidField reports whether f is a field a rule may name.
+func ValidField(f Field) bool { return fieldBit(f) != 0 }
+
+type fieldMask uint16
+
+func fieldBit(f Field) fieldMask {
+	for i, g := range allFields {
+		if g == f {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// Special terms. They are true when the named extractor finds something in
+// the rule's fields, so a rule can say "a kernel version and the word
+// released" without a version regexp of its own.
+const (
+	TermKernelVersion = "extract:kernel_version"
+	TermCVE           = "extract:cve"
+	TermPatch         = "extract:patch"
+	// TermPerson is true when a configured person (name or alias) is named.
+	TermPerson = "extract:person"
+	// RegexpPrefix starts a term that is a regular expression (RE2 syntax,
+	// matched case-insensitively) rather than a phrase.
+	RegexpPrefix = "re:"
+)
+
+// Group is a boolean combination of entries. It matches when every entry of
+// All matches, at least one entry of Any matches (if Any is non-empty), and
+// no entry of None matches.
+type Group struct {
+	Any, All, None []Entry
+}
+
+// Entry is a Term or a nested Group; exactly one is set.
+//
+// A Term is a phrase, matched case-insensitively on word boundaries ("rust"
+// matches "Rust's" and "Rust-for-Linux" but not "rustc" or "trust"), or
+// "re:<regexp>" (case-insensitive), or one of the extract: terms.
+//
+// Fields, on a group entry only, replaces the rule's fields for that group:
+// a rule can look for its subject in the title while accepting kernel
+// context from the summary ({fields: [title, summary], any: [kernel]}).
+type Entry struct {
+	Term   string
+	Group  *Group
+	Fields []Field
+}
+
+// RuleSpec is one named rule of a topic. Fields defaults to DefaultFields.
+type RuleSpec struct {
+	Name   string
+	Fields []Field
+	Group
+}
+
+// TopicSpec is a topic and its rules; the first rule that matches files an
+// item under the topic.
+type TopicSpec struct {
+	Slug, Title, Description string
+	Rules                    []RuleSpec
+}
+
+// Person is someone whose name is evidence for the maintainers topic when
+// it appears together with governance words (see TermPerson). Roles are
+// shown in explanations so a reader sees why the name counts.
+type Person struct {
+	Name    string
+	Aliases []string
+	Roles   []string
+}
+
+// CheckTerm reports whether term is usable in a rule, so that config can
+// point at the offending line before Compile runs.
+func CheckTerm(term string) error {
+	switch {
+	case strings.TrimSpace(term) == "":
+		return fmt.Errorf("empty term")
+	case strings.HasPrefix(term, RegexpPrefix):
+		src := strings.TrimPrefix(term, RegexpPrefix)
+		if src == "" {
+			return fmt.Errorf("empty regexp in %q", term)
+		}
+		// Compiled as written so the error quotes the user's text;
+		// adding (?i) never makes a valid expression invalid.
+		if _, err := regexp.Compile(src); err != nil {
+			return fmt.Errorf("bad regexp %q: %w", src, err)
+		}
+	case strings.HasPrefix(term, "extract:"):
+		switch term {
+		case TermKernelVersion, TermCVE, TermPatch, TermPerson:
+		default:
+			return fmt.Errorf("unknown extractor %q (want %s, %s, %s or %s)",
+				term, TermKernelVersion, TermCVE, TermPatch, TermPerson)
+		}
+	case normalize(term) == "":
+		return fmt.Errorf("term %q has no text", term)
+	}
+	return nil
+}
