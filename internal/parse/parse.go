@@ -1,0 +1,242 @@
+// Package parse turns a fetched feed body into kernelwire items: it owns
+// charset handling, format detection (RSS 0.9x/1.0/2.0, Atom 1.0, JSON Feed
+// 1.0/1.1, via gofeed), canonical links (CanonicalURL), plain-text titles,
+// sanitised HTML summaries and content, and dates (clamped, never zero).
+//
+// It must not fetch, log, decide identity (Item.Key, package dedup), assign
+// topics (package tag) or store anything: Parse is a pure function of the
+// body, its Content-Type, its URL and the current time.
+//
+// gofeed traps handled here (see /work/shared/DEPENDENCIES.md):
+//   - gofeed ignores the HTTP charset and cannot read UTF-16; we transcode
+//     to UTF-8 once, ourselves, and remove the XML declaration so that gofeed
+//     cannot transcode a second time (decode.go);
+//   - gofeed only looks 4 KiB into the body for the root element; a body
+//     whose root comes later is cut to start at the root;
+//   - gofeed's per-item HTML scan for a first image is turned off: we never
+//     use Item.Image and it was half the allocations on large feeds.
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	ext "github.com/mmcdole/gofeed/extensions"
+	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
+
+// ErrNotFeed is wrapped by every error Parse returns: an HTML page, an empty
+// body, or something no feed parser could read.
+var ErrNotFeed = errors.New("not a feed")
+
+// Feed is a parsed feed: its own metadata and its normalised items.
+type Feed struct {
+	// Title and Description are plain text; Link is absolute ("" if none).
+	Title, Link, Description string
+	// HubURL is the WebSub hub (<link rel="hub">), "" if none.
+	HubURL string
+	// TTL is RSS <ttl> (minutes), 0 if none.
+	TTL time.Duration
+	// UpdatePeriod is sy:updatePeriod divided by sy:updateFrequency, 0 if
+	// neither is present.
+	UpdatePeriod time.Duration
+	Items        []item.Item
+}
+
+// Parser parses feeds. It holds the compiled sanitiser policy, which is
+// safe for concurrent use, so one Parser can serve every poll worker.
+type Parser struct {
+	policy *bluemonday.Policy
+}
+
+// NewParser builds a Parser.
+func NewParser() *Parser {
+	return &Parser{policy: newPolicy()}
+}
+
+// Parse parses body with a fresh Parser. Callers parsing many feeds should
+// keep one NewParser instead: building the sanitiser policy is not free.
+func Parse(body []byte, contentType, feedURL string, now time.Time) (*Feed, error) {
+	return NewParser().Parse(body, contentType, feedURL, now)
+}
+
+// Parse parses body (as fetched) from feedURL. contentType is the HTTP
+// Content-Type, used for its charset when the document declares none. now
+// is the first-seen date of undated items and the reference for clamping
+// future dates. Every error wraps ErrNotFeed.
+func (p *Parser) Parse(body []byte, contentType, feedURL string, now time.Time) (*Feed, error) {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("parse %s: %w: empty body", feedURL, ErrNotFeed)
+	}
+	doc, err := toUTF8(body, contentType)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w: %w", feedURL, ErrNotFeed, err)
+	}
+	_, root, err := rootElement(doc)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w: %w", feedURL, ErrNotFeed, err)
+	}
+	if root > detectWindow/2 {
+		doc = doc[root:]
+	}
+	gf, err := gofeedParse(doc)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w: %w", feedURL, ErrNotFeed, err)
+	}
+	// gofeed takes any JSON object for a JSON Feed (an API error body, say);
+	// the spec makes "version" required, so it tells the two apart.
+	if gf.FeedType == "json" && !strings.Contains(gf.FeedVersion, "jsonfeed.org/version/") {
+		return nil, fmt.Errorf("parse %s: %w: JSON without a JSON Feed version", feedURL, ErrNotFeed)
+	}
+	return p.convert(gf, feedURL, now), nil
+}
+
+// gofeedParse runs gofeed and turns a panic into an error: a malformed
+// feed must cost one source one poll, never the process.
+func gofeedParse(doc []byte) (f *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("gofeed panic: %v", r)
+		}
+	}()
+	fp := gofeed.NewParser()
+	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	// The original rss/atom structs carry what the universal feed drops:
+	// <ttl>, rel="hub" links, guid isPermaLink and Atom content types.
+	fp.KeepOriginalFeed = true
+	return fp.Parse(bytes.NewReader(doc))
+}
+
+func (p *Parser) convert(gf *gofeed.Feed, feedURL string, now time.Time) *Feed {
+	f := &Feed{
+		Title:       plainText(gf.Title),
+		Description: plainText(gf.Description),
+		Link:        httpURL(Resolve(feedURL, gf.Link)),
+	}
+	base := f.Link
+	if base == "" {
+		base = feedURL
+	}
+	var (
+		rssItems  []*rss.Item
+		atomItems []*atom.Entry
+	)
+	switch orig := gf.OriginalFeed().(type) {
+	case *rss.Feed:
+		f.TTL = minutes(orig.TTL)
+		f.HubURL = hubFromExtensions(orig.Extensions)
+		rssItems = orig.Items
+	case *atom.Feed:
+		for _, l := range orig.Links {
+			if strings.EqualFold(l.Rel, "hub") && f.HubURL == "" {
+				f.HubURL = l.Href
+			}
+		}
+		if f.HubURL == "" {
+			f.HubURL = hubFromExtensions(orig.Extensions)
+		}
+		atomItems = orig.Entries
+	}
+	f.HubURL = httpURL(Resolve(feedURL, f.HubURL))
+	f.UpdatePeriod = updatePeriod(gf.Extensions)
+
+	f.Items = make([]item.Item, 0, len(gf.Items))
+	for i, gi := range gf.Items {
+		if gi == nil {
+			continue
+		}
+		var src source
+		if len(rssItems) == len(gf.Items) {
+			src.rss = rssItems[i]
+		}
+		if len(atomItems) == len(gf.Items) {
+			src.atom = atomItems[i]
+		}
+		if it, ok := p.convertItem(gi, src, base, now); ok {
+			f.Items = append(f.Items, it)
+		}
+	}
+	return f
+}
+
+// httpURL returns u if it is an absolute http(s) URL, else "".
+func httpURL(u string) string {
+	l := strings.ToLower(u)
+	if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+		return u
+	}
+	return ""
+}
+
+// minutes parses RSS <ttl>, a number of minutes.
+func minutes(s string) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n <= 0 || n > 366*24*60 {
+		return 0
+	}
+	return time.Duration(n) * time.Minute
+}
+
+// hubFromExtensions finds an <atom:link rel="hub"> in an RSS channel (or in
+// a foreign-namespace link of an Atom feed). gofeed keys extensions by the
+// canonical prefix of their namespace, but older feeds use atom10 / atom03.
+func hubFromExtensions(exts ext.Extensions) string {
+	for _, prefix := range []string{"atom", "atom10", "atom03"} {
+		for _, l := range exts[prefix]["link"] {
+			if strings.EqualFold(l.Attrs["rel"], "hub") && l.Attrs["href"] != "" {
+				return l.Attrs["href"]
+			}
+		}
+	}
+	return ""
+}
+
+// updatePeriod reads the RSS syndication module
+// (http://purl.org/rss/1.0/modules/syndication/): updatePeriod defaults to
+// daily and updateFrequency (updates per period) to 1.
+func updatePeriod(exts ext.Extensions) time.Duration {
+	sy := exts["sy"]
+	periodExt, freqExt := sy["updatePeriod"], sy["updateFrequency"]
+	if len(periodExt) == 0 && len(freqExt) == 0 {
+		return 0
+	}
+	period := 24 * time.Hour
+	if len(periodExt) > 0 {
+		switch strings.ToLower(strings.TrimSpace(periodExt[0].Value)) {
+		case "hourly":
+			period = time.Hour
+		case "daily", "":
+			period = 24 * time.Hour
+		case "weekly":
+			period = 7 * 24 * time.Hour
+		case "monthly":
+			period = 30 * 24 * time.Hour
+		case "yearly":
+			period = 365 * 24 * time.Hour
+		default:
+			return 0
+		}
+	}
+	freq := 1
+	if len(freqExt) > 0 {
+		n, err := strconv.Atoi(strings.TrimSpace(freqExt[0].Value))
+		if err != nil || n <= 0 {
+			return 0
+		}
+		freq = n
+	}
+	return period / time.Duration(freq)
+}
