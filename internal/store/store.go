@@ -136,6 +136,12 @@ type Store interface {
 	// SourceStates returns every stored source state, sorted by name.
 	SourceStates(ctx context.Context) ([]SourceState, error)
 
+	// GetMeta returns a small named value (such as the fingerprint of the
+	// topic rules the items were tagged with), or ErrNotFound.
+	GetMeta(ctx context.Context, key string) (string, error)
+	// PutMeta sets a small named value.
+	PutMeta(ctx context.Context, key, value string) error
+
 	// Prune applies Options.MaxAge and Options.MaxItems to stored items and
 	// returns how many were removed.
 	Prune(ctx context.Context, now time.Time) (int, error)

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"PruneByAge", testPruneByAge},
 		{"PruneAfterSave", testPruneAfterSave},
 		{"SourceState", testSourceState},
+		{"Meta", testMeta},
 		{"Concurrent", testConcurrent},
 		{"PingClose", testPingClose},
 	}
