@@ -1,8 +1,3 @@
-// Package dedup decides item identity: which key an item is stored under, and
-// which hash says it changed. It does no I/O; the store applies the keys
-// atomically (package store), so the decisions here must be pure and stable
-// across versions: changing a key's derivation re-announces every stored item
-// as new.
 package dedup
 
 import (
@@ -69,7 +64,11 @@ var lwnArticle = regexp.MustCompile(`^/(?:Articles|SubscriberLink)/(\d+)(?:/.*)?
 
 // IdentityURL reduces a canonical link to what identifies the article: the
 // scheme, a leading "www." and a trailing slash are dropped because sites serve
-// the same article under each variant, and known per-site aliases are folded.
+// the same article under each variant, and known per-site aliases are folded:
+// LWN's /Articles/N/rss and /SubscriberLink/N/<token>/ are /Articles/N/, and a
+// mail's lore URLs (any list, /T/, /t/, /raw, /t.mbox.gz; lkml.kernel.org/r/
+// and patch.msgid.link too) are lore.kernel.org/r/<Message-ID>, so the same
+// mail cross-posted to several lists is one item.
 // It returns "" when the link cannot identify an article: empty, unparsable, or
 // a site's home page (a feed whose items all point at its home page, like
 // kdist.xml, would otherwise collapse into one item even when it has a single
@@ -91,6 +90,9 @@ func IdentityURL(link string) string {
 		if m := lwnArticle.FindStringSubmatch(path); m != nil {
 			return "lwn.net/Articles/" + m[1]
 		}
+	}
+	if id := messageIdentity(host, path); id != "" {
+		return id
 	}
 	id := host + path
 	if u.RawQuery != "" {

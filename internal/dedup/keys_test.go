@@ -1,0 +1,131 @@
+package dedup
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/tag"
+)
+
+func TestIdentityURLMessages(t *testing.T) {
+	const msg = "CAHk-=whnC+hRftevTLeVs3tyyqwn+7un=jUES2-WX+pZhDdKNw@mail.gmail.com"
+	want := "lore.kernel.org/r/" + msg
+	for _, link := range []string{
+		"https://lore.kernel.org/lkml/" + msg + "/",
+		"https://lore.kernel.org/lkml/" + msg + "/T/",
+		"https://lore.kernel.org/lkml/" + msg + "/t.mbox.gz",
+		"https://lore.kernel.org/lkml/" + msg + "/raw",
+		"https://lore.kernel.org/rust-for-linux/" + msg + "/",
+		"http://lore.kernel.org/all/" + strings.Replace(msg, "@", "%40", 1) + "/",
+		"https://lore.kernel.org/r/" + msg,
+		"https://lkml.kernel.org/r/" + msg,
+		"https://patch.msgid.link/" + msg,
+	} {
+		if got := IdentityURL(link); got != want {
+			t.Errorf("IdentityURL(%q) = %q, want %q", link, got, want)
+		}
+	}
+	for _, link := range []string{"https://lore.kernel.org/lkml/", "https://lore.kernel.org/lkml/?q=rust", "https://lore.kernel.org/lkml/" + msg + "/2-foo.patch"} {
+		if got := IdentityURL(link); strings.HasPrefix(got, "lore.kernel.org/r/") {
+			t.Errorf("IdentityURL(%q) = %q, want no message identity", link, got)
+		}
+	}
+}
+
+func TestStoryKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b item.Item
+		same bool // share at least one key
+	}{
+		{"LWN subscriber link", item.Item{Link: "https://lwn.net/SubscriberLink/1046841/5bbf1fc049a18947/"},
+			item.Item{Link: "https://lwn.net/Articles/1046841/"}, true},
+		{"lore thread view vs message", item.Item{Link: "https://lore.kernel.org/lkml/a@b/T/"},
+			item.Item{Link: "https://lore.kernel.org/stable/a@b/"}, true},
+		{"reddit link post", item.Item{Link: "https://www.reddit.com/r/rust/comments/x/y/",
+			Summary: `<span><a href="https://blog.rust-lang.org/2023/06/01/Rust-1.70.0.html">[link]</a></span>`},
+			item.Item{Link: "https://blog.rust-lang.org/2023/06/01/Rust-1.70.0.html"}, true},
+		{"reddit self post", item.Item{Link: "https://www.reddit.com/r/rust/comments/x/y/",
+			Summary: `<span><a href="https://www.reddit.com/r/rust/comments/x/y/">[link]</a></span> <a href="https://example.org/a">a</a>`},
+			item.Item{Link: "https://example.org/a"}, false},
+		{"hnrss comments link", item.Item{Link: "https://news.ycombinator.com/item?id=1",
+			Summary: `<p>Article URL: <a href="https://www.phoronix.com/news/X">https://www.phoronix.com/news/X</a></p>`},
+			item.Item{Link: "https://phoronix.com/news/X"}, true},
+		{"github release and blog", item.Item{Title: "1.71.0", Link: "https://github.com/rust-lang/rust/releases/tag/1.71.0"},
+			item.Item{Title: "Announcing Rust 1.71.0", Link: "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html"}, true},
+		{"kdist and lore announcement", item.Item{Title: "6.13-rc2: mainline", Link: "http://www.kernel.org/"},
+			item.Item{Title: "Linux 6.13-rc2"}, true},
+		{"release vs pre-release testing", item.Item{Title: "Announcing Rust 1.71.0"},
+			item.Item{Title: "1.71.0 pre-release testing"}, false},
+		{"release vs feature article", item.Item{Title: "Linux 6.17 Released"},
+			item.Item{Title: "Linux 6.17 Enables x86 MacBook Pro Touch Bars"}, false},
+		{"patch versions share the thread", item.Item{Title: "[PATCH v2 0/5] rust: add foo"},
+			item.Item{Title: "Re: [PATCH v3 0/5] rust: add foo"}, true},
+		{"kdist home page link is no identity", item.Item{Title: "6.13-rc1: mainline", Link: "http://www.kernel.org/"},
+			item.Item{Title: "6.12.1: stable", Link: "http://www.kernel.org/"}, false},
+		{"shared link with guid key", item.Item{Key: "g:1", Link: "https://example.org/news"},
+			item.Item{Key: "g:2", Link: "https://example.org/news"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ka, kb := StoryKeys(tc.a), StoryKeys(tc.b)
+			if got := slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) }); got != tc.same {
+				t.Errorf("keys %q and %q: shared = %v, want %v", ka, kb, got, tc.same)
+			}
+		})
+	}
+}
+
+func TestReleaseKeys(t *testing.T) {
+	tests := []struct{ title, link, want string }{
+		{"Linux 6.18", "", "r:linux/6.18"},
+		{"The 6.18 kernel has been released", "", "r:linux/6.18"},
+		{"Kernel prepatch 6.19-rc1", "", "r:linux/6.19-rc1"},
+		{"Linux 4.5-rc7 Released, Linux 4.5 Final Likely Next Week", "", "r:linux/4.5-rc7"},
+		{"Torvalds releases Linux 6.18, says the 6.19 merge window will be short", "", "r:linux/6.18"},
+		{"Stable kernels 4.4.4, 3.14.63, and 3.10.99", "", "r:linux/4.4.4 r:linux/3.14.63 r:linux/3.10.99"},
+		{"Announcing Rust 1.71.0", "", "r:rust/1.71"},
+		{"Rust 1.68.2 Released To Fix GitHub SSH Key Issue", "", "r:rust/1.68.2"},
+		{"[ANNOUNCE] mesa 25.2.0-rc3", "", "r:mesa/25.2-rc3"},
+		{"1.77.1", "https://github.com/rust-lang/rust/releases/tag/1.77.1", "r:rust/1.77.1"},
+		{"1.77.1", "https://example.org/", ""},
+		{"1.71.0 pre-release testing", "", ""},
+		{"Linux 6.17 Memory Management Optimizations", "", ""},
+		{"Ubuntu 25.10 Snapshot 3 Released For Monthly Testing", "", ""},
+		{"Linux 6.14 To Be Released Next Week", "", ""},
+		{"Vulkan 1.4.324 Adds Experimental AMD Extension", "", ""},
+	}
+	for _, tc := range tests {
+		if got := strings.Join(releaseKeys(tc.title, tc.link, tag.KernelVersions(tc.title)), " "); got != tc.want {
+			t.Errorf("releaseKeys(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}
+
+func FuzzStoryKeys(f *testing.F) {
+	for _, s := range [][3]string{
+		{"Linux 6.18 Released", "https://lore.kernel.org/lkml/a@b/T/", ""},
+		{"[PATCH v3 0/5] rust: add foo", "https://lore.kernel.org/rust-for-linux/x@y/", ""},
+		{"Announcing Rust 1.71.0", "https://www.reddit.com/r/rust/comments/1/", `<a href="https://blog.rust-lang.org/">[link]</a>`},
+		{"Re: Re: [GIT PULL] v6.1.2-rc3", "http://lkml.kernel.org/r/%40", "Article URL: <a href=\"::\">"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, title, link, summary string) {
+		it := item.Item{Title: title, Link: link, Summary: summary}
+		a, b := StoryKeys(it), StoryKeys(it)
+		if !slices.Equal(a, b) {
+			t.Fatalf("unstable keys: %q vs %q", a, b)
+		}
+		for _, k := range a {
+			if k == "" || len(k) > 200 {
+				t.Fatalf("bad key %q", k)
+			}
+		}
+		if ok, why := SameStory(it, it); !ok && why != VetoPatch && why != VetoReply && why != ReasonDissimilar {
+			t.Fatalf("item is not its own story: %s", why)
+		}
+	})
+}

@@ -1,0 +1,93 @@
+package dedup
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
+
+var day0 = time.Date(2025, 11, 30, 12, 0, 0, 0, time.UTC)
+
+func at(title string, hours float64) item.Item {
+	return item.Item{Title: title, Published: day0.Add(time.Duration(hours * float64(time.Hour)))}
+}
+
+func TestSameStory(t *testing.T) {
+	lore := func(it item.Item, link, author string) item.Item { it.Link, it.Author = link, author; return it }
+	tests := []struct {
+		name string
+		a, b item.Item
+		want bool
+		why  Reason
+	}{
+		{"same article, other titles", item.Item{Title: "A", Link: "https://lwn.net/Articles/1/rss"},
+			item.Item{Title: "B", Link: "https://lwn.net/SubscriberLink/1/x/"}, true, ReasonIdentity},
+		{"kernel release, three outlets", at("Linux 6.18 Released", 0), at("The 6.18 kernel has been released", 1), true, ReasonRelease},
+		{"rc1 vs rc2", at("Kernel prepatch 6.13-rc1", 0), at("Kernel prepatch 6.13-rc2", 2), false, VetoKernelVersion},
+		{"stable point releases", at("Stable kernel 6.12.5", 0), at("Stable kernel 6.12.6", 1), false, VetoKernelVersion},
+		{"different CVEs", at("Linux kernel flaw CVE-2024-1086 exploited", 0), at("Linux kernel flaw CVE-2024-26581 exploited", 0), false, VetoCVE},
+		{"same CVE, other words", at("StackRot (CVE-2023-3269): Linux kernel privilege escalation", 0),
+			at("StackRot: Linux kernel flaw lets local users gain root (CVE-2023-3269)", 12), true, ReasonCVE},
+		{"release vs pre-release testing", at("Announcing Rust 1.70.0", 0), at("1.70.0 pre-release testing", -48), false, VetoStage},
+		{"release vs article on that version", at("Linux 6.18 Released", 0), at("Linux 6.18 Will Further Complicate Non-GPL Out-of-Tree File-Systems", -24), false, VetoStage},
+		{"recurring title, next week", at("Security updates for Thursday", 0), at("Security updates for Thursday", 24*7-1), false, VetoRecurring},
+		{"recurring title, next day", at("Security updates for Thursday", 0), at("Security updates for Friday", 24), false, VetoNumber},
+		{"recurring title, same day", at("Security updates for Thursday", 0), at("Security updates for Thursday", 3), true, ReasonText},
+		{"numbered newsletter", at("This Week in Rust 500", 0), at("This Week in Rust 501", 24*7-1), false, VetoNumber},
+		{"day one vs day two", at("Reports from OSPM 2026, day one", 0), at("Reports from OSPM 2026, day two", 24), false, VetoNumber},
+		{"different speakers", at("Greg Kroah-Hartman says Rust drivers are welcome", 0), at("Linus Torvalds says Rust drivers are welcome", 1), false, VetoSpeaker},
+		{"same speaker, shortened", at("Linus Torvalds Calls Intel Patches 'Complete and Utter Garbage'", 0),
+			at("Torvalds: Intel's patches are 'complete and utter garbage'", 5), true, ReasonText},
+		{"outside the window", at("Fedora considers hardlinking identical files", 0), at("Fedora considers hardlinking identical files", 24*8), false, VetoWindow},
+		{"headline inside a longer one", at("Fedora considers hardlinking identical files in /usr", 0),
+			at("Fedora Considers Hardlinking Identical /usr Files By Default For Deduplicating RPM Assets", 20), true, ReasonText},
+		{"unrelated", at("Linux 6.17 EDAC Code Supports Several Newer Intel CPUs", 0), at("More Intel Driver Maintainer Changes In Linux 6.17", 1), false, ReasonDissimilar},
+		{"series versions", lore(at("[PATCH v2 0/5] rust: add foo", 0), "https://lore.kernel.org/r4l/a@x/", "A"),
+			lore(at("[PATCH v3 0/5] rust: add foo", 72), "https://lore.kernel.org/r4l/b@x/", "A"), true, ReasonThread},
+		{"parts of one series", lore(at("[PATCH v3 0/5] rust: add foo", 0), "https://lore.kernel.org/r4l/a@x/", "A"),
+			lore(at("[PATCH v3 2/5] rust: foo: add bar", 0.01), "https://lore.kernel.org/r4l/b@x/", "A"), true, ReasonThread},
+		{"different patches", at("[PATCH] rust: alloc: add Vec::pop", 0), at("[PATCH] rust: alloc: add Vec::push", 1), false, VetoPatch},
+		{"reply joins its thread", lore(at("Linux 6.18", 0), "https://lore.kernel.org/lkml/a@x/", "Linus"),
+			lore(at("Re: Linux 6.18", 9), "https://lore.kernel.org/lkml/b@y/", "Greg"), true, ReasonThread},
+		{"reply joins nothing else", at("Re: Linux 6.18", 0), at("Linux 6.18 Released", 1), false, VetoReply},
+		{"weekly pull, same subject", at("[GIT PULL] x86 fixes", 0), at("[GIT PULL] x86 fixes", 24*6), false, VetoRecurring},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, why := SameStory(tc.a, tc.b)
+			if got != tc.want || why != tc.why {
+				t.Errorf("SameStory(%q, %q) = %v, %s; want %v, %s", tc.a.Title, tc.b.Title, got, why, tc.want, tc.why)
+			}
+			if got2, why2 := SameStory(tc.b, tc.a); got2 != got || why2 != why {
+				t.Errorf("not symmetric: %v, %s", got2, why2)
+			}
+		})
+	}
+}
+
+func TestRepresentative(t *testing.T) {
+	m := func(title string, prio int, hours float64) Member {
+		return Member{Item: item.Item{Title: title}, Priority: prio, FirstSeen: day0.Add(time.Duration(hours * float64(time.Hour)))}
+	}
+	tests := []struct {
+		name    string
+		members []Member
+		want    int
+	}{
+		{"none", nil, -1},
+		{"highest priority", []Member{m("HN", 20, 0), m("LWN", 85, 2), m("Phoronix", 60, 1)}, 1},
+		{"tie: first seen", []Member{m("B", 50, 2), m("A", 50, 1)}, 1},
+		{"tie: lower index", []Member{m("A", 50, 1), m("B", 50, 1)}, 0},
+		{"newest series version", []Member{m("[PATCH v3 0/5] foo: bar", 10, 0), m("[PATCH v4 0/5] foo: bar", 10, 9), m("[PATCH 0/5] foo: bar", 90, -9)}, 1},
+		{"a reply never represents", []Member{m("Re: Linux 6.18", 99, 0), m("Linux 6.18", 10, 1)}, 1},
+		{"only replies", []Member{m("Re: x", 1, 1), m("Re: x", 2, 2)}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Representative(tc.members); got != tc.want {
+				t.Errorf("Representative = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
