@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,10 +51,10 @@ type Server struct {
 	titles     map[string]string
 	sourceURLs map[string]string
 
+	// verMu serialises refreshes of the store version; fresh holds the last
+	// good one so the hot path reads it without a lock.
 	verMu   sync.Mutex
-	ver     int64
-	verAt   time.Time
-	verErr  error
+	fresh   atomic.Pointer[versionAt]
 	handler http.Handler
 }
 
@@ -95,16 +96,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
+type versionAt struct {
+	v  int64
+	at time.Time
+}
+
 // version returns the store's change counter, re-read at most once per
-// VersionTTL. Holding the lock while reading makes concurrent callers wait for
-// one read instead of each sending one.
+// VersionTTL. Within the TTL it is one atomic load; when it expires, the lock
+// makes concurrent callers wait for one read instead of each sending one.
+// Errors are not kept: the next request tries the store again.
 func (s *Server) version(ctx context.Context) (int64, error) {
+	if f := s.fresh.Load(); f != nil && time.Since(f.at) < s.cfg.VersionTTL {
+		return f.v, nil
+	}
 	s.verMu.Lock()
 	defer s.verMu.Unlock()
-	if time.Since(s.verAt) < s.cfg.VersionTTL && s.verErr == nil {
-		return s.ver, nil
+	if f := s.fresh.Load(); f != nil && time.Since(f.at) < s.cfg.VersionTTL {
+		return f.v, nil
 	}
 	v, err := s.cfg.Store.Version(ctx)
-	s.ver, s.verErr, s.verAt = v, err, time.Now()
-	return v, err
+	if err != nil {
+		return 0, err
+	}
+	s.fresh.Store(&versionAt{v: v, at: time.Now()})
+	return v, nil
 }
