@@ -1,0 +1,136 @@
+package poll
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kernelwire/kernelwire/internal/fetch"
+	"github.com/kernelwire/kernelwire/internal/fetch/fetchtest"
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/redisstore"
+	"github.com/kernelwire/kernelwire/internal/tag"
+)
+
+// roundTrips counts what the client sends to Redis: one per command outside a
+// pipeline, one per pipeline.
+type roundTrips struct{ n atomic.Int64 }
+
+func (c *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (c *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// bigFeed is an RSS feed of n distinct items.
+func bigFeed(name string, n int, stamp string) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>big</title><link>https://example.org/</link>`)
+	base := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		fmt.Fprintf(&b, `<item><title>[PATCH v2 %d/%d] rust: kernel: item %d %s</title><link>https://example.org/%s/%d</link><guid>g%d</guid><pubDate>%s</pubDate><description>Body %d</description></item>`,
+			i+1, n, i, stamp, name, i, i, base.Add(time.Duration(i)*time.Minute).Format(time.RFC1123Z), i)
+	}
+	b.WriteString(`</channel></rss>`)
+	return []byte(b.String())
+}
+
+// TestRedisRoundTripsPerPoll holds the pipeline issue's promise: one poll of
+// one source costs a small constant number of Redis round trips, whether its
+// feed has 5 items or 500, new, unchanged or updated.
+func TestRedisRoundTripsPerPoll(t *testing.T) {
+	url := os.Getenv("KERNELWIRE_TEST_REDIS")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	if testing.Short() {
+		t.Skip("-short: Redis-backed test left out knowingly")
+	}
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.DisableIdentity = true
+	counter := &roundTrips{}
+	client := redis.NewClient(opts)
+	if err := client.Ping(t.Context()).Err(); err != nil {
+		t.Fatalf("Redis at %s unreachable: %v", url, err)
+	}
+	client.AddHook(counter)
+	prefix := fmt.Sprintf("kwtest:poll:%d:", time.Now().UnixNano())
+	st := redisstore.New(client, prefix, store.Options{SeenTTL: 90 * 24 * time.Hour})
+	t.Cleanup(func() {
+		c := redis.NewClient(opts)
+		defer c.Close()
+		ctx := context.Background()
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			c.Del(ctx, iter.Val())
+		}
+		st.Close()
+	})
+	tagger, err := tag.Compile([]tag.TopicSpec{{
+		Slug: "patches", Title: "Patches",
+		Rules: []tag.RuleSpec{{Name: "patch", Group: tag.Group{Any: []tag.Entry{{Term: "extract:patch"}}}}},
+	}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := fetchtest.NewServer(t)
+	up.Feed("/small", bigFeed("small", 5, ""), "application/rss+xml")
+	big := up.Feed("/big", bigFeed("big", 500, ""), "application/rss+xml")
+	sources := []item.Source{{Name: "small", URL: up.URL("/small")}, {Name: "big", URL: up.URL("/big")}}
+	p := New(Config{Sources: sources, Fetcher: fetch.New(fetch.Config{}), Tagger: tagger, Store: st})
+
+	steps := []struct {
+		name   string
+		src    item.Source
+		before func()
+		new    int
+		upd    int
+	}{
+		{"5 new items", sources[0], nil, 5, 0},
+		{"500 new items", sources[1], nil, 500, 0},
+		{"500 items, 304", sources[1], nil, 0, 0},
+		{"500 items changed", sources[1], func() { big.Update(bigFeed("big", 500, "v2")) }, 0, 500},
+	}
+	var counts []int64
+	for _, s := range steps {
+		if s.before != nil {
+			s.before()
+		}
+		counter.n.Store(0)
+		r := p.PollSource(t.Context(), s.src)
+		if r.Err != nil {
+			t.Fatalf("%s: %v", s.name, r.Err)
+		}
+		if r.New != s.new || r.Updated != s.upd {
+			t.Errorf("%s: %d new, %d updated, want %d and %d", s.name, r.New, r.Updated, s.new, s.upd)
+		}
+		n := counter.n.Load()
+		counts = append(counts, n)
+		t.Logf("%s: %d Redis round trips (new %d, updated %d, duplicate %d)", s.name, n, r.New, r.Updated, r.Duplicate)
+		// State read, lease acquire, items, state write, lease release.
+		if n > 6 {
+			t.Errorf("%s: %d round trips, want a small constant (<= 6)", s.name, n)
+		}
+	}
+	if counts[0] != counts[1] {
+		t.Errorf("round trips grow with the feed: %d for 5 items, %d for 500", counts[0], counts[1])
+	}
+}
