@@ -214,8 +214,12 @@ func checkFeeds(t *testing.T, base string, stored int) {
 			if err != nil {
 				t.Fatalf("gofeed cannot parse our %s: %v", ext, err)
 			}
-			if len(feed.Items) != want {
-				t.Errorf("all.%s has %d items, want %d", ext, len(feed.Items), want)
+			// Feeds list stories: the few events several of these feeds
+			// carry (a Rust release on the blog and on GitHub) are one
+			// entry each (story_e2e_test.go checks which), so there are
+			// at most as many entries as stored items, and not many fewer.
+			if len(feed.Items) > want || len(feed.Items) < want-want/20 {
+				t.Errorf("all.%s has %d items, want %d stories of %d items", ext, len(feed.Items), want-want/20, want)
 			}
 			tagged := 0
 			for _, it := range feed.Items {

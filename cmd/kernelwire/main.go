@@ -7,6 +7,10 @@
 //	kernelwire serve   [flags]   poll the sources and serve the feeds
 //	kernelwire poll --once       poll every source once, report, exit
 //	kernelwire check   [flags]   validate the config (feeds.yaml:LINE: message)
+//	kernelwire opml import FILE  add an OPML file's feeds to the config's sources
+//	kernelwire sources [flags]   show each source's poll state (also GET /api/sources)
+//	kernelwire tag --explain FILE|URL|- [--index N]   show why an item gets its topics
+//	kernelwire retag [--force]   re-tag stored items after a change of the topic rules
 //	kernelwire version           print the version
 //
 // Every flag can also be set through the environment as KERNELWIRE_<NAME>,
@@ -43,6 +47,11 @@ Usage:
   kernelwire serve   [flags]   poll the sources and serve the curated feeds
   kernelwire poll --once       poll every source once, print a report, exit
   kernelwire check   [flags]   validate the config file
+  kernelwire opml import FILE  add an OPML file's feeds to the config's sources
+  kernelwire sources [flags]   show each source's poll state (a table)
+  kernelwire tag --explain FILE|URL|- [--index N]
+                               show why an item gets its topics (- reads JSON)
+  kernelwire retag [--force]   re-tag stored items after a rules change
   kernelwire version           print the version
 
 Run 'kernelwire <command> --help' for a command's flags. Every flag is also
@@ -63,6 +72,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdPoll(ctx, args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
+	case "opml":
+		return cmdOPML(args[1:], stdout, stderr)
+	case "tag":
+		return cmdTag(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "retag":
+		return cmdRetag(ctx, args[1:], stdout, stderr)
+	case "sources":
+		return cmdSources(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "kernelwire", buildVersion())
 		return 0

@@ -35,22 +35,45 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer a.store.Close()
+	if !*noPoll {
+		// Re-file stored items when feeds.yaml's topics changed, before
+		// polling adds items under the new rules. Only the polling
+		// replica writes; a failure leaves the old topics in place.
+		start := time.Now()
+		if n, err := poll.Retag(ctx, a.store, a.tagger, a.cfg.Sources, a.tagger.Fingerprint()); err != nil {
+			a.log.Error("retag stored items", "err", err)
+		} else {
+			a.log.Info("retagged stored items", "items", n, "rules", a.tagger.Fingerprint(), "duration", time.Since(start).Round(time.Millisecond))
+		}
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "kernelwire serve:", err)
 		return 1
 	}
+	front := web.New(web.Config{
+		Store:      a.store,
+		Topics:     a.tagger.Topics(),
+		Sources:    a.cfg.Sources,
+		BaseURL:    *baseURL,
+		HubURL:     a.cfg.WebSub.Hub,
+		NamedFeeds: namedFeeds(a.cfg.Feeds),
+		Version:    buildVersion(),
+		Registry:   a.reg,
+		Log:        a.log,
+	})
+	if !*noPoll {
+		// The polling replica pings the WebSub hub (serve-only replicas
+		// would each ping it again); Start is a no-op without a hub.
+		if err := front.Start(ctx); err != nil {
+			fmt.Fprintln(stderr, "kernelwire serve:", err)
+			return 1
+		}
+		defer front.Stop()
+	}
 	srv := &http.Server{
-		Handler: web.New(web.Config{
-			Store:    a.store,
-			Topics:   a.tagger.Topics(),
-			Sources:  a.cfg.Sources,
-			BaseURL:  *baseURL,
-			Version:  buildVersion(),
-			Registry: a.reg,
-			Log:      a.log,
-		}),
+		Handler:           front,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -81,6 +104,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		code = 1
 	}
 	stopPolling()
+	front.Stop()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownBudget)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/kernelwire/kernelwire/internal/config"
+	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/fetch"
 	"github.com/kernelwire/kernelwire/internal/poll"
 	"github.com/kernelwire/kernelwire/internal/store"
@@ -53,6 +54,16 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 		return nil, fmt.Errorf("%s: %w", c.config, err)
 	}
 	opts := store.Options{SeenTTL: cfg.Defaults.SeenTTL, MaxAge: cfg.Defaults.MaxAge, MaxItems: cfg.Defaults.MaxItems}
+	// Story clustering: dedup's rules, injected so the stores stay free of
+	// them; a story is represented by its highest-priority source.
+	priority := make(map[string]int, len(cfg.Sources))
+	for _, src := range cfg.Sources {
+		priority[src.Name] = src.Priority
+	}
+	opts.SameStory = dedup.Same
+	opts.Representative = dedup.RepresentativeBy(func(source string) int { return priority[source] })
+	opts.IsReply = dedup.IsReply
+	opts.StoryWindow = dedup.Window
 	st, err := openStore(ctx, c, opts)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,9 @@ type Config struct {
 	Sources  []item.Source
 	Topics   []tag.TopicSpec
 	People   []tag.Person
+	// Feeds are named query feeds (feeds.go); WebSub is the hub to ping.
+	Feeds  []NamedFeed
+	WebSub WebSub
 }
 
 // Defaults are the settings shared by all sources.
@@ -126,7 +129,7 @@ func Parse(data []byte, filename string) (*Config, error) {
 		return nil, &Error{File: filename, Line: 1, Err: errors.New("empty config: need at least topics and sources")}
 	}
 	root := resolve(doc.Content[0])
-	top := p.mapping(root, "top level", "defaults", "people", "topics", "sources")
+	top := p.mapping(root, "top level", "defaults", "people", "topics", "sources", "feeds", "websub")
 	cfg := &Config{Defaults: DefaultDefaults()}
 	if n := top["defaults"]; n != nil {
 		p.defaults(n.val, &cfg.Defaults)
@@ -144,6 +147,7 @@ func Parse(data []byte, filename string) (*Config, error) {
 	} else if root.Kind == yaml.MappingNode {
 		p.errorf(root, "missing sources: define at least one source")
 	}
+	p.feedsAndWebSub(top, cfg)
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}

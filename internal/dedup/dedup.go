@@ -18,7 +18,8 @@ const (
 	titlePrefix = "t:"
 )
 
-// Assign sets Key and Hash on every item of one poll of source src. It needs
+// Assign sets Key, Hash, StoryKeys and Buckets on every item of one poll of
+// source src. It needs
 // the whole batch because a link shared by several items of one feed is not an
 // identity: kernel.org's kdist.xml links every release to
 // http://www.kernel.org/, and only the guid tells them apart.
@@ -35,6 +36,10 @@ func Assign(items []item.Item, src string) {
 			it.Key = titlePrefix + digest(src+"\x00"+strings.ToLower(strings.TrimSpace(it.Title)))
 		}
 		it.Hash = Hash(*it)
+		// The store looks the item's story up under these (see doc.go,
+		// Stories); StoryKeys needs the Key just set.
+		it.StoryKeys = StoryKeys(*it)
+		it.Buckets = Signature(*it).Buckets()
 	}
 }
 

@@ -50,6 +50,11 @@ type Config struct {
 	DenyPrivateNetworks bool
 	// MinHostGap is the minimum time between two requests to one host.
 	MinHostGap time.Duration
+	// NoHostLimits lifts the per-host gate (one request in flight and
+	// MinHostGap): for benchmarks whose thousands of sources share one
+	// loopback host, never for real upstreams. Holds (HoldUntil) are
+	// still recorded for a scheduler to read with NotBefore.
+	NoHostLimits bool
 }
 
 func (c Config) withDefaults() Config {
@@ -107,7 +112,14 @@ func New(cfg Config) *Client {
 		MaxIdleConnsPerHost: 2,
 		IdleConnTimeout:     90 * time.Second,
 	}
-	return &Client{cfg: cfg, transport: transport, gate: NewGate(cfg.MinHostGap)}
+	if cfg.NoHostLimits {
+		// Without the gate many requests share one host at once; idle
+		// connections for all of them avoid a new TCP connection each.
+		transport.MaxIdleConnsPerHost = transport.MaxIdleConns
+	}
+	gate := NewGate(cfg.MinHostGap)
+	gate.unlimited = cfg.NoHostLimits
+	return &Client{cfg: cfg, transport: transport, gate: gate}
 }
 
 // Gate returns the per-host gate Get waits on, so a scheduler can consult

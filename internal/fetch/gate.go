@@ -22,6 +22,8 @@ const sweepInterval = time.Minute
 // concurrent use.
 type Gate struct {
 	minGap time.Duration
+	// unlimited makes Acquire return at once (Config.NoHostLimits).
+	unlimited bool
 
 	mu        sync.Mutex
 	hosts     map[string]*hostState
@@ -53,6 +55,9 @@ func NewGate(minGap time.Duration) *Gate {
 // the request (including reading its body) is done; extra calls are ignored.
 // Acquire returns ctx's error, wrapped, if ctx ends first.
 func (g *Gate) Acquire(ctx context.Context, host string) (release func(), err error) {
+	if g.unlimited {
+		return func() {}, ctx.Err()
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := time.Now()
@@ -144,6 +149,10 @@ func (g *Gate) HoldUntil(host string, t time.Time) {
 		st.next = t
 	}
 }
+
+// Limited reports whether the gate serialises requests per host; a
+// scheduler that avoids handing a worker a busy host needs to know.
+func (g *Gate) Limited() bool { return !g.unlimited }
 
 // NotBefore reports the earliest time a new request to host may start, so a
 // scheduler can postpone work instead of blocking a worker in Acquire. It

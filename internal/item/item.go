@@ -46,6 +46,28 @@ type Item struct {
 	// Hash summarises the fields that make an update (title, summary,
 	// content, link, topics); a changed hash means "updated in place".
 	Hash string `json:"hash,omitempty"`
+
+	// StoryKeys and Buckets are where the item's story may be found (see
+	// package dedup: exact story keys and LSH buckets of its title). Assign
+	// sets them for the store to look up and record during SaveItems; they
+	// are derived data, so they are never stored or published.
+	StoryKeys []string `json:"-"`
+	Buckets   []string `json:"-"`
+
+	// Related is the other coverage of the item's story and Replies the
+	// number of mailing-list replies in it. The store fills them on the
+	// items Items returns (story representatives); they are not part of
+	// the item itself and are never stored with it.
+	Related []Related `json:"related,omitempty"`
+	Replies int       `json:"replies,omitempty"`
+}
+
+// Related is one other report of a story: another source's item.
+type Related struct {
+	URL       string    `json:"url,omitempty"`
+	Source    string    `json:"source"`
+	Title     string    `json:"title"`
+	Published time.Time `json:"published,omitzero"`
 }
 
 // Match says why a topic was assigned.

@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/dedup"
@@ -34,8 +36,15 @@ type Config struct {
 	// Workers bounds concurrent polls; the per-host gate in fetch bounds
 	// them further per upstream host.
 	Workers int
-	// MaxBackoff caps the exponential backoff after failures.
+	// MaxBackoff caps the exponential backoff after failures (default 6h).
 	MaxBackoff time.Duration
+	// MinInterval and MaxInterval bound every adapted interval (defaults
+	// 5m and 24h); tests lower them to run in seconds.
+	MinInterval, MaxInterval time.Duration
+	// LeaseTTL is how long a source's lease lasts unless renewed (default
+	// 1m; renewed every third of it while the poll runs). It is also how
+	// long a dead replica's sources wait before another takes them over.
+	LeaseTTL time.Duration
 	// PruneEvery is how often Run applies retention (default 1h).
 	PruneEvery time.Duration
 	Fetcher    *fetch.Client
@@ -51,6 +60,9 @@ type Config struct {
 type Poller struct {
 	cfg    Config
 	parser *parse.Parser
+	// pollOne is what the scheduler runs per source: pollLeased, or a
+	// fake in the scheduler's own tests.
+	pollOne func(ctx context.Context, src item.Source, onlyIfDue bool) Result
 }
 
 // New returns a Poller; zero Config fields get defaults.
@@ -64,6 +76,16 @@ func New(cfg Config) *Poller {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 6 * time.Hour
 	}
+	if cfg.MinInterval <= 0 {
+		cfg.MinInterval = 5 * time.Minute
+	}
+	if cfg.MaxInterval <= 0 {
+		cfg.MaxInterval = 24 * time.Hour
+	}
+	cfg.MaxInterval = max(cfg.MaxInterval, cfg.MinInterval)
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = time.Minute
+	}
 	if cfg.PruneEvery <= 0 {
 		cfg.PruneEvery = time.Hour
 	}
@@ -73,7 +95,9 @@ func New(cfg Config) *Poller {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Poller{cfg: cfg, parser: parse.NewParser()}
+	p := &Poller{cfg: cfg, parser: parse.NewParser()}
+	p.pollOne = p.pollLeased
+	return p
 }
 
 // Result is the outcome of one poll of one source.
@@ -105,15 +129,35 @@ func (r Result) Outcome() string {
 	return "ok"
 }
 
-// PollSource polls one source once and records its state.
+// PollSource polls one source once, whether or not it is due, and records
+// its state. It holds the source's lease meanwhile, so a replica polling the
+// same store skips the source instead of fetching it at the same time.
 func (p *Poller) PollSource(ctx context.Context, src item.Source) Result {
+	return p.pollLeased(ctx, src, false)
+}
+
+// pollLeased takes the source's lease, re-reads its state under the lease
+// and, when onlyIfDue, skips a source another replica has just polled.
+func (p *Poller) pollLeased(ctx context.Context, src item.Source, onlyIfDue bool) Result {
 	start := p.cfg.Now()
-	st, err := p.cfg.Store.SourceState(ctx, src.Name)
+	l, err := p.acquire(ctx, src.Name)
+	switch {
+	case err != nil:
+		return p.finish(Result{Source: src.Name, URL: src.URL, Err: err})
+	case l == nil:
+		// Another replica is polling it; look again once it has had time
+		// to finish and store the next poll time.
+		return p.finish(Result{Source: src.Name, URL: src.URL, Skipped: skipLeased,
+			NextPoll: start.Add(jitter(p.cfg.LeaseTTL/2, rand.Float64()))})
+	}
+	defer l.release(ctx)
+
+	st, err := p.cfg.Store.SourceState(l.ctx, src.Name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		st = store.SourceState{Name: src.Name}
 	case err != nil:
-		return Result{Source: src.Name, URL: src.URL, Err: fmt.Errorf("load state of %s: %w", src.Name, err)}
+		return p.finish(Result{Source: src.Name, URL: src.URL, Err: fmt.Errorf("load state of %s: %w", src.Name, err)})
 	}
 	// The stored URL differs from feeds.yaml after a permanent redirect; an
 	// operator's edit of feeds.yaml wins over both.
@@ -127,14 +171,24 @@ func (p *Poller) PollSource(ctx context.Context, src item.Source) Result {
 	res := Result{Source: src.Name, URL: st.URL}
 	if st.Disabled {
 		res.Skipped = st.DisableReason
+		return p.finish(res)
+	}
+	if onlyIfDue && st.NextPoll.After(start) {
+		// Another replica polled it since this one scheduled it.
+		res.Skipped = skipNotDue
 		res.NextPoll = st.NextPoll
-		return res
+		return p.finish(res)
 	}
 
-	res = p.poll(ctx, src, &st, res)
+	res, h := p.poll(l.ctx, src, &st, res)
 	res.Duration = p.cfg.Now().Sub(start)
-	p.record(&st, &res)
-	if ctx.Err() == nil || res.Err == nil {
+	p.record(&st, &res, src, h)
+	switch {
+	case l.lost():
+		// Another replica may own the source by now: its state, not ours,
+		// is the one to keep. Items already stored stay stored.
+		res.Err = fmt.Errorf("poll %s: %w", src.Name, context.Cause(l.ctx))
+	case ctx.Err() == nil || res.Err == nil:
 		// Store the state even for failures: it carries the backoff. A
 		// context cancelled by shutdown is not the upstream's fault, so
 		// it is not counted against the source.
@@ -142,12 +196,25 @@ func (p *Poller) PollSource(ctx context.Context, src item.Source) Result {
 			res.Err = fmt.Errorf("save state of %s: %w", src.Name, err)
 		}
 	}
+	return p.finish(res)
+}
+
+// Reasons a source was skipped without a fetch.
+const (
+	skipLeased = "being polled by another replica"
+	skipNotDue = "not due: polled by another replica"
+)
+
+func (p *Poller) finish(res Result) Result {
 	p.cfg.Metrics.observe(res)
 	p.log(res)
 	return res
 }
 
-func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceState, res Result) Result {
+// poll fetches, parses and stores one source, updating st's URL, validators
+// and item count; h carries what the upstream said about its schedule.
+func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceState, res Result) (Result, hints) {
+	var h hints
 	resp, err := p.cfg.Fetcher.Get(ctx, fetch.Request{URL: st.URL, ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
 		res.Err = err
@@ -155,24 +222,28 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 		if errors.As(err, &se) {
 			res.Status = se.Code
 		}
-		return res
+		return res, h
 	}
 	res.Status = resp.Status
+	h.CacheFor = cacheLifetime(resp.Header, p.cfg.Now())
 	if resp.PermanentURL != "" && resp.PermanentURL != st.URL {
 		p.cfg.Log.Info("source moved permanently", "source", src.Name, "url", st.URL, "new_url", resp.PermanentURL)
 		st.URL = resp.PermanentURL
 		res.URL = st.URL
 	}
 	if resp.NotModified {
+		// Nothing else is touched: no parse, no item write (the state,
+		// with its schedule, is still saved by the caller).
 		res.NotModified = true
-		return res
+		return res, h
 	}
 	now := p.cfg.Now()
 	feed, err := p.parser.Parse(resp.Body, resp.ContentType, resp.FinalURL, now)
 	if err != nil {
 		res.Err = fmt.Errorf("parse %s: %w", st.URL, err)
-		return res
+		return res, h
 	}
+	h.TTL, h.UpdatePeriod = feed.TTL, feed.UpdatePeriod
 	items := feed.Items
 	for i := range items {
 		items[i].Source = src.Name
@@ -182,7 +253,7 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 	saved, err := p.cfg.Store.SaveItems(ctx, src.Name, items)
 	if err != nil {
 		res.Err = fmt.Errorf("store items of %s: %w", src.Name, err)
-		return res
+		return res, h
 	}
 	res.New = saved.Count(store.New)
 	res.Updated = saved.Count(store.Updated)
@@ -191,74 +262,52 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 	st.ItemsSeen += int64(len(items))
 	// Only now are the validators safe to keep (see the package comment).
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
-	if feed.TTL > 0 || feed.UpdatePeriod > 0 {
-		st.Interval = max(feed.TTL, feed.UpdatePeriod)
-	}
-	return res
+	return res, h
 }
 
 // record updates st with the result and decides the next poll.
-func (p *Poller) record(st *store.SourceState, res *Result) {
+func (p *Poller) record(st *store.SourceState, res *Result, src item.Source, h hints) {
 	now := p.cfg.Now()
+	lim := limits{p.cfg.MinInterval, p.cfg.MaxInterval}
+	base := p.cfg.Interval
+	if src.Interval > 0 {
+		base = src.Interval
+	}
 	st.LastStatus = res.Status
 	if res.Err == nil {
 		st.Failures = 0
 		st.LastSuccess = now
-		st.NextPoll = now.Add(jitter(p.interval(*st, res.Source)))
+		changed := !res.NotModified && res.New+res.Updated > 0
+		st.Interval = adaptInterval(base, st.Interval, h, changed, lim)
+		st.NextPoll = now.Add(jitter(st.Interval, rand.Float64()))
 		res.NextPoll = st.NextPoll
 		return
 	}
 	st.Failures++
 	st.LastError = res.Err.Error()
 	st.LastErrorAt = now
+	interval := st.Interval
+	if interval <= 0 {
+		interval = lim.clamp(base)
+	}
 	var se *fetch.StatusError
 	switch {
-	case errors.As(res.Err, &se) && se.Code == 410:
+	case errors.As(res.Err, &se) && se.Code == http.StatusGone:
 		st.Disabled = true
 		st.DisableReason = fmt.Sprintf("gone (HTTP 410) at %s", now.UTC().Format(time.RFC3339))
+		st.NextPoll = time.Time{}
+		p.cfg.Log.Warn("source disabled", "source", st.Name, "url", st.URL, "reason", st.DisableReason)
 	case errors.As(res.Err, &se) && se.RetryAfter > 0:
-		st.NextPoll = now.Add(min(se.RetryAfter, 24*time.Hour))
+		st.NextPoll = now.Add(retryDelay(se.RetryAfter, lim))
 		if u, err := url.Parse(st.URL); err == nil {
 			// A 429/503 is about the host, not this feed: hold every
-			// source on it back.
-			p.cfg.Fetcher.Gate().HoldUntil(u.Hostname(), st.NextPoll)
+			// source on it back for as long as the server asked.
+			p.cfg.Fetcher.Gate().HoldUntil(strings.ToLower(u.Hostname()), now.Add(min(se.RetryAfter, lim.max)))
 		}
 	default:
-		st.NextPoll = now.Add(backoff(p.interval(*st, res.Source), st.Failures, p.cfg.MaxBackoff))
+		st.NextPoll = now.Add(backoff(interval, st.Failures, p.cfg.MaxBackoff, rand.Float64()))
 	}
 	res.NextPoll = st.NextPoll
-}
-
-// interval is the source's configured interval, stretched (never shortened) to
-// what the upstream asked for, within [5m, 24h].
-func (p *Poller) interval(st store.SourceState, name string) time.Duration {
-	iv := p.cfg.Interval
-	for _, s := range p.cfg.Sources {
-		if s.Name == name && s.Interval > 0 {
-			iv = s.Interval
-		}
-	}
-	iv = max(iv, st.Interval)
-	return min(max(iv, 5*time.Minute), 24*time.Hour)
-}
-
-// backoff doubles the interval per consecutive failure, capped, with jitter so
-// that sources failing together do not retry together.
-func backoff(base time.Duration, failures int, limit time.Duration) time.Duration {
-	d := base
-	for i := 1; i < failures && d < limit; i++ {
-		d *= 2
-	}
-	return jitter(min(d, limit))
-}
-
-// jitter spreads d by ±10%.
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return d
-	}
-	spread := int64(d) / 5
-	return d - time.Duration(spread/2) + time.Duration(rand.Int64N(spread+1))
 }
 
 func (p *Poller) log(r Result) {

@@ -1,62 +1,122 @@
 package poll
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
-	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 )
 
-// PollAll polls every source once over the worker pool and returns the
-// results in source order. onResult, when set, is called as each source
-// finishes (from worker goroutines, one call at a time).
+// maxWait bounds how long the scheduler sleeps, so housekeeping (prune) runs
+// even when no source is due for hours.
+const maxWait = time.Minute
+
+// PollAll polls every source once, due or not, over the worker pool and
+// returns the results in source order. onResult, when set, is called as each
+// source finishes (from the scheduling goroutine, one call at a time).
 func (p *Poller) PollAll(ctx context.Context, onResult func(Result)) []Result {
-	results := make([]Result, len(p.cfg.Sources))
-	var mu sync.Mutex
-	var g errgroup.Group
-	g.SetLimit(p.cfg.Workers)
-	for i, src := range p.cfg.Sources {
-		g.Go(func() error {
-			r := p.PollSource(ctx, src)
-			results[i] = r
-			if onResult != nil {
-				mu.Lock()
-				onResult(r)
-				mu.Unlock()
-			}
-			return nil
-		})
+	now := p.cfg.Now()
+	due := make([]time.Time, len(p.cfg.Sources))
+	for i := range due {
+		due[i] = now
 	}
-	_ = g.Wait() // workers report through results, never through the group
+	results := make([]Result, len(p.cfg.Sources))
+	for i, src := range p.cfg.Sources {
+		// What a source reports if ctx ends before its turn.
+		results[i] = Result{Source: src.Name, URL: src.URL, Err: fmt.Errorf("poll %s: not started: %w", src.Name, context.Canceled)}
+	}
+	p.schedule(ctx, due, true, func(i int, r Result) {
+		results[i] = r
+		if onResult != nil {
+			onResult(r)
+		}
+	})
 	return results
 }
 
 // Run polls each source when it is due until ctx is done, then waits for
 // in-flight polls. Due times come from the stored source state, so a restart
 // does not re-poll every source at once; sources never polled start spread
-// over the first minute.
+// over the first interval (at most a minute).
 func (p *Poller) Run(ctx context.Context) error {
 	due, err := p.initialDue(ctx)
 	if err != nil {
 		return err
 	}
-	jobs := make(chan item.Source)
-	done := make(chan Result)
+	p.schedule(ctx, due, false, nil)
+	return nil
+}
+
+// job is a source (by index) and when it may start.
+type job struct {
+	src int
+	at  time.Time
+}
+
+// queue is a min-heap of jobs by start time: the scheduler looks only at
+// its head, so a cycle over n sources costs O(n log n), not O(n²).
+type queue []job
+
+func (q queue) Len() int { return len(q) }
+func (q queue) Less(i, j int) bool {
+	// Ties go in feeds.yaml order, so sources queued behind one host take
+	// their turns in a fixed order rather than the heap's whim.
+	if q[i].at.Equal(q[j].at) {
+		return q[i].src < q[j].src
+	}
+	return q[i].at.Before(q[j].at)
+}
+func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *queue) Push(x any)   { *q = append(*q, x.(job)) }
+func (q *queue) Pop() any {
+	old := *q
+	j := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return j
+}
+
+type finished struct {
+	src int
+	res Result
+}
+
+// schedule runs sources over Config.Workers workers from their due times.
+// once polls each source a single time, due or not, and returns when all are
+// done; otherwise each result's NextPoll schedules the source again until
+// ctx ends. report, when set, gets each result on this goroutine.
+//
+// Politeness is decided here, before a worker is committed: a source whose
+// host already has a request in flight waits (parked) until that one ends,
+// and one whose host is held (gap, Retry-After) goes back into the queue at
+// the host's NotBefore. So workers never sit blocked in the Gate while other
+// hosts' sources are due, and the Gate's own wait is only a backstop.
+func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, report func(int, Result)) {
+	srcs := p.cfg.Sources
+	gate := p.cfg.Fetcher.Gate()
+	hosts := make([]string, len(srcs))
+	q := make(queue, 0, len(srcs))
+	for i, src := range srcs {
+		hosts[i] = hostOf(src.URL)
+		q = append(q, job{i, due[i]})
+	}
+	heap.Init(&q)
+
+	jobs := make(chan int)
+	// Buffered for every worker, so a worker's report never blocks on the
+	// scheduler while the scheduler is handing out a job.
+	done := make(chan finished, p.cfg.Workers)
 	var wg sync.WaitGroup
 	for range p.cfg.Workers {
 		wg.Go(func() {
-			for src := range jobs {
-				r := p.PollSource(ctx, src)
-				select {
-				case done <- r:
-				case <-ctx.Done():
-				}
+			for i := range jobs {
+				done <- finished{i, p.pollOne(ctx, srcs[i], !once)}
 			}
 		})
 	}
@@ -65,66 +125,86 @@ func (p *Poller) Run(ctx context.Context) error {
 		wg.Wait()
 	}()
 
-	inflight := map[string]bool{}
+	free, left := p.cfg.Workers, len(srcs)
+	busy := map[string]bool{}
+	parked := map[string][]int{}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var lastPrune time.Time
-	for {
-		// Hand out every due source a worker can take now.
+	for !once || left > 0 {
 		now := p.cfg.Now()
-		if now.Sub(lastPrune) >= p.cfg.PruneEvery {
+		if !once && now.Sub(lastPrune) >= p.cfg.PruneEvery {
 			lastPrune = now
 			p.prune(ctx, now)
 		}
-		next := now.Add(time.Hour)
-		for _, src := range p.cfg.Sources {
-			if inflight[src.Name] {
+		for free > 0 && q.Len() > 0 && !q[0].at.After(now) {
+			j := heap.Pop(&q).(job)
+			host := hosts[j.src]
+			if gate.Limited() && busy[host] {
+				parked[host] = append(parked[host], j.src)
 				continue
 			}
-			at := due[src.Name]
-			if at.After(now) {
-				next = minTime(next, at)
+			if nb := gate.NotBefore(host); nb.After(now) {
+				heap.Push(&q, job{j.src, nb})
 				continue
 			}
 			select {
-			case jobs <- src:
-				inflight[src.Name] = true
-			case r := <-done:
-				p.settle(r, due, inflight)
+			case jobs <- j.src:
 			case <-ctx.Done():
-				return nil
-			default:
-				// Every worker is busy; try again when one reports.
-				next = now
+				return
 			}
+			busy[host] = true
+			free--
 		}
-		wait := next.Sub(now)
-		if wait <= 0 {
-			wait = 50 * time.Millisecond
+
+		wait := maxWait
+		if free > 0 && q.Len() > 0 {
+			wait = min(wait, q[0].at.Sub(now))
 		}
-		timer.Reset(wait)
+		timer.Reset(max(wait, time.Millisecond))
 		select {
 		case <-ctx.Done():
-			return nil
-		case r := <-done:
-			p.settle(r, due, inflight)
+			return
+		case f := <-done:
+			free++
+			host := hosts[f.src]
+			delete(busy, host)
+			for _, i := range parked[host] {
+				heap.Push(&q, job{i, now})
+			}
+			delete(parked, host)
+			// After a permanent redirect the source lives on another
+			// host: gate it there from now on.
+			hosts[f.src] = hostOf(f.res.URL)
+			if report != nil {
+				report(f.src, f.res)
+			}
+			if once {
+				left--
+				continue
+			}
+			next := f.res.NextPoll
+			if now = p.cfg.Now(); !next.After(now) {
+				// No schedule (disabled, or state not loaded or saved):
+				// look again after the default interval rather than spin.
+				next = now.Add(jitter(p.cfg.Interval, rand.Float64()))
+			}
+			heap.Push(&q, job{f.src, next})
 		case <-timer.C:
 		}
 	}
 }
 
-func (p *Poller) settle(r Result, due map[string]time.Time, inflight map[string]bool) {
-	delete(inflight, r.Source)
-	next := r.NextPoll
-	if next.IsZero() {
-		// A result without a schedule (state could not be loaded or saved):
-		// retry after the default interval rather than spin.
-		next = p.cfg.Now().Add(jitter(p.cfg.Interval))
+// hostOf is the Gate key of a source URL (see fetch's gateKey).
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
 	}
-	due[r.Source] = next
+	return strings.ToLower(u.Hostname())
 }
 
-func (p *Poller) initialDue(ctx context.Context) (map[string]time.Time, error) {
+func (p *Poller) initialDue(ctx context.Context) ([]time.Time, error) {
 	states, err := p.cfg.Store.SourceStates(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("load source states: %w", err)
@@ -134,25 +214,20 @@ func (p *Poller) initialDue(ctx context.Context) (map[string]time.Time, error) {
 		byName[st.Name] = st
 	}
 	now := p.cfg.Now()
-	due := make(map[string]time.Time, len(p.cfg.Sources))
+	due := make([]time.Time, len(p.cfg.Sources))
 	for i, src := range p.cfg.Sources {
 		st, ok := byName[src.Name]
 		switch {
 		case ok && !st.NextPoll.IsZero() && st.ConfigURL == src.URL:
-			due[src.Name] = st.NextPoll
+			due[i] = st.NextPoll
 		default:
-			spread := time.Minute * time.Duration(i) / time.Duration(max(len(p.cfg.Sources), 1))
-			due[src.Name] = now.Add(spread)
+			// Spread over the first interval (at most a minute) so a
+			// fresh start does not fire every source at once.
+			spread := min(p.cfg.Interval, time.Minute) * time.Duration(i) / time.Duration(max(len(p.cfg.Sources), 1))
+			due[i] = now.Add(spread)
 		}
 	}
 	return due, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // prune applies retention. A failure is logged and retried at the next

@@ -41,11 +41,22 @@ type atomEntry struct {
 	Published  string   `xml:"published"`
 	Updated    string   `xml:"updated"`
 	Links      []feeds.AtomLink
+	Related    []atomRelatedLink
 	Author     *feeds.AtomAuthor
 	Categories []atomCategory
 	Source     *atomSource
 	Summary    *feeds.AtomSummary
 	Content    *feeds.AtomContent
+}
+
+// atomRelatedLink is <link rel="related" href title>: another report of
+// the entry's story (RFC 4287 section 4.2.7.2); gorilla's AtomLink has no
+// title attribute.
+type atomRelatedLink struct {
+	XMLName xml.Name `xml:"link"`
+	Href    string   `xml:"href,attr"`
+	Rel     string   `xml:"rel,attr"`
+	Title   string   `xml:"title,attr,omitempty"`
 }
 
 // atomCategory has the term RFC 4287 section 4.2.2 requires (gorilla #5).
@@ -106,6 +117,13 @@ func newAtomEntry(e *entry, topicTitles map[string]string) atomEntry {
 	}
 	if e.link != "" {
 		a.Links = []feeds.AtomLink{{Href: e.link, Rel: "alternate"}}
+	}
+	for _, r := range e.related {
+		// A link needs an href; a report without one is only counted in
+		// the other formats' text.
+		if r.url != "" {
+			a.Related = append(a.Related, atomRelatedLink{Href: r.url, Rel: "related", Title: r.label()})
+		}
 	}
 	for _, t := range e.topics {
 		a.Categories = append(a.Categories, atomCategory{Term: t, Label: cleanText(topicTitles[t])})

@@ -96,7 +96,26 @@ type entry struct {
 	summaryHTML             bool
 	content                 string // cleaned HTML
 	topics                  []string
+	related                 []related  // the story's other coverage
+	replies                 int        // mailing-list replies in the story
 	it                      *item.Item // for the JSON extension
+}
+
+// related is one other report of the entry's story, cleaned.
+type related struct {
+	url, source, title string
+	published          time.Time
+}
+
+// label names a related report: "Source: title".
+func (r related) label() string {
+	switch {
+	case r.source == "":
+		return r.title
+	case r.title == "":
+		return r.source
+	}
+	return r.source + ": " + r.title
 }
 
 func newModel(f Feed) (*model, error) {
@@ -152,6 +171,18 @@ func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sourceURLs 
 	e.summaryHTML = looksLikeHTML(e.summary)
 	e.sourceURL = cleanText(sourceURLs[it.Source])
 	e.authorName, e.authorEmail = splitAuthor(cleanText(it.Author))
+	e.replies = max(it.Replies, 0)
+	for _, r := range it.Related {
+		rr := related{
+			url:       cleanText(r.URL),
+			source:    strings.TrimSpace(cleanText(r.Source)),
+			title:     strings.TrimSpace(cleanText(r.Title)),
+			published: utc(r.Published),
+		}
+		if rr.url != "" || rr.title != "" {
+			e.related = append(e.related, rr)
+		}
+	}
 	return e
 }
 

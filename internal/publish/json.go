@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"io"
+	"time"
 
 	"github.com/gorilla/feeds"
 
@@ -36,6 +37,18 @@ type jsonExtension struct {
 	CVEs           []string              `json:"cves,omitempty"`
 	Patch          *item.Patch           `json:"patch,omitempty"`
 	Matched        map[string]item.Match `json:"matched,omitempty"`
+	// Related is the story's other coverage; Replies its mailing-list
+	// replies.
+	Related []jsonRelated `json:"related,omitempty"`
+	Replies int           `json:"replies,omitempty"`
+}
+
+// jsonRelated is one other report of an item's story.
+type jsonRelated struct {
+	URL           string     `json:"url,omitempty"`
+	Source        string     `json:"source,omitempty"`
+	Title         string     `json:"title,omitempty"`
+	DatePublished *time.Time `json:"date_published,omitempty"`
 }
 
 func writeJSON(w io.Writer, m *model) error {
@@ -119,8 +132,16 @@ func newJSONExtension(e *entry) *jsonExtension {
 			x.Matched[cleanText(topic)] = item.Match{Rule: cleanText(mt.Rule), Words: cleanAll(mt.Words)}
 		}
 	}
+	for _, r := range e.related {
+		j := jsonRelated{URL: r.url, Source: r.source, Title: r.title}
+		if !r.published.IsZero() {
+			j.DatePublished = &r.published
+		}
+		x.Related = append(x.Related, j)
+	}
+	x.Replies = e.replies
 	if x.Source == "" && len(x.Topics) == 0 && len(x.KernelVersions) == 0 &&
-		len(x.CVEs) == 0 && x.Patch == nil && len(x.Matched) == 0 {
+		len(x.CVEs) == 0 && x.Patch == nil && len(x.Matched) == 0 && len(x.Related) == 0 && x.Replies == 0 {
 		return nil
 	}
 	return x

@@ -121,6 +121,9 @@ func newRSSItem(e *entry) rssItem {
 	if e.content != "" {
 		r.Content = &feeds.RssContent{Content: e.content}
 	}
+	// RSS has no related links: the coverage is a short list at the end
+	// of the description.
+	r.Description += coverageHTML(e)
 	// <author> must be an address (RSS 2.0); names go to dc:creator.
 	switch {
 	case e.authorEmail != "" && e.authorName != "":

@@ -3,6 +3,7 @@ package publish
 import (
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -70,6 +71,42 @@ func looksLikeHTML(s string) bool {
 }
 
 // asHTML returns s as HTML: itself when it is HTML, escaped when text.
+// coverageHTML is the "Also covered by" paragraph RSS descriptions end
+// with, "" for an entry without related reports or replies.
+func coverageHTML(e *entry) string {
+	if len(e.related) == 0 && e.replies == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<p>")
+	if len(e.related) > 0 {
+		b.WriteString("Also covered by: ")
+		for i, r := range e.related {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if r.url != "" {
+				b.WriteString(`<a href="` + html.EscapeString(r.url) + `">` + html.EscapeString(r.label()) + "</a>")
+			} else {
+				b.WriteString(html.EscapeString(r.label()))
+			}
+		}
+		b.WriteString(".")
+	}
+	if e.replies > 0 {
+		if len(e.related) > 0 {
+			b.WriteString(" ")
+		}
+		noun := " replies."
+		if e.replies == 1 {
+			noun = " reply."
+		}
+		b.WriteString(strconv.Itoa(e.replies) + noun)
+	}
+	b.WriteString("</p>")
+	return b.String()
+}
+
 func asHTML(s string, isHTML bool) string {
 	if isHTML {
 		return s

@@ -33,6 +33,23 @@ type Options struct {
 	// MaxItems caps each index (all, per topic, per source); the oldest
 	// items beyond it are dropped. Zero means no limit.
 	MaxItems int
+
+	// SameStory, when set, turns story clustering on (see story.go): a new
+	// item joins the story of a stored item that shares one of its
+	// StoryKeys or Buckets and that SameStory accepts. Nil keeps every item
+	// a story of its own. The store does not import package dedup: main
+	// injects these.
+	SameStory func(a, b item.Item) bool
+	// Representative picks the member that stands for a story (nil: the
+	// first seen). Members carry Key, Source, Title, Link, Published,
+	// FirstSeen, Topics and Extracted.Patch.
+	Representative func(members []item.Item) int
+	// IsReply reports a mailing-list reply: replies are counted on their
+	// story (Item.Replies) instead of listed as its coverage.
+	IsReply func(it item.Item) bool
+	// StoryWindow is how long story keys and buckets are kept for lookup
+	// (default 7 days).
+	StoryWindow time.Duration
 }
 
 // Outcome is what happened to one item of a batch.
@@ -62,6 +79,9 @@ func (o Outcome) String() string {
 // SaveResult reports a batch: one Outcome per input item, in input order.
 type SaveResult struct {
 	Outcomes []Outcome
+	// Joined counts the New items that joined an existing story (with
+	// clustering on); they are stored, but curated feeds list the story.
+	Joined int
 }
 
 // Count returns how many items had outcome o.
@@ -142,10 +162,29 @@ type Store interface {
 	// PutMeta sets a small named value.
 	PutMeta(ctx context.Context, key, value string) error
 
+	// Leaser coordinates pollers that share the store.
+	Leaser
+
 	// Prune applies Options.MaxAge and Options.MaxItems to stored items and
 	// returns how many were removed.
 	Prune(ctx context.Context, now time.Time) (int, error)
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// Leaser hands out per-source leases so that replicas sharing a store poll
+// each source from one process at a time. A lease is held by whoever knows
+// its token (random per acquisition) and expires after its ttl unless
+// renewed, so a process that dies mid-poll loses its leases by itself.
+type Leaser interface {
+	// AcquireLease takes the lease on name for ttl if nobody holds it,
+	// and reports whether it did.
+	AcquireLease(ctx context.Context, name, token string, ttl time.Duration) (bool, error)
+	// RenewLease extends a lease held with token to ttl from now, and
+	// reports false when the lease was lost (expired, or taken since).
+	RenewLease(ctx context.Context, name, token string, ttl time.Duration) (bool, error)
+	// ReleaseLease gives the lease up if token still holds it; releasing a
+	// lease that was lost is not an error.
+	ReleaseLease(ctx context.Context, name, token string) error
 }

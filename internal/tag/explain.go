@@ -36,6 +36,7 @@ type NearMiss struct {
 // feeds.yaml; Tag does the same matching without the bookkeeping.
 func (t *Tagger) Explain(it item.Item, source string, defaults []string) []Explanation {
 	d := t.prepare(&it, source)
+	defer t.release(d)
 	var out []Explanation
 	for _, tp := range t.topics {
 		ex := Explanation{Topic: tp.slug}

@@ -4,16 +4,73 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
-// versionRe finds version-shaped tokens; KernelVersions then decides from
-// the neighbourhood whether each is a kernel version. The surrounding
-// (^|[^\w.]) and lookahead-by-hand keep "192.168.1.1" and "1.2.3.4" from
-// yielding a middle slice.
+// versionAt matches a version-shaped token at the start of a string:
+// "v6.13-rc1", "6.12.5", "5.7". KernelVersions then decides from the
+// neighbourhood whether each is a kernel version.
 //
 // No (?i): case folding makes Go's regexp several times slower, and only
 // "v" and "rc" have case.
-var versionRe = regexp.MustCompile(`(?:^|[^\w.])([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`)
+var versionAt = regexp.MustCompile(`^([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`)
+
+// versionMatches returns what
+// regexp.MustCompile(`(?:^|[^\w.])([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`).FindAllStringSubmatchIndex(s, -1)
+// would, without running a regexp over the whole text: that unanchored
+// scan was most of the cost of tagging a long summary. It visits each
+// "digit.digit" and runs the anchored versionAt from the token's start,
+// which must follow a non-word, non-dot byte (so "192.168.1.1" and "x6.1"
+// yield nothing). TestVersionMatches checks the equivalence.
+func versionMatches(s string) [][]int {
+	var out [][]int
+	prevEnd := 0
+	for i := 1; i+1 < len(s); i++ {
+		j := strings.IndexByte(s[i:len(s)-1], '.')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i < prevEnd || !isDigit(s[i-1]) || !isDigit(s[i+1]) {
+			continue
+		}
+		tok := i - 1
+		for tok > 0 && isDigit(s[tok-1]) {
+			tok--
+		}
+		if i-tok > 2 {
+			continue
+		}
+		if tok > 0 && (s[tok-1] == 'v' || s[tok-1] == 'V') {
+			tok--
+		}
+		// The rune before the token is consumed as the separator, as
+		// (?:^|[^\w.]) does: it must be neither a word byte nor a dot
+		// (any non-ASCII rune will do: \w is ASCII in RE2), and must
+		// not lie inside the previous match.
+		from := tok
+		if tok > 0 {
+			r, size := utf8.DecodeLastRuneInString(s[:tok])
+			if r < utf8.RuneSelf && (isAlnum(byte(r)) || r == '.') {
+				continue
+			}
+			from = tok - size
+			if from < prevEnd {
+				continue
+			}
+		}
+		m := versionAt.FindStringSubmatchIndex(s[tok:])
+		for j := range m {
+			if m[j] >= 0 {
+				m[j] += tok
+			}
+		}
+		m[0] = from
+		out = append(out, m)
+		prevEnd = m[1]
+	}
+	return out
+}
 
 // kernelPrefixWords, when they are the word right before a version, make it
 // a kernel version even with two components ("Linux 6.17", "kernel 6.12").
@@ -51,7 +108,7 @@ func KernelVersions(s string) []string {
 	seen := map[string]bool{}
 	listOK := false // previous version accepted: "kernels 4.4.4, 3.14.63, and 3.10.99"
 	prevEnd := 0
-	for _, m := range versionRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range versionMatches(s) {
 		// m[2..] are the groups; the token starts at the v or the major.
 		start := m[4]
 		if m[2] >= 0 {
@@ -153,11 +210,20 @@ func CVEs(s string) []string {
 	return out
 }
 
+// containsCVE reports whether "cve-" occurs in s in any case. It jumps
+// from dash to dash (strings.IndexByte is vectorised) instead of comparing
+// at every byte.
 func containsCVE(s string) bool {
-	for i := 0; i+4 <= len(s); i++ {
-		if s[i]|0x20 == 'c' && s[i+1]|0x20 == 'v' && s[i+2]|0x20 == 'e' && s[i+3] == '-' {
+	for i := 3; i < len(s); {
+		j := strings.IndexByte(s[i:], '-')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if s[i-3]|0x20 == 'c' && s[i-2]|0x20 == 'v' && s[i-1]|0x20 == 'e' {
 			return true
 		}
+		i++
 	}
 	return false
 }

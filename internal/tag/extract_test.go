@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -105,4 +106,40 @@ func FuzzKernelVersions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// versionScan is the unanchored regexp versionMatches replaces; it stays
+// here as the reference the fast scan must agree with.
+var versionScan = regexp.MustCompile(`(?:^|[^\w.])([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`)
+
+var versionSeeds = []string{
+	"Linux 6.13-rc1 released", "v6.14 and V5.4.2", "192.168.1.1", "1.2.3.4.5", "xv6.1 v6.1",
+	"a12.5 (12.5) 123.4", "é6.1 ü5.4.3-rc2", "6.1.2.3-rc1", "5.7-rc4: mainline", "..6.1", "6.12abc 6.1_2",
+	"\xff6.1", "6.1v6.2 6.1 6.2", "-v6.1", "kernels 4.4.4, 3.14.63, and 3.10.99",
+}
+
+func TestVersionMatches(t *testing.T) {
+	for _, s := range versionSeeds {
+		checkVersionMatches(t, s)
+	}
+}
+
+func FuzzVersionMatches(f *testing.F) {
+	for _, s := range versionSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkVersionMatches)
+}
+
+func checkVersionMatches(t *testing.T, s string) {
+	want := versionScan.FindAllStringSubmatchIndex(s, -1)
+	got := versionMatches(s)
+	if len(got) != len(want) {
+		t.Fatalf("versionMatches(%q) = %v, want %v", s, got, want)
+	}
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Fatalf("versionMatches(%q) = %v, want %v", s, got, want)
+		}
+	}
 }

@@ -31,10 +31,17 @@ var (
 // series as a request for comments, else "PATCH". Tree names
 // ("net-next", "6.1") and RESEND are accepted and not reported.
 func ParsePatch(subject string) *item.Patch {
-	s := replyRe.ReplaceAllString(subject, "")
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "[") {
+	// Most titles are no patch subject: only a title with a "[" can be
+	// one, and only one not starting with "[" may carry a reply prefix.
+	if strings.IndexByte(subject, '[') < 0 {
 		return nil
+	}
+	s := strings.TrimSpace(subject)
+	if !strings.HasPrefix(s, "[") {
+		s = strings.TrimSpace(replyRe.ReplaceAllString(s, ""))
+		if !strings.HasPrefix(s, "[") {
+			return nil
+		}
 	}
 	end := strings.IndexByte(s, ']')
 	if end < 0 {

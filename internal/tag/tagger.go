@@ -1,11 +1,14 @@
 package tag
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kernelwire/kernelwire/internal/item"
 )
@@ -34,7 +37,18 @@ type centry struct {
 	sub    *cgroup
 }
 
-type cgroup struct{ any, all, none []centry }
+type cgroup struct {
+	any, all, none []centry
+	// anyBits is the set of phrase ids of the any-list, and anyOthers
+	// the indexes of its other entries. Most groups do not match most
+	// items, and the few phrases an item contains (doc.hits) reject them
+	// faster than walking a list of a hundred phrases.
+	// anyBits holds words anyLo.. of the bit set (phrase ids are
+	// assigned in file order, so a list's ids cluster).
+	anyBits   []uint64
+	anyLo     int
+	anyOthers []int
+}
 
 type crule struct {
 	name   string
@@ -52,23 +66,44 @@ type personPhrase struct {
 	person int
 }
 
-// Tagger is the compiled rule set. It is immutable after Compile and safe
-// for concurrent use.
+// Tagger is the compiled rule set. Its rules are immutable after Compile;
+// it is safe for concurrent use.
 type Tagger struct {
-	topics  []ctopic
-	meta    []item.Topic
-	people  []Person
-	ac      *automaton
-	phrases []string // as written in the rules, for explanations
-	res     []*regexp.Regexp
-	persons []personPhrase
-	used    fieldMask // fields any rule reads: the others are never prepared
+	topics []ctopic
+	meta   []item.Topic
+	people []Person
+	// fieldAC[i] finds, in field i, the phrases some rule looks for in
+	// that field; fieldIDs[i] maps its pattern numbers to phrase ids. A
+	// summary is searched for the hundred phrases rules read in
+	// summaries, not for every phrase of every title rule.
+	fieldAC  [len(allFields)]*automaton
+	fieldIDs [len(allFields)][]int32
+	// phraseFields[id] are the fields in which phrase id is read.
+	phraseFields []fieldMask
+	phrases      []string // as written in the rules, for explanations
+	res          []*regexp.Regexp
+	reLits       [][]string // per regexp: one of these must occur (see requiredLiterals)
+	persons      []personPhrase
+	used         fieldMask // fields any rule reads: the others are never prepared
+	// scanned are the fields some phrase or person entry reads: only
+	// they go through an automaton; the other used fields are only
+	// normalised, when a regexp asks for them.
+	scanned fieldMask
+	// personFields are the fields extract:person entries read.
+	personFields fieldMask
+	// docs recycles the per-item scratch space: the phrase table alone
+	// is a few KiB, and allocating it per item made the GC a visible
+	// part of tagging. Pooled per Tagger, so no state is shared between
+	// rule sets.
+	docs sync.Pool
+	// fingerprint identifies the rule set; see Fingerprint.
+	fingerprint string
 }
 
 // Compile checks and compiles the topic rules once. Errors name the topic,
 // the rule and the entry.
 func Compile(topics []TopicSpec, people []Person) (*Tagger, error) {
-	t := &Tagger{people: people}
+	t := &Tagger{people: people, fingerprint: fingerprint(topics, people)}
 	phraseID := map[string]int{}
 	var patterns []string
 	addPhrase := func(p string) int {
@@ -118,12 +153,33 @@ func Compile(topics []TopicSpec, people []Person) (*Tagger, error) {
 				return nil, fmt.Errorf("topic %q rule %q: %w", ts.Slug, rs.Name, err)
 			}
 			r.g = *g
+			t.markScanned(&r.g, r.fields)
 			ct.rules = append(ct.rules, r)
 		}
 		t.topics = append(t.topics, ct)
 		t.meta = append(t.meta, item.Topic{Slug: ts.Slug, Title: ts.Title, Description: ts.Description})
 	}
-	t.ac = newAutomaton(patterns)
+	// People are looked for wherever a rule reads extract:person.
+	for _, pp := range t.persons {
+		t.markPhrase(pp.phrase, t.personFields)
+	}
+	for i := range allFields {
+		var pats []string
+		for id, p := range patterns {
+			if id < len(t.phraseFields) && t.phraseFields[id]&(1<<i) != 0 {
+				pats = append(pats, p)
+				t.fieldIDs[i] = append(t.fieldIDs[i], int32(id))
+			}
+		}
+		if len(pats) > 0 {
+			ac, err := newAutomaton(pats)
+			if err != nil {
+				return nil, fmt.Errorf("field %s: %w", allFields[i], err)
+			}
+			t.fieldAC[i] = ac
+			t.scanned |= 1 << i
+		}
+	}
 	return t, nil
 }
 
@@ -146,6 +202,20 @@ func (t *Tagger) compileGroup(g Group, addPhrase func(string) int) (*cgroup, err
 			*part.out = append(*part.out, ce)
 		}
 	}
+	for k, ce := range cg.any {
+		if ce.kind != kindPhrase {
+			cg.anyOthers = append(cg.anyOthers, k)
+			continue
+		}
+		for len(cg.anyBits) <= ce.id/64 {
+			cg.anyBits = append(cg.anyBits, 0)
+		}
+		cg.anyBits[ce.id/64] |= 1 << (ce.id % 64)
+	}
+	for cg.anyLo < len(cg.anyBits) && cg.anyBits[cg.anyLo] == 0 {
+		cg.anyLo++
+	}
+	cg.anyBits = cg.anyBits[cg.anyLo:]
 	return &cg, nil
 }
 
@@ -196,12 +266,40 @@ func (t *Tagger) compileEntry(e Entry, addPhrase func(string) int) (centry, erro
 			if ce.id < 0 {
 				ce.id = len(t.res)
 				t.res = append(t.res, regexp.MustCompile(expr)) // checked by CheckTerm
+				t.reLits = append(t.reLits, requiredLiterals(expr))
 			}
 		} else {
 			ce.kind, ce.id = kindPhrase, addPhrase(e.Term)
 		}
 	}
 	return ce, nil
+}
+
+// markScanned adds to t.scanned the fields in which g looks for phrases.
+func (t *Tagger) markScanned(g *cgroup, fields fieldMask) {
+	for _, list := range [][]centry{g.any, g.all, g.none} {
+		for i := range list {
+			switch e := &list[i]; e.kind {
+			case kindPhrase:
+				t.markPhrase(e.id, fields)
+			case kindPerson:
+				t.personFields |= fields
+			case kindGroup:
+				f := fields
+				if e.fields != 0 {
+					f = e.fields
+				}
+				t.markScanned(e.sub, f)
+			}
+		}
+	}
+}
+
+func (t *Tagger) markPhrase(id int, fields fieldMask) {
+	for len(t.phraseFields) <= id {
+		t.phraseFields = append(t.phraseFields, 0)
+	}
+	t.phraseFields[id] |= fields
 }
 
 // regexpSource returns the expression to compile for a "re:" term. Regexps
@@ -215,6 +313,32 @@ func regexpSource(src string) string {
 	return "(?i)" + src
 }
 
+// algorithm names the matching and extraction code: bump it when a change
+// to this package would tag some item differently under the same rules, so
+// that stored items are re-tagged (see Fingerprint).
+const algorithm = "kernelwire-tag/2"
+
+// Fingerprint identifies the rule set: the same topics, rules and people
+// give the same value in every run and process, and any change to them
+// (or to algorithm) gives another. poll.Retag compares it with the one
+// stored items were tagged with.
+func (t *Tagger) Fingerprint() string { return t.fingerprint }
+
+func fingerprint(topics []TopicSpec, people []Person) string {
+	// JSON of the specs is canonical enough: structs marshal in field
+	// order and nothing here is a map.
+	data, err := json.Marshal(struct {
+		Algorithm string
+		Topics    []TopicSpec
+		People    []Person
+	}{algorithm, topics, people})
+	if err != nil {
+		panic(fmt.Sprintf("tag: marshal rules: %v", err)) // plain data cannot fail
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
+}
+
 // Topics returns the topics in rule order.
 func (t *Tagger) Topics() []item.Topic { return slices.Clone(t.meta) }
 
@@ -224,6 +348,7 @@ func (t *Tagger) Topics() []item.Topic { return slices.Clone(t.meta) }
 // may differ from it.Source when another source carried the item first).
 func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
 	d := t.prepare(it, source)
+	defer t.release(d)
 	it.Extracted = d.extracted()
 	it.Matched = make(map[string]item.Match)
 	it.Topics = it.Topics[:0:0]
@@ -258,161 +383,4 @@ func dedup(words []string) []string {
 		}
 	}
 	return out
-}
-
-// doc is one item prepared for matching: its fields as plain text and
-// normalised text, and which phrases occur in which fields. It lives for one
-// Tag call.
-type doc struct {
-	t       *Tagger
-	raw     [len(allFields)]string
-	norm    [len(allFields)]string
-	phrases []fieldMask // phrase id -> fields it occurs in
-	// Lazily computed per-field results of regexps and extractors;
-	// done marks which fields were evaluated.
-	reDone, reHit []fieldMask
-	exDone, exHit [3]fieldMask
-	exVals        [3][len(allFields)][]string
-}
-
-func (t *Tagger) prepare(it *item.Item, source string) *doc {
-	d := &doc{t: t, phrases: make([]fieldMask, len(t.phrases)),
-		reDone: make([]fieldMask, len(t.res)), reHit: make([]fieldMask, len(t.res))}
-	if source == "" {
-		source = it.Source
-	}
-	var host, path string
-	if u, err := url.Parse(it.Link); err == nil {
-		host, path = u.Hostname(), u.EscapedPath()
-	}
-	d.raw = [...]string{it.Title, plainText(it.Summary), plainText(it.Content),
-		strings.Join(it.Categories, "\n"), it.Author, source, host, path, it.Link}
-	// Only fields some rule reads are normalised and scanned; the
-	// extractors read d.raw, which is always filled.
-	for i := range d.raw {
-		if t.used&(1<<i) == 0 {
-			continue
-		}
-		d.norm[i] = normalize(d.raw[i])
-		bit := fieldMask(1) << i
-		t.ac.scan(d.norm[i], func(id int32) { d.phrases[id] |= bit })
-	}
-	return d
-}
-
-// extracted is what the item stores: versions and CVEs from its text,
-// the patch from its title (only a subject line is a patch subject).
-func (d *doc) extracted() item.Extracted {
-	text := fieldBit(FieldTitle) | fieldBit(FieldSummary)
-	var e item.Extracted
-	e.KernelVersions = d.extract(0, text)
-	e.CVEs = d.extract(1, text|fieldBit(FieldContent))
-	e.Patch = ParsePatch(d.raw[0])
-	return e
-}
-
-// extract runs extractor x (0 versions, 1 CVEs, 2 patch) over the fields in
-// mask, caching per field, and returns the values found.
-func (d *doc) extract(x int, mask fieldMask) []string {
-	var out []string
-	for i := range allFields {
-		bit := fieldMask(1) << i
-		if mask&bit == 0 {
-			continue
-		}
-		if d.exDone[x]&bit == 0 {
-			d.exDone[x] |= bit
-			var vals []string
-			switch x {
-			case 0:
-				vals = KernelVersions(d.raw[i])
-			case 1:
-				vals = CVEs(d.raw[i])
-			case 2:
-				if p := ParsePatch(d.raw[i]); p != nil {
-					vals = []string{p.Kind}
-				}
-			}
-			d.exVals[x][i] = vals
-			if len(vals) > 0 {
-				d.exHit[x] |= bit
-			}
-		}
-		for _, v := range d.exVals[x][i] {
-			if !slices.Contains(out, v) {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
-}
-
-// evalEntry reports whether e matches in fields and the words that made it.
-func (d *doc) evalEntry(e *centry, fields fieldMask) (bool, []string) {
-	switch e.kind {
-	case kindPhrase:
-		if d.phrases[e.id]&fields != 0 {
-			return true, []string{e.term}
-		}
-	case kindRegexp:
-		for i := range allFields {
-			bit := fieldMask(1) << i
-			if fields&bit == 0 || d.reDone[e.id]&bit != 0 {
-				continue
-			}
-			d.reDone[e.id] |= bit
-			if d.t.res[e.id].MatchString(d.norm[i]) {
-				d.reHit[e.id] |= bit
-			}
-		}
-		if d.reHit[e.id]&fields != 0 {
-			return true, []string{e.term}
-		}
-	case kindKernelVersion, kindCVE, kindPatch:
-		x := int(e.kind - kindKernelVersion)
-		if vals := d.extract(x, fields); len(vals) > 0 {
-			return true, vals
-		}
-	case kindPerson:
-		var words []string
-		for _, pp := range d.t.persons {
-			if d.phrases[pp.phrase]&fields != 0 {
-				words = append(words, d.t.phrases[pp.phrase])
-			}
-		}
-		return len(words) > 0, words
-	case kindGroup:
-		if e.fields != 0 {
-			fields = e.fields
-		}
-		return d.evalGroup(e.sub, fields)
-	}
-	return false, nil
-}
-
-func (d *doc) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
-	var words []string
-	for i := range g.none {
-		if ok, _ := d.evalEntry(&g.none[i], fields); ok {
-			return false, nil
-		}
-	}
-	for i := range g.all {
-		ok, w := d.evalEntry(&g.all[i], fields)
-		if !ok {
-			return false, nil
-		}
-		words = append(words, w...)
-	}
-	if len(g.any) == 0 {
-		return true, words
-	}
-	matched := false
-	for i := range g.any {
-		if ok, w := d.evalEntry(&g.any[i], fields); ok {
-			matched = true
-			words = append(words, w...)
-		}
-	}
-	return matched, words
 }

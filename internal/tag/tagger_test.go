@@ -2,10 +2,13 @@ package tag
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/kernelwire/kernelwire/internal/item"
 )
@@ -245,4 +248,176 @@ func BenchmarkTag(b *testing.B) {
 			tg.Tag(&it, "lwn", nil)
 		}
 	}
+}
+
+func TestSplitLink(t *testing.T) {
+	tests := []struct{ link, host, path string }{
+		{"https://lwn.net/Articles/1/", "lwn.net", "/Articles/1/"},
+		{"https://lore.kernel.org/rust-for-linux/20250101@x/?q=1#m", "lore.kernel.org", "/rust-for-linux/20250101@x/"},
+		{"http://user:pw@example.org:8080/a%20b", "example.org", "/a%20b"},
+		{"https://[::1]:8443/x", "::1", "/x"},
+		{"https://www.kernel.org", "www.kernel.org", ""},
+		{"mailto:someone@example.org", "", ""},
+		{"", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.link, func(t *testing.T) {
+			host, path := splitLink(tc.link)
+			if host != tc.host || path != tc.path {
+				t.Errorf("splitLink(%q) = %q, %q; want %q, %q", tc.link, host, path, tc.host, tc.path)
+			}
+		})
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	base := mustCompile(t).Fingerprint()
+	if again := mustCompile(t).Fingerprint(); again != base {
+		t.Fatalf("same rules, fingerprints %s and %s", base, again)
+	}
+	change := []struct {
+		name string
+		edit func(topics []TopicSpec, people []Person) ([]TopicSpec, []Person)
+	}{
+		{"term", func(ts []TopicSpec, p []Person) ([]TopicSpec, []Person) {
+			ts[0].Rules[0].Any = terms("rust-for-linux", "rust4linux")
+			return ts, p
+		}},
+		{"fields", func(ts []TopicSpec, p []Person) ([]TopicSpec, []Person) {
+			ts[0].Rules[0].Fields = []Field{FieldTitle}
+			return ts, p
+		}},
+		{"rule name", func(ts []TopicSpec, p []Person) ([]TopicSpec, []Person) {
+			ts[1].Rules[0].Name = "renamed"
+			return ts, p
+		}},
+		{"topic removed", func(ts []TopicSpec, p []Person) ([]TopicSpec, []Person) {
+			return ts[1:], p
+		}},
+		{"person alias", func(ts []TopicSpec, p []Person) ([]TopicSpec, []Person) {
+			return ts, []Person{{Name: "Linus Torvalds", Aliases: []string{"Linus"}}}
+		}},
+	}
+	for _, tc := range change {
+		t.Run(tc.name, func(t *testing.T) {
+			topics, people := tc.edit(testTopics(), slices.Clone(testPeople))
+			tg, err := Compile(topics, people)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tg.Fingerprint() == base {
+				t.Errorf("fingerprint unchanged after changing the %s", tc.name)
+			}
+		})
+	}
+}
+
+// normalizeRef is the plain definition normalize must agree with.
+func normalizeRef(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case r == '\u2019' || r == '\u2018':
+			r = '\''
+		case r == '\u017f':
+			r = 's'
+		default:
+			r = unicode.ToLower(r)
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", " Linux  Kernel\n", "Kernel’s ſ", "a\u00a0b\u0085c", "\xffX", "already normal", "trailing "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normalize(s), normalizeRef(s); got != want {
+			t.Fatalf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzScan checks the automaton against a plain search: every whole-word
+// occurrence of a phrase in the normalised text, and the same on the raw
+// ASCII text, which scan folds itself.
+func FuzzScan(f *testing.F) {
+	f.Add("Rust for Linux, the kernel's rust-for-linux\tlist", "rust for linux|kernel's|rust|linux")
+	f.Add("a  b ab", "a b|ab|b")
+	f.Fuzz(func(t *testing.T, text, phrases string) {
+		var pats []string
+		seen := map[string]bool{}
+		for _, p := range strings.Split(phrases, "|") {
+			if p = normalize(p); p != "" && !seen[p] {
+				seen[p] = true
+				pats = append(pats, p)
+			}
+		}
+		a, err := newAutomaton(pats)
+		if err != nil {
+			t.Skip(err) // more nodes than the table holds: not an input Compile accepts
+		}
+		norm := normalize(text)
+		want := map[int32]bool{}
+		for id, p := range pats {
+			for i := 0; i+len(p) <= len(norm); i++ {
+				if norm[i:i+len(p)] == p && atBoundary(norm, i, i+len(p)) {
+					want[int32(id)] = true
+				}
+			}
+		}
+		inputs := []string{norm}
+		if isASCII(text) {
+			inputs = append(inputs, text)
+		}
+		for _, in := range inputs {
+			got := map[int32]bool{}
+			for _, id := range a.scan(in, nil) {
+				got[id] = true
+			}
+			if !maps.Equal(got, want) {
+				t.Fatalf("scan(%q) over %q found %v, want %v", in, pats, got, want)
+			}
+		}
+	})
+}
+
+// TestTagConcurrent runs Tag from several goroutines on one Tagger, whose
+// scratch space is pooled: results must match a sequential run (and -race
+// must stay quiet).
+func TestTagConcurrent(t *testing.T) {
+	tg := mustCompile(t)
+	titles := []string{"News from Rust-for-Linux", "Linux 6.13-rc1 released", "[PATCH] sched: x",
+		"Kernel exploit CVE-2024-1086", "Linus Torvalds steps down", "Nothing at all"}
+	want := make([][]string, len(titles))
+	for i, title := range titles {
+		it := item.Item{Title: title, Summary: "<p>The kernel</p>", Link: "https://lore.kernel.org/x/"}
+		tg.Tag(&it, "src", nil)
+		want[i] = it.Topics
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for n := range 200 {
+				i := n % len(titles)
+				it := item.Item{Title: titles[i], Summary: "<p>The kernel</p>", Link: "https://lore.kernel.org/x/"}
+				tg.Tag(&it, "src", nil)
+				if !slices.Equal(it.Topics, want[i]) {
+					t.Errorf("%q: topics %q, want %q", titles[i], it.Topics, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -21,7 +21,12 @@ const (
 
 // feedRequest is a validated /feeds/{name}.{ext} request.
 type feedRequest struct {
-	topic  string // store.AllTopic or a slug
+	name   string // store.AllTopic, a topic slug or a named feed
+	title  string
+	desc   string
+	htmlQ  url.Values // the page showing the same items
+	path   Filter     // what the name selects
+	query  Filter     // what the query string adds
 	format publish.Format
 	limit  int
 	offset int
@@ -37,10 +42,19 @@ func (s *Server) parseFeedRequest(r *http.Request) (feedRequest, error) {
 	if !ok {
 		return feedRequest{}, errNotFound("unknown feed format %q: use .rss, .atom or .json", ext)
 	}
-	if _, known := s.topics[name]; !known && name != store.AllTopic {
-		return feedRequest{}, errNotFound("unknown topic %q; valid topics: %s", name, strings.Join(s.topicSlugs(), ", "))
+	fr := feedRequest{name: name, format: format, limit: defaultLimit}
+	if t, known := s.topics[name]; known {
+		fr.path = Filter{Topics: []string{name}}
+		fr.title, fr.desc = t.Title, t.Description
+	} else if nf, named := s.named[name]; named {
+		fr.path = nf.Filter
+		fr.title, fr.desc = nf.Title, nf.Description
+		fr.htmlQ = nf.Filter.values()
+	} else if name == store.AllTopic {
+		fr.title, fr.desc = "all news", "Linux kernel and Rust-for-Linux news, curated by kernelwire"
+	} else {
+		return feedRequest{}, errNotFound("unknown topic %q; valid topics: %s", name, strings.Join(s.feedNames(), ", "))
 	}
-	fr := feedRequest{topic: name, format: format, limit: defaultLimit}
 	q := r.URL.Query()
 	var err error
 	if fr.limit, err = intParam(q, "limit", defaultLimit, 1, maxLimit); err != nil {
@@ -49,7 +63,49 @@ func (s *Server) parseFeedRequest(r *http.Request) (feedRequest, error) {
 	if fr.offset, err = intParam(q, "offset", 0, 0, 1_000_000); err != nil {
 		return feedRequest{}, err
 	}
+	if fr.query, err = s.parseFilter(q); err != nil {
+		return feedRequest{}, err
+	}
+	if !fr.query.isZero() {
+		if fr.htmlQ == nil {
+			fr.htmlQ = url.Values{}
+		}
+		for k, v := range fr.query.values() {
+			fr.htmlQ[k] = v
+		}
+		fr.title += " (" + describe(fr.query) + ")"
+	}
 	return fr, nil
+}
+
+// feedNames lists every /feeds/<name>: all, the topics, the named feeds.
+func (s *Server) feedNames() []string {
+	out := s.topicSlugs()
+	for _, nf := range s.cfg.NamedFeeds {
+		out = append(out, nf.Name)
+	}
+	return out
+}
+
+// describe says what a filter selects, for feed titles.
+func describe(f Filter) string {
+	var parts []string
+	if len(f.Topics) > 0 {
+		parts = append(parts, "topics "+strings.Join(f.Topics, " or "))
+	}
+	if len(f.Not) > 0 {
+		parts = append(parts, "not "+strings.Join(f.Not, ", "))
+	}
+	if f.Source != "" {
+		parts = append(parts, "from "+f.Source)
+	}
+	if f.Q != "" {
+		parts = append(parts, strconv.Quote(f.Q))
+	}
+	if !f.Since.IsZero() {
+		parts = append(parts, "since "+f.Since.Format(time.RFC3339))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // intParam reads an integer query parameter within [lo, hi]. Unknown
@@ -74,7 +130,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := withTimeout(r)
 	defer cancel()
 	base := s.baseURL(r)
-	self := base + "/feeds/" + fr.topic + "." + string(fr.format) + fr.query(fr.offset)
+	self := fr.url(base, fr.offset)
 	ver, err := s.version(ctx)
 	if err != nil {
 		return err
@@ -85,52 +141,56 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.cfg.HubURL != "" {
+		// WebSub section 4: discovery by HTTP Link headers, for subscribers
+		// that do not parse the body.
+		w.Header().Add("Link", "<"+s.cfg.HubURL+">; rel=\"hub\"")
+		w.Header().Add("Link", "<"+self+">; rel=\"self\"")
+	}
 	entry.ServeHTTP(w, r)
 	return nil
 }
 
-// query is the canonical query string of the request at offset: defaults are
-// left out so that the self link of the default feed is the plain URL.
-func (fr feedRequest) query(offset int) string {
-	v := url.Values{}
+// url is the canonical URL of the request at offset: the query string has
+// its keys sorted, its topic lists sorted, and defaults left out, so that
+// the self link (and the cache key, and so the ETag) of one query is one
+// string however a reader spelt it, and the default feed's is the plain URL.
+func (fr feedRequest) url(base string, offset int) string {
+	v := fr.query.values()
 	if fr.limit != defaultLimit {
 		v.Set("limit", strconv.Itoa(fr.limit))
 	}
 	if offset > 0 {
 		v.Set("offset", strconv.Itoa(offset))
 	}
-	if len(v) == 0 {
-		return ""
-	}
-	return "?" + v.Encode()
+	return base + "/feeds/" + fr.name + "." + string(fr.format) + encodeQuery(v)
 }
 
 func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self string) ([]byte, string, time.Time, error) {
-	// One extra item tells whether there is a next page.
-	items, err := s.cfg.Store.Items(ctx, store.Query{Topic: fr.topic, Offset: fr.offset, Limit: fr.limit + 1})
+	items, more, err := s.scan(ctx, []Filter{fr.path, fr.query}, fr.offset, fr.limit)
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
 	f := publish.Feed{
-		ID:        base + "/feeds/" + fr.topic,
-		Title:     "kernelwire: " + s.topicTitle(fr.topic),
-		SelfURL:   self,
-		HTMLURL:   base + "/",
-		HubURL:    s.cfg.HubURL,
-		Generator: "kernelwire " + s.cfg.Version,
+		ID:          base + "/feeds/" + fr.name + encodeQuery(fr.query.values()),
+		Title:       "kernelwire: " + fr.title,
+		Description: fr.desc,
+		SelfURL:     self,
+		HTMLURL:     base + "/" + encodeQuery(fr.htmlQ),
+		HubURL:      s.cfg.HubURL,
+		Generator:   "kernelwire " + s.cfg.Version,
 
 		TopicTitles: s.titles,
 		SourceURLs:  s.sourceURLs,
 	}
-	if t, ok := s.topics[fr.topic]; ok {
-		f.Description = t.Description
-		f.HTMLURL = base + "/topics/" + t.Slug
-	} else {
-		f.Description = "Linux kernel and Rust-for-Linux news, curated by kernelwire"
+	if _, ok := s.topics[fr.name]; ok {
+		f.HTMLURL = base + "/topics/" + fr.name + encodeQuery(fr.htmlQ)
 	}
-	if len(items) > fr.limit {
-		items = items[:fr.limit]
-		f.NextURL = base + "/feeds/" + fr.topic + "." + string(fr.format) + fr.query(fr.offset+fr.limit)
+	if f.Description == "" {
+		f.Description = "kernelwire: " + fr.title
+	}
+	if more {
+		f.NextURL = fr.url(base, fr.offset+fr.limit)
 	}
 	f.Items = items
 	var lastMod time.Time
@@ -152,13 +212,6 @@ func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self stri
 		return nil, "", time.Time{}, err
 	}
 	return body, fr.format.ContentType(), lastMod, nil
-}
-
-func (s *Server) topicTitle(slug string) string {
-	if t, ok := s.topics[slug]; ok && t.Title != "" {
-		return t.Title
-	}
-	return "all news"
 }
 
 func (s *Server) topicSlugs() []string {

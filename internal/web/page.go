@@ -2,80 +2,332 @@ package web
 
 import (
 	"bytes"
+	"embed"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/publish"
 	"github.com/kernelwire/kernelwire/internal/store"
 )
 
-var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-}).Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kernelwire: Linux kernel and Rust-for-Linux news</title>
-<link rel="alternate" type="application/atom+xml" title="kernelwire (Atom)" href="{{.Base}}/feeds/all.atom">
-<link rel="alternate" type="application/rss+xml" title="kernelwire (RSS)" href="{{.Base}}/feeds/all.rss">
-<link rel="alternate" type="application/feed+json" title="kernelwire (JSON Feed)" href="{{.Base}}/feeds/all.json">
-<style>
-:root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fdfdfd;--muted:#555;--link:#0b57d0}
-@media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--bg:#141414;--muted:#aaa;--link:#8ab4f8}}
-body{font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg);max-width:50rem;margin:0 auto;padding:1rem}
-a{color:var(--link)} .meta{color:var(--muted);font-size:.9rem} li{margin:.6rem 0}
-nav ul{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;padding:0}
-</style>
-</head>
-<body>
-<header><h1>kernelwire</h1><p>Linux kernel and Rust-for-Linux news from {{.SourceCount}} sources, in one feed.</p></header>
-<nav aria-label="Topics"><h2>Feeds</h2><ul>
-{{range .Topics}}<li><a href="{{$.Base}}/feeds/{{.Slug}}.atom">{{.Title}}</a> ({{index $.Counts .Slug}})
- <span class="meta"><a href="{{$.Base}}/feeds/{{.Slug}}.rss" aria-label="{{.Title}} as RSS">RSS</a> · <a href="{{$.Base}}/feeds/{{.Slug}}.json" aria-label="{{.Title}} as JSON Feed">JSON</a></span></li>
-{{end}}</ul></nav>
-<main><h2>Latest</h2><ol>
-{{range .Items}}<li><article><a href="{{.Link}}">{{.Title}}</a>
-<div class="meta">{{.Source}} · <time datetime="{{iso .Published}}">{{date .Published}}</time>{{range .Topics}} · {{.}}{{end}}</div></article></li>
-{{else}}<li>Nothing yet: the first poll has not finished.</li>{{end}}
-</ol></main>
-</body>
-</html>
-`))
+//go:embed templates/*.html
+var templateFS embed.FS
 
-type pageData struct {
+// parseTemplates parses the embedded templates. They are part of the
+// binary, so a parse error is a bug caught by every test, not a runtime
+// condition: Must is right here.
+func parseTemplates() *template.Template {
+	return template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
+}
+
+const (
+	pageSize     = 30
+	maxPage      = 1000
+	excerptBytes = 320
+)
+
+// chrome is what every page's head, header and footer show.
+type chrome struct {
+	Title       string
 	Base        string
-	Topics      []item.Topic
-	Counts      map[string]int
-	Items       []item.Item
+	Version     string
+	Alternates  []feedLink
 	SourceCount int
 }
 
+// feedLink is one format of one feed.
+type feedLink struct {
+	Type string // media type
+	// TypeAttr is type="<Type>" for <link rel="alternate">: html/template
+	// would write the "+" of a media type as "&#43;" in an attribute, which
+	// browsers decode but naive feed discovery does not. Built only from
+	// publish's constant media types.
+	TypeAttr template.HTMLAttr `json:"-"`
+	Title    string            // for <link title>
+	Format   string            // link text: Atom, RSS, JSON Feed
+	Label    string            // accessible name: "Rust for Linux as Atom"
+	URL      string
+}
+
+// feedRow is one feed in the subscribe block, /feeds and /feeds.json.
+type feedRow struct {
+	Name        string     `json:"name"`
+	Kind        string     `json:"kind"` // all, topic or named
+	Title       string     `json:"title"`
+	Description string     `json:"description,omitempty"`
+	HTMLURL     string     `json:"html_url"`
+	Links       []feedLink `json:"-"`
+	URLs        feedURLs   `json:"urls"`
+}
+
+type feedURLs struct {
+	Atom string `json:"atom"`
+	RSS  string `json:"rss"`
+	JSON string `json:"json"`
+}
+
+type navLink struct {
+	Title   string
+	URL     string
+	Count   int
+	Current bool
+}
+
+// pageView is the river-of-news page.
+type pageView struct {
+	chrome
+	Heading   string
+	Scope     string // what the search box searches
+	Action    string // the search form's action
+	Query     string
+	Filter    string // the filters other than q, described
+	Nav       []navLink
+	Items     []itemView
+	First     int // the number of the first item on this page
+	Page      int
+	Prev      string
+	Next      string
+	Empty     string
+	ShownFeed []feedLink
+	Subscribe []feedRow
+}
+
+// itemView is one story on the page.
+type itemView struct {
+	Title     string
+	Link      string
+	Source    string
+	SourceURL string
+	ISO       string // <time datetime>
+	Exact     string
+	Relative  string
+	Excerpt   string // plain text: html/template escapes it
+	Topics    []navLink
+	// Related is the story's coverage by other sources. Story clustering
+	// (issue 4) fills it; until then it is always empty and the template
+	// shows nothing.
+	Related []Coverage
+}
+
+// Coverage is another source's article about the same story.
+type Coverage struct {
+	Source string
+	Title  string
+	URL    string
+}
+
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
+	topic := r.PathValue("topic")
+	var path Filter
+	if topic != "" {
+		if _, ok := s.topics[topic]; !ok {
+			return errNotFound("unknown topic %q; valid topics: %s", topic, strings.Join(s.topicSlugs()[1:], ", "))
+		}
+		path = Filter{Topics: []string{topic}}
+	}
+	q := r.URL.Query()
+	page, err := intParam(q, "page", 1, 1, maxPage)
+	if err != nil {
+		return err
+	}
+	query, err := s.parseFilter(q)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := withTimeout(r)
 	defer cancel()
-	items, err := s.cfg.Store.Items(ctx, store.Query{Topic: store.AllTopic, Limit: 50})
+	items, more, err := s.scan(ctx, []Filter{path, query}, (page-1)*pageSize, pageSize)
 	if err != nil {
 		return err
 	}
-	d := pageData{Base: s.baseURL(r), Topics: s.topicsWithAll(), Counts: map[string]int{}, Items: items}
-	for _, t := range d.Topics {
-		if d.Counts[t.Slug], err = s.cfg.Store.Count(ctx, t.Slug); err != nil {
-			return err
+	base := s.baseURL(r)
+	v := pageView{Query: query.Q, Page: page, First: (page-1)*pageSize + 1}
+	v.chrome = s.chrome(base, "kernelwire: Linux kernel and Rust-for-Linux news")
+	feedName, pagePath := store.AllTopic, base+"/"
+	v.Heading, v.Scope = "Latest news", "all news"
+	if topic != "" {
+		t := s.topics[topic]
+		feedName, pagePath = topic, base+"/topics/"+topic
+		v.Heading, v.Scope = t.Title, t.Title
+		v.Title = "kernelwire: " + t.Title
+	}
+	// Relative, so the CSP's form-action 'self' holds even when BaseURL
+	// names another origin than the one the page was loaded from.
+	v.Action = strings.TrimPrefix(pagePath, base)
+	if query.Q != "" {
+		v.Heading = "Search: " + query.Q
+		v.Title += " — search: " + query.Q
+	}
+	rest := query
+	rest.Q = ""
+	if !rest.isZero() {
+		v.Filter = describe(rest)
+	}
+	fq := query.values()
+	v.ShownFeed = s.feedLinks(base, feedName, s.feedTitle(feedName, query), fq)
+	v.Alternates = v.ShownFeed
+	if v.Nav, err = s.nav(r, base, topic); err != nil {
+		return err
+	}
+	if v.SourceCount, err = s.sourceCount(r); err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	for i := range items {
+		v.Items = append(v.Items, s.itemView(&items[i], base, now))
+	}
+	pageURL := func(n int) string {
+		pv := query.values()
+		if n > 1 {
+			pv.Set("page", strconv.Itoa(n))
 		}
+		return pagePath + encodeQuery(pv)
 	}
-	states, err := s.cfg.Store.SourceStates(ctx)
-	if err != nil {
-		return err
+	if page > 1 {
+		v.Prev = pageURL(page - 1)
 	}
-	d.SourceCount = len(states)
+	if more {
+		v.Next = pageURL(page + 1)
+	}
+	switch {
+	case page > 1 && len(items) == 0:
+		v.Empty = "No more items: this is past the last page."
+	case !query.isZero():
+		v.Empty = "No items match."
+	default:
+		v.Empty = "Nothing yet: the first poll has not finished."
+	}
+	v.Subscribe = s.feedRows(base)
+	return s.render(w, "page", v)
+}
+
+func (s *Server) render(w http.ResponseWriter, name string, data any) error {
 	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, d); err != nil {
+	if err := s.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, err = w.Write(buf.Bytes())
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// No script runs on these pages; say so to the browser.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'")
+	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+func (s *Server) chrome(base, title string) chrome {
+	return chrome{Title: title, Base: base, Version: s.cfg.Version}
+}
+
+func (s *Server) sourceCount(r *http.Request) (int, error) {
+	ctx, cancel := withTimeout(r)
+	defer cancel()
+	states, err := s.cfg.Store.SourceStates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return max(len(states), len(s.cfg.Sources)), nil
+}
+
+// nav lists all news and every topic with its item count.
+func (s *Server) nav(r *http.Request, base, current string) ([]navLink, error) {
+	ctx, cancel := withTimeout(r)
+	defer cancel()
+	out := make([]navLink, 0, len(s.cfg.Topics)+1)
+	for _, t := range s.topicsWithAll() {
+		n, err := s.cfg.Store.Count(ctx, t.Slug)
+		if err != nil {
+			return nil, err
+		}
+		l := navLink{Title: t.Title, URL: base + "/topics/" + t.Slug, Count: n, Current: t.Slug == current}
+		if t.Slug == store.AllTopic {
+			l.URL, l.Current = base+"/", current == ""
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
+	v := itemView{
+		Title:     it.Title,
+		Link:      it.Link,
+		Source:    it.Source,
+		SourceURL: s.sourceURLs[it.Source],
+		ISO:       it.Published.UTC().Format(time.RFC3339),
+		Exact:     it.Published.UTC().Format("2006-01-02 15:04 UTC"),
+		Relative:  relativeTime(it.Published, now),
+		Excerpt:   excerpt(plainText(it.Summary), excerptBytes),
+		Related:   []Coverage{},
+	}
+	if v.Title == "" {
+		v.Title = "(untitled)"
+	}
+	for _, slug := range it.Topics {
+		if t, ok := s.topics[slug]; ok {
+			v.Topics = append(v.Topics, navLink{Title: t.Title, URL: base + "/topics/" + slug})
+		}
+	}
+	return v
+}
+
+type namedFormat struct {
+	format publish.Format
+	name   string
+}
+
+// formats is the order feeds are offered in: Atom first, the format with
+// the fewest ambiguities.
+func formats() []namedFormat {
+	return []namedFormat{{publish.Atom, "Atom"}, {publish.RSS, "RSS"}, {publish.JSON, "JSON Feed"}}
+}
+
+// feedLinks are the three formats of feed name with query q.
+func (s *Server) feedLinks(base, name, title string, q url.Values) []feedLink {
+	out := make([]feedLink, 0, 3)
+	for _, f := range formats() {
+		mt, _, _ := strings.Cut(f.format.ContentType(), ";")
+		out = append(out, feedLink{
+			Type: mt, TypeAttr: template.HTMLAttr(`type="` + mt + `"`), Title: title + " (" + f.name + ")", Format: f.name, Label: title + " as " + f.name,
+			URL: base + "/feeds/" + name + "." + string(f.format) + encodeQuery(q),
+		})
+	}
+	return out
+}
+
+func (s *Server) feedTitle(name string, q Filter) string {
+	title := "kernelwire: all news"
+	if t, ok := s.topics[name]; ok {
+		title = "kernelwire: " + t.Title
+	} else if nf, ok := s.named[name]; ok {
+		title = "kernelwire: " + nf.Title
+	}
+	if !q.isZero() {
+		title += " (" + describe(q) + ")"
+	}
+	return title
+}
+
+// feedRows lists every feed: all, each topic, each named feed.
+func (s *Server) feedRows(base string) []feedRow {
+	var out []feedRow
+	add := func(name, kind, title, desc, htmlURL string) {
+		links := s.feedLinks(base, name, title, nil)
+		out = append(out, feedRow{
+			Name: name, Kind: kind, Title: title, Description: desc, HTMLURL: htmlURL, Links: links,
+			URLs: feedURLs{Atom: links[0].URL, RSS: links[1].URL, JSON: links[2].URL},
+		})
+	}
+	add(store.AllTopic, "all", "All news", "Every item, newest first", base+"/")
+	for _, t := range s.cfg.Topics {
+		add(t.Slug, "topic", t.Title, t.Description, base+"/topics/"+t.Slug)
+	}
+	for _, nf := range s.cfg.NamedFeeds {
+		add(nf.Name, "named", nf.Title, nf.Description, base+"/"+encodeQuery(nf.Filter.values()))
+	}
+	return out
 }

@@ -1,6 +1,11 @@
-// Package web serves kernelwire over HTTP: the curated feeds, health and
-// metrics, and the HTML page. It reads only from the store (it never imports
-// poll): replicas that only serve see what any poller wrote.
+// Package web serves kernelwire over HTTP: the curated feeds (topics, named
+// and ad-hoc query feeds), the river-of-news page, the feed list, OPML,
+// health and metrics, and it pings the WebSub hub when feeds gain items. It
+// reads only from the store (it never imports poll): replicas that only
+// serve see what any poller wrote.
+//
+// Templates are embedded (templates/*.html) and parsed once in New; every
+// untrusted string reaches them as text, which html/template escapes.
 //
 // Rendered feeds are cached as bytes against the store's Version, which is
 // re-read at most once per VersionTTL, so a cached feed costs about what a
@@ -9,8 +14,10 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +46,19 @@ type Config struct {
 	Log        *slog.Logger
 	VersionTTL time.Duration // default 1s
 	CacheSize  int           // rendered feeds kept, default 256
+
+	// NamedFeeds are feeds.yaml's saved queries, at /feeds/<Name>.<ext>.
+	NamedFeeds []NamedFeed
+	// ScanLimit bounds the stored items one query examines (default
+	// DefaultScanLimit); see Server.scan.
+	ScanLimit int
+	// PingInterval is how often the WebSub watcher checks the store for
+	// new items (default 2s); see Start.
+	PingInterval time.Duration
+	// HubClient sends WebSub pings (default: a client with a 10s timeout).
+	HubClient *http.Client
+	// Now is the clock of the page's relative dates (default time.Now).
+	Now func() time.Time
 }
 
 // Server is kernelwire's HTTP front.
@@ -56,6 +76,13 @@ type Server struct {
 	verMu   sync.Mutex
 	fresh   atomic.Pointer[versionAt]
 	handler http.Handler
+
+	named map[string]NamedFeed
+	tmpl  *template.Template
+
+	// watch is the WebSub watcher (websub.go) while started.
+	watchMu sync.Mutex
+	watch   *watcher
 }
 
 // New builds the server and its routes.
@@ -72,11 +99,33 @@ func New(cfg Config) *Server {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
+	if cfg.ScanLimit <= 0 {
+		cfg.ScanLimit = DefaultScanLimit
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = 2 * time.Second
+	}
+	if cfg.HubClient == nil {
+		cfg.HubClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cfg.NamedFeeds = slices.Clone(cfg.NamedFeeds) // sorted below, not the caller's
 	s := &Server{
 		cfg:     cfg,
 		cache:   publish.NewCache(cfg.CacheSize),
 		metrics: newHTTPMetrics(cfg.Registry),
 		topics:  make(map[string]item.Topic, len(cfg.Topics)),
+		named:   make(map[string]NamedFeed, len(cfg.NamedFeeds)),
+		tmpl:    parseTemplates(),
+	}
+	for i, nf := range cfg.NamedFeeds {
+		// Sorted like a parsed query, so its links are canonical.
+		nf.Filter.Topics = slices.Sorted(slices.Values(nf.Filter.Topics))
+		nf.Filter.Not = slices.Sorted(slices.Values(nf.Filter.Not))
+		s.cfg.NamedFeeds[i] = nf
+		s.named[nf.Name] = nf
 	}
 	s.titles = make(map[string]string, len(cfg.Topics))
 	for _, t := range cfg.Topics {

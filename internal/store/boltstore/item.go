@@ -23,6 +23,7 @@ const (
 // buckets are the buckets one transaction works on.
 type buckets struct {
 	items, seen, idx *bolt.Bucket
+	story            storyBuckets
 }
 
 func bucketsOf(tx *bolt.Tx) buckets {
@@ -30,6 +31,7 @@ func bucketsOf(tx *bolt.Tx) buckets {
 		items: tx.Bucket([]byte(bucketItems)),
 		seen:  tx.Bucket([]byte(bucketSeen)),
 		idx:   tx.Bucket([]byte(bucketIdx)),
+		story: storyBucketsOf(tx),
 	}
 }
 
@@ -40,6 +42,9 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 	res := store.SaveResult{Outcomes: make([]store.Outcome, len(items))}
 	if len(items) == 0 {
 		return res, nil
+	}
+	if s.opts.Clustering() {
+		return s.saveStories(ctx, src, items)
 	}
 	now := s.now()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -254,7 +259,8 @@ func publishedOf(k []byte) int64 {
 	return math.MaxInt64 - int64(binary.BigEndian.Uint64(k))
 }
 
-// Items returns the items of q's index, newest first.
+// Items returns the items of q's index, newest first. With clustering the
+// indexes hold story representatives, returned with their story's summary.
 func (s *Store) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
 	name := allIndex
 	switch {
@@ -281,6 +287,9 @@ func (s *Store) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
 		}
 		for ; k != nil && len(out) < limit; k, _ = c.Next() {
 			it, found, err := getItem(b, string(k[8:]))
+			if err == nil && found {
+				err = summarize(b.story, &it)
+			}
 			if err != nil {
 				return err
 			}

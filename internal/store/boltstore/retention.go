@@ -21,6 +21,9 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 		if err := sweepSeen(b, now); err != nil {
 			return err
 		}
+		if err := sweepLookups(b.story, now); err != nil {
+			return err
+		}
 		if removed > 0 {
 			return bumpVersion(tx)
 		}
@@ -64,13 +67,11 @@ func (s *Store) retain(b buckets, now time.Time) (int, error) {
 	}
 	removed := 0
 	for k := range victims {
-		ok, err := removeItem(b, []byte(k))
+		n, err := removeItem(b, []byte(k))
 		if err != nil {
 			return 0, err
 		}
-		if ok {
-			removed++
-		}
+		removed += n
 	}
 	return removed, nil
 }
@@ -78,25 +79,30 @@ func (s *Store) retain(b buckets, now time.Time) (int, error) {
 // removeItem deletes the item behind all-index key k and its index entries,
 // keeping its seen mark so the item is not taken again while upstream still
 // carries it. An index entry whose item is gone is dropped and not counted.
-func removeItem(b buckets, k []byte) (bool, error) {
+// It returns how many items it removed.
+func removeItem(b buckets, k []byte) (int, error) {
 	key := string(k[8:])
 	it, found, err := getItem(b, key)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	if !found {
 		if err := b.idx.Bucket([]byte(allIndex)).Delete(k); err != nil {
-			return false, fmt.Errorf("drop stray index entry %s: %w", key, err)
+			return 0, fmt.Errorf("drop stray index entry %s: %w", key, err)
 		}
-		return false, nil
+		return 0, nil
+	}
+	// A story representative goes with its whole story.
+	if n, err := removeStory(b, b.story, it); err != nil || n >= 0 {
+		return n, err
 	}
 	if err := unindex(b, it); err != nil {
-		return false, err
+		return 0, err
 	}
 	if err := b.items.Delete([]byte(key)); err != nil {
-		return false, fmt.Errorf("delete item %s: %w", key, err)
+		return 0, fmt.Errorf("delete item %s: %w", key, err)
 	}
-	return true, nil
+	return 1, nil
 }
 
 // sweepSeen deletes seen marks that expired at now.

@@ -52,6 +52,8 @@ type Store struct {
 	path string
 	opts store.Options
 	now  func() time.Time
+	// leases are per process by design (see lease.go).
+	leases leaseTable
 }
 
 var _ store.Store = (*Store)(nil)

@@ -6,6 +6,16 @@ local base = ARGV[1]
 local allIdx = base .. 'idx:topic:all'
 
 local function itemKey(k) return base .. 'item:' .. k end
+local function storyKey(id) return base .. 'story:' .. id end
+local function lookupKey(k) return base .. 'lk:' .. k end
+
+-- itemToken changes whenever another SaveItems changes what a clustered
+-- save read of item k: its seen mark, owner, story or date.
+local function itemToken(k)
+  local v = redis.call('HMGET', itemKey(k), 's', 'st', 'sc')
+  return (redis.call('GET', base .. 'seen:' .. k) or '') .. '|' .. (v[1] or '') .. '|' ..
+    (v[2] or '') .. '|' .. (v[3] or '')
+end
 local function topicIdx(t) return base .. 'idx:topic:' .. t end
 local function sourceIdx(s) return base .. 'idx:source:' .. s end
 
@@ -27,12 +37,39 @@ local function unindex(k, src, topicsJSON)
   end
 end
 
--- removeItem deletes an item and its index entries; its seen mark stays.
+-- removeStory deletes the story whose representative k (of source src) is
+-- indexed: its index entries under the members' topics, every member and
+-- the record. It returns how many items it removed, or nil when k has no
+-- story record.
+local function removeStory(k, src, st)
+  local d = redis.call('HGET', storyKey(st), 'd')
+  if not d then return nil end
+  local story = cjson.decode(d)
+  local removed = 0
+  redis.call('ZREM', sourceIdx(src), k)
+  for _, m in ipairs(story.m) do
+    if type(m.tp) == 'table' then
+      for _, t in ipairs(m.tp) do
+        if t ~= 'all' then redis.call('ZREM', topicIdx(t), k) end
+      end
+    end
+    if not m.a then removed = removed + redis.call('DEL', itemKey(m.k)) end
+  end
+  redis.call('DEL', storyKey(st))
+  return removed
+end
+
+-- removeItem deletes an item (with its story, when it represents one) and
+-- its index entries; seen marks stay.
 local function removeItem(k)
   local ik = itemKey(k)
-  local old = redis.call('HMGET', ik, 's', 't')
+  local old = redis.call('HMGET', ik, 's', 't', 'st')
   redis.call('ZREM', allIdx, k)
   if not old[1] then return 0 end
+  if old[3] then
+    local n = removeStory(k, old[1], old[3])
+    if n then return n end
+  end
   unindex(k, old[1], old[2])
   redis.call('DEL', ik)
   return 1

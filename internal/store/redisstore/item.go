@@ -21,6 +21,8 @@ const (
 	fieldPublished = "p"
 	fieldFirstSeen = "f"
 	fieldSource    = "s"
+	// fieldSummary is a story representative's store.Summary (story.go).
+	fieldSummary = "rel"
 )
 
 // headerArgs is how many ARGV entries save.lua reads before the items.
@@ -30,6 +32,9 @@ const headerArgs = 7
 // EVAL once if Redis lost the script): one round trip whatever the batch
 // size, atomic for the whole batch.
 func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
+	if s.opts.Clustering() && len(items) > 0 {
+		return s.saveStories(ctx, src, items)
+	}
 	res := store.SaveResult{Outcomes: make([]store.Outcome, len(items))}
 	now := s.now()
 	args := make([]any, headerArgs, headerArgs+9*len(items))
@@ -127,7 +132,8 @@ func formatTime(t time.Time) string {
 }
 
 // Items returns the items of q's index, newest first: one ZRANGE and one
-// pipelined HMGET per page, two round trips.
+// pipelined HMGET per page, two round trips. With clustering the indexes
+// hold story representatives, which carry their story's summary.
 func (s *Store) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
 	idx := s.topicIndex(store.AllTopic)
 	switch {
@@ -151,7 +157,7 @@ func (s *Store) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
 	cmds := make([]*redis.SliceCmd, len(keys))
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
-			cmds[i] = p.HMGet(ctx, s.itemKey(k), fieldData, fieldPublished, fieldFirstSeen, fieldSource)
+			cmds[i] = p.HMGet(ctx, s.itemKey(k), fieldData, fieldPublished, fieldFirstSeen, fieldSource, fieldSummary)
 		}
 		return nil
 	})
@@ -160,7 +166,11 @@ func (s *Store) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
 	}
 	out := make([]item.Item, 0, len(keys))
 	for i, cmd := range cmds {
-		it, found, err := decodeItem(cmd.Val())
+		vals := cmd.Val()
+		it, found, err := decodeItem(vals[:min(len(vals), 4)])
+		if err == nil && found && len(vals) > 4 {
+			err = applySummary(&it, vals[4])
+		}
 		if err != nil {
 			return nil, fmt.Errorf("items %s: item %s: %w", idx, keys[i], err)
 		}

@@ -81,7 +81,16 @@ func Run(t *testing.T, open Opener) {
 		{"PruneAfterSave", testPruneAfterSave},
 		{"SourceState", testSourceState},
 		{"Meta", testMeta},
+		{"Lease", testLease},
 		{"Concurrent", testConcurrent},
+		{"StoryThreeSources", testStoryThreeSources},
+		{"StoryRepresentativeMoves", testStoryRepresentativeMoves},
+		{"StoryApart", testStoryApart},
+		{"StoryAlias", testStoryAlias},
+		{"StoryReplies", testStoryReplies},
+		{"StoryWindow", testStoryWindow},
+		{"StoryPrune", testStoryPrune},
+		{"StoryConcurrent", testStoryConcurrent},
 		{"PingClose", testPingClose},
 	}
 	for _, tc := range cases {

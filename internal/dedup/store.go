@@ -1,0 +1,26 @@
+package dedup
+
+import "github.com/kernelwire/kernelwire/internal/item"
+
+// Same is SameStory as store.Options.SameStory takes it: the reason is for
+// tests and explanations, the store only needs the verdict.
+func Same(a, b item.Item) bool {
+	ok, _ := SameStory(a, b)
+	return ok
+}
+
+// RepresentativeBy is Representative as store.Options.Representative takes
+// it, ranking sources by priority (feeds.yaml `priority`) and ties by first
+// seen.
+func RepresentativeBy(priority func(source string) int) func(members []item.Item) int {
+	return func(members []item.Item) int {
+		ms := make([]Member, len(members))
+		for i, it := range members {
+			ms[i] = Member{Item: it, FirstSeen: it.FirstSeen}
+			if priority != nil {
+				ms[i].Priority = priority(it.Source)
+			}
+		}
+		return Representative(ms)
+	}
+}

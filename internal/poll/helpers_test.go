@@ -1,0 +1,221 @@
+package poll
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kernelwire/kernelwire/internal/fetch"
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/boltstore"
+	"github.com/kernelwire/kernelwire/internal/store/redisstore"
+	"github.com/kernelwire/kernelwire/internal/tag"
+)
+
+// fixture reads a real feed from testdata (README.md says where each is from).
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Three real feeds of different formats, for tests that need a few.
+const (
+	fixLWN     = "lwn-headlines-rss_2023-07-07.rdf"
+	fixRust    = "rust-blog-feed_2023-07-18_atom.xml"
+	fixPhoroni = "phoronix-rss_2025-08-02_rss2.xml"
+)
+
+// testOptions keep every fixture item: the fixtures are years old.
+func testOptions() store.Options { return store.Options{SeenTTL: 100 * 365 * 24 * time.Hour} }
+
+func boltStore(t testing.TB) store.Store {
+	t.Helper()
+	s, err := boltstore.Open(filepath.Join(t.TempDir(), "kw.db"), testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func redisURL() string {
+	if u := os.Getenv("KERNELWIRE_TEST_REDIS"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+// redisStore opens a store on the real Redis under a random prefix and
+// deletes that prefix's keys (and only those) afterwards. Without Redis the
+// test fails, except under -short.
+func redisStore(t testing.TB) (open func() store.Store) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	o, err := redis.ParseURL(redisURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.DisableIdentity = true
+	admin := redis.NewClient(o)
+	if err := admin.Ping(ctx).Err(); err != nil {
+		_ = admin.Close()
+		if testing.Short() {
+			t.Skipf("no Redis at %s (-short): %v", o.Addr, err)
+		}
+		t.Fatalf("no Redis at %s (set KERNELWIRE_TEST_REDIS, or -short to skip): %v", o.Addr, err)
+	}
+	prefix := "kwtest:poll:" + rand.Text() + ":"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := admin.Scan(ctx, 0, prefix+"*", 500).Iterator()
+		for iter.Next(ctx) {
+			admin.Del(ctx, iter.Val())
+		}
+		_ = admin.Close()
+	})
+	return func() store.Store {
+		s, err := redisstore.Open(context.Background(), redisURL(), prefix, testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+}
+
+func tagger(t testing.TB) *tag.Tagger {
+	t.Helper()
+	tg, err := tag.Compile(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// testPoller wires a Poller for tests: short interval limits, quick
+// fetch timeouts and no host gap unless fc says otherwise.
+func testPoller(t testing.TB, st store.Store, fc fetch.Config, srcs ...item.Source) *Poller {
+	t.Helper()
+	return New(Config{
+		Sources:     srcs,
+		Interval:    time.Second,
+		MinInterval: 500 * time.Millisecond,
+		MaxInterval: time.Minute,
+		MaxBackoff:  10 * time.Second,
+		Workers:     4,
+		LeaseTTL:    time.Second,
+		Fetcher:     fetch.New(fc),
+		Tagger:      tagger(t),
+		Store:       st,
+	})
+}
+
+// countingStore counts the writes that touch items.
+type countingStore struct {
+	store.Store
+	saves atomic.Int64
+}
+
+func (c *countingStore) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
+	c.saves.Add(1)
+	return c.Store.SaveItems(ctx, src, items)
+}
+
+func state(t testing.TB, st store.Store, name string) store.SourceState {
+	t.Helper()
+	s, err := st.SourceState(context.Background(), name)
+	if err != nil {
+		t.Fatalf("state of %s: %v", name, err)
+	}
+	return s
+}
+
+func count(t testing.TB, st store.Store) int {
+	t.Helper()
+	n, err := st.Count(context.Background(), store.AllTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// requestLog records when each request to a path started and ended, and
+// how many were in flight at once: the upstream's own view of politeness.
+type requestLog struct {
+	mu       sync.Mutex
+	spans    map[string][][2]time.Time
+	inflight map[string]int
+	overlap  map[string]int // most requests to one path at once
+	hostMax  int            // most requests to the server at once
+	all      int
+}
+
+func newRequestLog() *requestLog {
+	return &requestLog{spans: map[string][][2]time.Time{}, inflight: map[string]int{}, overlap: map[string]int{}}
+}
+
+func (l *requestLog) begin(path string) (end func()) {
+	l.mu.Lock()
+	l.inflight[path]++
+	l.all++
+	l.overlap[path] = max(l.overlap[path], l.inflight[path])
+	l.hostMax = max(l.hostMax, l.all)
+	start := time.Now()
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.inflight[path]--
+		l.all--
+		l.spans[path] = append(l.spans[path], [2]time.Time{start, time.Now()})
+	}
+}
+
+// storeT shortens the opener signature in tables.
+type storeT = store.Store
+
+func asStatus(err error, se **fetch.StatusError) bool { return errors.As(err, se) }
+
+// startOf returns when the first request to path started (zero if none).
+func (l *requestLog) startOf(path string) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.spans[path]) == 0 {
+		return time.Time{}
+	}
+	return l.spans[path][0][0]
+}
+
+// snapshot returns every span and the most requests seen at once.
+func (l *requestLog) snapshot() (spans [][2]time.Time, hostMax int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, s := range l.spans {
+		spans = append(spans, s...)
+	}
+	return spans, l.hostMax
+}
+
+// startOf2 returns when the second request to path started (zero if none).
+func (l *requestLog) startOf2(path string) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.spans[path]) < 2 {
+		return time.Time{}
+	}
+	return l.spans[path][1][0]
+}

@@ -1,0 +1,327 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+)
+
+// Story buckets (with clustering on), created by the first clustered save:
+//
+//	stories  story id -> JSON store.Story
+//	storyof  item key -> story id, for members of stories of more than one
+//	lookup   story key or bucket, 0x00, item key -> 8-byte big-endian expiry
+//	         (unix ns): who was seen under which key, kept for the lookup
+//	         TTL; checked on read, swept in Prune
+//
+// bbolt has one writer at a time, so the snapshot PlanSave reads and the
+// plan it writes share one Update transaction: no conflict is possible.
+const (
+	bucketStories = "stories"
+	bucketStoryOf = "storyof"
+	bucketLookup  = "lookup"
+)
+
+// storyBuckets are the story buckets of one transaction; nil when a read
+// transaction runs before any clustered save created them.
+type storyBuckets struct {
+	stories, storyOf, lookup *bolt.Bucket
+}
+
+func storyBucketsOf(tx *bolt.Tx) storyBuckets {
+	return storyBuckets{
+		stories: tx.Bucket([]byte(bucketStories)),
+		storyOf: tx.Bucket([]byte(bucketStoryOf)),
+		lookup:  tx.Bucket([]byte(bucketLookup)),
+	}
+}
+
+func createStoryBuckets(tx *bolt.Tx) (storyBuckets, error) {
+	for _, name := range []string{bucketStories, bucketStoryOf, bucketLookup} {
+		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+			return storyBuckets{}, fmt.Errorf("bucket %s: %w", name, err)
+		}
+	}
+	return storyBucketsOf(tx), nil
+}
+
+// saveStories is SaveItems with clustering, in one Update transaction.
+func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
+	var res store.SaveResult
+	now := s.now()
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		sb, err := createStoryBuckets(tx)
+		if err != nil {
+			return err
+		}
+		b := bucketsOf(tx)
+		b.story = sb
+		r := &reader{s: s, b: b, sb: sb, now: now}
+		plan, err := store.PlanSave(r, s.opts, src, items, now)
+		if err != nil {
+			return err
+		}
+		if err := s.apply(b, sb, plan, now); err != nil {
+			return err
+		}
+		removed, err := s.retain(b, now)
+		if err != nil {
+			return err
+		}
+		res = store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}
+		if plan.Changed || removed > 0 {
+			return bumpVersion(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
+	}
+	return res, nil
+}
+
+// reader serves PlanSave from the transaction.
+type reader struct {
+	s   *Store
+	b   buckets
+	sb  storyBuckets
+	now time.Time
+}
+
+func (r *reader) Mark(key string) (string, bool) { return r.s.seenHash(r.b, key, r.now) }
+
+func (r *reader) Item(key string) (store.StoredItem, bool, error) {
+	it, found, err := getItem(r.b, key)
+	if err != nil || !found {
+		return store.StoredItem{}, false, err
+	}
+	return store.StoredItem{Item: it, Story: string(r.sb.storyOf.Get([]byte(key)))}, true, nil
+}
+
+func (r *reader) Story(id string) (store.Story, bool, error) { return getStory(r.sb, id) }
+
+func (r *reader) Lookup(key string) ([]string, error) {
+	var out []string
+	prefix := append([]byte(key), 0)
+	c := r.sb.lookup.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) == 8 && !markExpired(v, r.now) {
+			out = append(out, string(k[len(prefix):]))
+		}
+	}
+	return out, nil
+}
+
+func getStory(sb storyBuckets, id string) (store.Story, bool, error) {
+	if sb.stories == nil {
+		return store.Story{}, false, nil
+	}
+	data := sb.stories.Get([]byte(id))
+	if data == nil {
+		return store.Story{}, false, nil
+	}
+	var st store.Story
+	if err := json.Unmarshal(data, &st); err != nil {
+		return store.Story{}, false, fmt.Errorf("decode story %s: %w", id, err)
+	}
+	return st, true, nil
+}
+
+// apply writes plan in the order Plan documents. Summaries are not stored:
+// Items computes them from the story record in its read transaction.
+func (s *Store) apply(b buckets, sb storyBuckets, p *store.Plan, now time.Time) error {
+	for _, si := range p.Items {
+		data, err := json.Marshal(si.Item)
+		if err != nil {
+			return fmt.Errorf("encode item %s: %w", si.Item.Key, err)
+		}
+		if err := b.items.Put([]byte(si.Item.Key), data); err != nil {
+			return fmt.Errorf("put item %s: %w", si.Item.Key, err)
+		}
+		if err := link(sb, si.Item.Key, si.Story); err != nil {
+			return err
+		}
+	}
+	for _, m := range p.Marks {
+		if err := s.mark(b, m.Key, m.Hash, now); err != nil {
+			return err
+		}
+	}
+	for _, l := range p.Links {
+		if b.items.Get([]byte(l.Key)) == nil {
+			continue
+		}
+		if err := link(sb, l.Key, l.Story); err != nil {
+			return err
+		}
+	}
+	for _, e := range p.IndexRemove {
+		if err := dropIndexEntry(b, indexName(e), indexKey(e.Published, e.Key)); err != nil {
+			return err
+		}
+	}
+	for _, e := range p.IndexAdd {
+		ib, err := b.idx.CreateBucketIfNotExists([]byte(indexName(e)))
+		if err == nil {
+			err = ib.Put(indexKey(e.Published, e.Key), nil)
+		}
+		if err != nil {
+			return fmt.Errorf("index %s: %w", indexName(e), err)
+		}
+	}
+	for _, st := range p.Stories {
+		data, err := json.Marshal(st)
+		if err != nil {
+			return fmt.Errorf("encode story %s: %w", st.ID, err)
+		}
+		if err := sb.stories.Put([]byte(st.ID), data); err != nil {
+			return fmt.Errorf("put story %s: %w", st.ID, err)
+		}
+	}
+	for _, id := range p.DeleteStories {
+		if err := sb.stories.Delete([]byte(id)); err != nil {
+			return fmt.Errorf("delete story %s: %w", id, err)
+		}
+	}
+	exp := make([]byte, 8)
+	binary.BigEndian.PutUint64(exp, uint64(now.Add(s.opts.LookupTTL()).UnixNano()))
+	for _, l := range p.Lookups {
+		k := append(append([]byte(l.Key), 0), l.Item...)
+		if err := sb.lookup.Put(k, exp); err != nil {
+			return fmt.Errorf("record lookup %s: %w", l.Key, err)
+		}
+	}
+	return nil
+}
+
+// link records key's story ("" for a story of its own).
+func link(sb storyBuckets, key, story string) error {
+	var err error
+	if story == "" {
+		err = sb.storyOf.Delete([]byte(key))
+	} else {
+		err = sb.storyOf.Put([]byte(key), []byte(story))
+	}
+	if err != nil {
+		return fmt.Errorf("link %s to story %q: %w", key, story, err)
+	}
+	return nil
+}
+
+func indexName(e store.IndexEntry) string {
+	switch e.Kind {
+	case store.IndexSource:
+		return "s:" + e.Name
+	case store.IndexTopic:
+		return "t:" + e.Name
+	}
+	return allIndex
+}
+
+// dropIndexEntry deletes k from index name, dropping the index once empty
+// (as unindex does).
+func dropIndexEntry(b buckets, name string, k []byte) error {
+	ib := b.idx.Bucket([]byte(name))
+	if ib == nil {
+		return nil
+	}
+	if err := ib.Delete(k); err != nil {
+		return fmt.Errorf("unindex %s: %w", name, err)
+	}
+	if first, _ := ib.Cursor().First(); first == nil {
+		if err := b.idx.DeleteBucket([]byte(name)); err != nil {
+			return fmt.Errorf("drop index %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// summarize overlays the story summary on a representative read by Items.
+func summarize(sb storyBuckets, it *item.Item) error {
+	if sb.storyOf == nil {
+		return nil
+	}
+	id := sb.storyOf.Get([]byte(it.Key))
+	if id == nil {
+		return nil
+	}
+	st, found, err := getStory(sb, string(id))
+	if err != nil || !found || st.Rep != it.Key {
+		return err
+	}
+	st.Summarize().Apply(it)
+	return nil
+}
+
+// removeStory deletes the story item it represents: the index entries, the
+// members and the record. It returns how many items it removed, or -1
+// when it has no story record.
+func removeStory(b buckets, sb storyBuckets, it item.Item) (int, error) {
+	if sb.storyOf == nil {
+		return -1, nil
+	}
+	// Copied: the loop below changes the bucket the value lives in.
+	id := string(sb.storyOf.Get([]byte(it.Key)))
+	if id == "" {
+		return -1, nil
+	}
+	st, found, err := getStory(sb, id)
+	if err != nil || !found {
+		return -1, err
+	}
+	for _, e := range st.Entries() {
+		if err := dropIndexEntry(b, indexName(e), indexKey(e.Published, e.Key)); err != nil {
+			return 0, err
+		}
+	}
+	removed := 0
+	for _, m := range st.Members {
+		if m.Alias {
+			continue
+		}
+		if b.items.Get([]byte(m.Key)) != nil {
+			removed++
+		}
+		if err := b.items.Delete([]byte(m.Key)); err != nil {
+			return 0, fmt.Errorf("delete item %s: %w", m.Key, err)
+		}
+		if err := sb.storyOf.Delete([]byte(m.Key)); err != nil {
+			return 0, fmt.Errorf("unlink item %s: %w", m.Key, err)
+		}
+	}
+	if err := sb.stories.Delete([]byte(id)); err != nil {
+		return 0, fmt.Errorf("delete story %s: %w", id, err)
+	}
+	return removed, nil
+}
+
+// sweepLookups deletes lookup entries that expired at now.
+func sweepLookups(sb storyBuckets, now time.Time) error {
+	if sb.lookup == nil {
+		return nil
+	}
+	var expired [][]byte
+	err := sb.lookup.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || markExpired(v, now) {
+			expired = append(expired, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sweep lookups: %w", err)
+	}
+	for _, k := range expired {
+		if err := sb.lookup.Delete(k); err != nil {
+			return fmt.Errorf("sweep lookup %q: %w", k, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,496 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
+
+// Plan is everything a clustered SaveItems writes, decided in Go.
+// Backends apply it in this order: Items, Marks, Links, IndexRemove,
+// IndexAdd, Stories, DeleteStories, Lookups, then Summaries (ClearSummary
+// before SetSummary), then retention.
+type Plan struct {
+	Outcomes []Outcome
+	Joined   int
+	// Items are stored whole, replacing any stored copy, with their story.
+	Items []StoredItem
+	// Marks are seen marks to (re)set: key -> hash.
+	Marks []Mark
+	// Links point items outside the batch at a story ("" for their own).
+	Links       []Link
+	IndexRemove []IndexEntry
+	IndexAdd    []IndexEntry
+	Stories     []Story
+	// DeleteStories are records that no longer exist (merged away).
+	DeleteStories []string
+	// Lookups record items under story keys and buckets.
+	Lookups []Lookup
+	// ClearSummary lists former representatives; SetSummary the current
+	// ones (a Redis representative carries its story's summary so Items
+	// needs no extra round trip).
+	ClearSummary []string
+	SetSummary   []KeySummary
+	// Changed reports whether readers' output changes (Version bump).
+	Changed bool
+}
+
+// Mark is one seen mark to set.
+type Mark struct{ Key, Hash string }
+
+// Link points item Key at Story.
+type Link struct{ Key, Story string }
+
+// Lookup records Item under Key (a story key or bucket).
+type Lookup struct{ Key, Item string }
+
+// KeySummary is the summary of the story Key represents.
+type KeySummary struct {
+	Key     string
+	Summary Summary
+}
+
+// world is the state PlanSave works on: what it read, overlaid with what
+// the batch changed so far, so that later items of a batch see earlier ones.
+type world struct {
+	r        StoryReader
+	opts     Options
+	items    map[string]*StoredItem // read or written; nil: known absent
+	stories  map[string]*Story      // read or written; nil: none (singleton or deleted)
+	marks    map[string]string      // marks set by the batch
+	lookups  map[string][]string    // lookups added by the batch
+	orig     map[string]*Story      // touched stories as read (nil: none)
+	touched  []string               // ids in first-touch order
+	gone     map[string]bool        // stories merged away
+	batch    []string               // keys stored by the batch, in order
+	relinked map[string]string      // items outside the batch moved to a story
+}
+
+// PlanSave decides a clustered SaveItems of items for src at now.
+func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now time.Time) (*Plan, error) {
+	w := &world{
+		r: r, opts: opts, items: map[string]*StoredItem{}, stories: map[string]*Story{},
+		marks: map[string]string{}, lookups: map[string][]string{}, orig: map[string]*Story{},
+		gone: map[string]bool{}, relinked: map[string]string{},
+	}
+	p := &Plan{Outcomes: make([]Outcome, len(items))}
+	for i, it := range items {
+		o, err := w.save(p, src, it, now)
+		if err != nil {
+			return nil, fmt.Errorf("item %s: %w", it.Key, err)
+		}
+		p.Outcomes[i] = o
+	}
+	return p, w.finish(p)
+}
+
+func (w *world) mark(key string) (string, bool) {
+	if h, ok := w.marks[key]; ok {
+		return h, true
+	}
+	return w.r.Mark(key)
+}
+
+func (w *world) item(key string) (*StoredItem, error) {
+	if si, ok := w.items[key]; ok {
+		return si, nil
+	}
+	si, found, err := w.r.Item(key)
+	if err != nil {
+		return nil, err
+	}
+	var p *StoredItem
+	if found {
+		p = &si
+	}
+	w.items[key] = p
+	return p, nil
+}
+
+// storyID is the id of key's story.
+func (w *world) storyID(si *StoredItem) string {
+	return cmp.Or(si.Story, si.Item.Key)
+}
+
+// story returns story id, synthesising the record of a story of one item.
+func (w *world) story(id string) (*Story, error) {
+	if w.gone[id] {
+		return nil, nil
+	}
+	if s, ok := w.stories[id]; ok {
+		if s != nil {
+			return s, nil
+		}
+	} else {
+		s, found, err := w.r.Story(id)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			w.stories[id] = &s
+			return &s, nil
+		}
+		w.stories[id] = nil
+	}
+	si, err := w.item(id)
+	if err != nil || si == nil || w.storyID(si) != id {
+		return nil, err
+	}
+	return &Story{ID: id, Rep: id, Members: []Member{memberOf(si.Item, w.opts.IsReply)}}, nil
+}
+
+// touch remembers story id as it was before the batch changed it.
+func (w *world) touch(id string) error {
+	if _, ok := w.orig[id]; ok {
+		return nil
+	}
+	s, err := w.story(id)
+	if err != nil {
+		return err
+	}
+	if s != nil {
+		c := *s
+		c.Members = slices.Clone(s.Members)
+		s = &c
+	}
+	w.orig[id] = s
+	w.touched = append(w.touched, id)
+	return nil
+}
+
+func (w *world) save(p *Plan, src string, it item.Item, now time.Time) (Outcome, error) {
+	if w.opts.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-w.opts.MaxAge)) {
+		return TooOld, nil
+	}
+	if it.Source == "" {
+		it.Source = src
+	}
+	it.Related, it.Replies = nil, 0
+	markHash, marked := w.mark(it.Key)
+	old, err := w.item(it.Key)
+	if err != nil {
+		return 0, err
+	}
+	if marked && (markHash == it.Hash || old == nil || old.Item.Source != src) {
+		// Known: a duplicate, pruned (never resurrected) or owned by the
+		// source that first carried it. The mark keeps the stored hash so
+		// that source's own updates still compare against it. Another
+		// source carrying the same article is coverage of its story.
+		p.Marks = append(p.Marks, Mark{it.Key, markHash})
+		w.marks[it.Key] = markHash
+		if old != nil && old.Item.Source != it.Source {
+			if err := w.addAlias(p, old, it); err != nil {
+				return 0, err
+			}
+		}
+		return Duplicate, nil
+	}
+	outcome := New
+	if marked {
+		outcome = Updated
+		it.Source, it.FirstSeen = old.Item.Source, old.Item.FirstSeen
+		if it.Published.IsZero() {
+			it.Published = old.Item.Published
+		}
+	} else {
+		// A mark that expired while the item was still stored makes it
+		// new again: stored afresh, in the story it already had.
+		if it.FirstSeen.IsZero() {
+			it.FirstSeen = now
+		}
+		if it.Published.IsZero() {
+			it.Published = it.FirstSeen
+		}
+	}
+	var sid string
+	if old != nil {
+		sid = w.storyID(old)
+	} else if sid, err = w.cluster(it); err != nil {
+		return 0, err
+	}
+	if err := w.put(p, it, sid); err != nil {
+		return 0, err
+	}
+	if outcome == New && old == nil && sid != it.Key {
+		p.Joined++
+	}
+	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
+	w.marks[it.Key] = it.Hash
+	for _, k := range slices.Concat(it.StoryKeys, it.Buckets) {
+		if !slices.Contains(w.lookups[k], it.Key) {
+			w.lookups[k] = append(w.lookups[k], it.Key)
+			p.Lookups = append(p.Lookups, Lookup{k, it.Key})
+		}
+	}
+	p.Changed = true
+	return outcome, nil
+}
+
+// cluster returns the story a new item joins (its own key for a new
+// story), merging stories it proves to be one. Candidates found under a
+// story key come before those found under a bucket, oldest first within
+// each; the item joins the first that SameStory accepts. Another story
+// found under a story key (not a mere bucket) that also verifies is merged
+// in: "Stable kernels 6.17.9 and 6.12.59" joins the two releases' stories.
+func (w *world) cluster(it item.Item) (string, error) {
+	tiers := [2][]*StoredItem{}
+	seen := map[string]bool{it.Key: true}
+	for tier, keys := range [2][]string{it.StoryKeys, it.Buckets} {
+		for _, k := range keys {
+			found, err := w.r.Lookup(k)
+			if err != nil {
+				return "", err
+			}
+			for _, c := range slices.Concat(found, w.lookups[k]) {
+				if seen[c] {
+					continue
+				}
+				seen[c] = true
+				si, err := w.item(c)
+				if err != nil {
+					return "", err
+				}
+				if si != nil {
+					tiers[tier] = append(tiers[tier], si)
+				}
+			}
+		}
+		slices.SortStableFunc(tiers[tier], func(a, b *StoredItem) int {
+			return storyTime(a.Item).Compare(storyTime(b.Item))
+		})
+	}
+	joined := ""
+	for tier, cands := range tiers {
+		for _, c := range cands {
+			sid := w.storyID(c)
+			if sid == joined || joined != "" && tier == 1 {
+				continue
+			}
+			if !w.opts.SameStory(c.Item, it) {
+				continue
+			}
+			if joined == "" {
+				joined = sid
+				continue
+			}
+			if err := w.merge(sid, joined); err != nil {
+				return "", err
+			}
+		}
+	}
+	return cmp.Or(joined, it.Key), nil
+}
+
+func storyTime(it item.Item) time.Time {
+	if !it.Published.IsZero() {
+		return it.Published
+	}
+	return it.FirstSeen
+}
+
+// put stores it as a member of story sid.
+func (w *world) put(p *Plan, it item.Item, sid string) error {
+	if err := w.touch(sid); err != nil {
+		return err
+	}
+	s, err := w.story(sid)
+	if err != nil {
+		return err
+	}
+	m := memberOf(it, w.opts.IsReply)
+	if s == nil {
+		// A new story of its own.
+		s = &Story{ID: sid, Rep: it.Key}
+	}
+	i := slices.IndexFunc(s.Members, func(x Member) bool { return x.Key == it.Key && !x.Alias })
+	if i >= 0 {
+		s.Members[i] = m
+	} else {
+		s.Members = append(s.Members, m)
+	}
+	w.setStory(sid, s)
+	st := ""
+	if len(s.Members) > 1 {
+		st = sid
+	}
+	si := &StoredItem{Item: it, Story: st}
+	w.items[it.Key] = si
+	if !slices.Contains(w.batch, it.Key) {
+		w.batch = append(w.batch, it.Key)
+	}
+	delete(w.relinked, it.Key)
+	return nil
+}
+
+// addAlias records another source carrying the stored item's article.
+func (w *world) addAlias(p *Plan, stored *StoredItem, it item.Item) error {
+	sid := w.storyID(stored)
+	s, err := w.story(sid)
+	if err != nil || s == nil {
+		return err
+	}
+	if slices.ContainsFunc(s.Members, func(m Member) bool { return m.Key == it.Key && m.Source == it.Source }) {
+		return nil
+	}
+	if err := w.touch(sid); err != nil {
+		return err
+	}
+	if s, err = w.story(sid); err != nil {
+		return err
+	}
+	m := memberOf(it, w.opts.IsReply)
+	m.Alias = true
+	if m.Published.IsZero() {
+		m.Published = stored.Item.Published
+	}
+	s.Members = append(s.Members, m)
+	w.setStory(sid, s)
+	p.Changed = true
+	return nil
+}
+
+// merge moves every member of story from into story into.
+func (w *world) merge(from, into string) error {
+	for _, id := range []string{from, into} {
+		if err := w.touch(id); err != nil {
+			return err
+		}
+	}
+	fs, err := w.story(from)
+	if err != nil {
+		return err
+	}
+	is, err := w.story(into)
+	if err != nil || fs == nil || is == nil {
+		return err
+	}
+	for _, m := range fs.Members {
+		if !m.Alias {
+			w.link(m.Key, into)
+		}
+		if slices.ContainsFunc(is.Members, func(x Member) bool { return x.Key == m.Key && x.Alias == m.Alias && x.Source == m.Source }) {
+			continue
+		}
+		is.Members = append(is.Members, m)
+	}
+	w.stories[from] = nil
+	w.gone[from] = true
+	w.setStory(into, is)
+	return nil
+}
+
+// setStory stores s as story id's current state, links its members to it
+// and re-elects the representative.
+func (w *world) setStory(id string, s *Story) {
+	w.stories[id] = s
+	var cands []int
+	for i, m := range s.Members {
+		if !m.Alias {
+			cands = append(cands, i)
+		}
+	}
+	members := make([]item.Item, len(cands))
+	for j, i := range cands {
+		members[j] = s.Members[i].item()
+	}
+	best := 0
+	if w.opts.Representative != nil {
+		best = w.opts.Representative(members)
+	} else {
+		for j := range members {
+			if members[j].FirstSeen.Before(members[best].FirstSeen) {
+				best = j
+			}
+		}
+	}
+	if best >= 0 && best < len(cands) {
+		s.Rep = s.Members[cands[best]].Key
+	}
+	if len(s.Members) < 2 {
+		return
+	}
+	for _, i := range cands {
+		if si := w.items[s.Members[i].Key]; si != nil && si.Story != id {
+			w.link(si.Item.Key, id)
+		}
+	}
+}
+
+// link points member key at story id, in the batch's copy if it has one,
+// else with a Link.
+func (w *world) link(key, id string) {
+	if si := w.items[key]; si != nil {
+		c := *si
+		c.Story = id
+		w.items[key] = &c
+	}
+	if !slices.Contains(w.batch, key) {
+		w.relinked[key] = id
+	}
+}
+
+// finish turns the batch's changes into the plan's writes.
+func (w *world) finish(p *Plan) error {
+	for _, k := range w.batch {
+		p.Items = append(p.Items, *w.items[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(w.relinked)) {
+		p.Links = append(p.Links, Link{k, w.relinked[k]})
+	}
+	for _, id := range w.touched {
+		o := w.orig[id]
+		n, err := w.story(id)
+		if err != nil {
+			return err
+		}
+		var oldE, newE []IndexEntry
+		if o != nil {
+			oldE = o.Entries()
+		}
+		if n != nil {
+			newE = n.Entries()
+		}
+		p.IndexRemove = append(p.IndexRemove, entriesMinus(oldE, newE, false)...)
+		p.IndexAdd = append(p.IndexAdd, entriesMinus(newE, oldE, true)...)
+		hadRecord := o != nil && len(o.Members) > 1
+		hasRecord := n != nil && len(n.Members) > 1
+		switch {
+		case hasRecord:
+			n.Version = 1
+			if hadRecord {
+				n.Version = o.Version + 1
+			}
+			p.Stories = append(p.Stories, *n)
+		case hadRecord:
+			p.DeleteStories = append(p.DeleteStories, id)
+		}
+		if hadRecord && (!hasRecord || n.Rep != o.Rep) {
+			p.ClearSummary = append(p.ClearSummary, o.Rep)
+		}
+		if hasRecord {
+			p.SetSummary = append(p.SetSummary, KeySummary{n.Rep, n.Summarize()})
+		}
+	}
+	if len(p.IndexAdd)+len(p.IndexRemove)+len(p.Stories)+len(p.DeleteStories) > 0 {
+		p.Changed = true
+	}
+	return nil
+}
+
+// entriesMinus returns the entries of a that b lacks: by index and key, or
+// with exact (also the date) when an entry must be rewritten to move.
+func entriesMinus(a, b []IndexEntry, exact bool) []IndexEntry {
+	var out []IndexEntry
+	for _, e := range a {
+		if !slices.ContainsFunc(b, func(x IndexEntry) bool {
+			return x.Kind == e.Kind && x.Name == e.Name && x.Key == e.Key && (!exact || x.Published.Equal(e.Published))
+		}) {
+			out = append(out, e)
+		}
+	}
+	return out
+}

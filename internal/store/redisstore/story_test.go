@@ -1,0 +1,212 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kernelwire/kernelwire/internal/dedup"
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/storetest"
+)
+
+// Environment of the ingesting helper process TestStoryTwoProcesses starts.
+const (
+	envHelperPrefix = "KERNELWIRE_STORY_HELPER_PREFIX"
+	envHelperID     = "KERNELWIRE_STORY_HELPER_ID"
+	envHelperStart  = "KERNELWIRE_STORY_HELPER_START"
+)
+
+// TestMain turns the test binary into an ingesting process when started by
+// TestStoryTwoProcesses, so the helper is not a test that skips itself.
+func TestMain(m *testing.M) {
+	if prefix := os.Getenv(envHelperPrefix); prefix != "" {
+		if err := ingestHelper(prefix, os.Getenv(envHelperID), os.Getenv(envHelperStart)); err != nil {
+			fmt.Fprintln(os.Stderr, "ingest helper:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	helperEvents  = 5
+	helperSources = 4 // per process
+)
+
+var helperTitles = []string{
+	"Linux 6.13 released", "Rust 1.83.0 released", "CVE-2024-1086 exploited in the wild",
+	"Torvalds rejects bcachefs pull request", "GNOME 48 released with triple buffering",
+}
+
+// helperBatch is one source's poll: every event under the source's own
+// link, and under a link every source of both processes carries.
+func helperBatch(src string) []item.Item {
+	var items []item.Item
+	for e := range helperEvents {
+		for _, link := range []string{
+			fmt.Sprintf("https://%s.example/%d", src, e), fmt.Sprintf("https://shared.example/%d", e),
+		} {
+			items = append(items, item.Item{Source: src, Title: helperTitles[e], Link: link,
+				Published: storetest.T0().Add(-time.Duration(e) * time.Hour)})
+		}
+	}
+	dedup.Assign(items, src)
+	return items
+}
+
+// ingestHelper saves helperSources batches concurrently into prefix,
+// starting at the unix millisecond start so both processes collide.
+func ingestHelper(prefix, id, start string) error {
+	o, err := clientOptions(testURL())
+	if err != nil {
+		return err
+	}
+	s := New(redis.NewClient(o), prefix, storetest.StoryOptions(nil))
+	defer s.Close()
+	ms, err := strconv.ParseInt(start, 10, 64)
+	if err != nil {
+		return fmt.Errorf("start %q: %w", start, err)
+	}
+	time.Sleep(time.Until(time.UnixMilli(ms)))
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, helperSources)
+	for i := range helperSources {
+		src := fmt.Sprintf("p%s-s%d", id, i)
+		wg.Go(func() { _, errs[i] = s.SaveItems(ctx, src, helperBatch(src)) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestStoryTwoProcesses has two processes ingest overlapping polls of the
+// same events into one Redis at the same moment: exactly one story per
+// event must result, holding every link.
+func TestStoryTwoProcesses(t *testing.T) {
+	s, _ := newStore(t, storetest.StoryOptions(nil))
+	prefix := strings.TrimSuffix(s.base, "{kw}:")
+	start := strconv.FormatInt(time.Now().Add(500*time.Millisecond).UnixMilli(), 10)
+	var wg sync.WaitGroup
+	outs := make([][]byte, 2)
+	errs := make([]error, 2)
+	for p := range 2 {
+		cmd := exec.CommandContext(t.Context(), os.Args[0])
+		cmd.Env = append(os.Environ(), envHelperPrefix+"="+prefix, envHelperID+"="+strconv.Itoa(p), envHelperStart+"="+start)
+		wg.Go(func() { outs[p], errs[p] = cmd.CombinedOutput() })
+	}
+	wg.Wait()
+	for p := range 2 {
+		if errs[p] != nil {
+			t.Fatalf("process %d: %v\n%s", p, errs[p], outs[p])
+		}
+	}
+	items, err := s.Items(t.Context(), store.Query{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != helperEvents {
+		t.Fatalf("got %d entries, want %d stories", len(items), helperEvents)
+	}
+	for _, rep := range items {
+		links := map[string]bool{rep.Link: true}
+		for _, r := range rep.Related {
+			links[r.URL] = true
+		}
+		// Each source's own link plus the shared one.
+		if want := 2*helperSources + 1; len(links) != want {
+			t.Fatalf("story %q holds %d links, want %d", rep.Title, len(links), want)
+		}
+	}
+}
+
+// TestStoryRoundTrips pins the cost of clustering: a clustered save is two
+// round trips (the snapshot script and the write script), whatever the
+// batch size, when nobody saves the same stories at the same moment.
+func TestStoryRoundTrips(t *testing.T) {
+	var rt counter
+	s, _ := newStore(t, storetest.StoryOptions(nil), &rt)
+	ctx := t.Context()
+	batches := storetest.FixtureBatches(t, "../../parse/testdata")
+	if _, err := s.SaveItems(ctx, "warm", helperBatch("warm")); err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range batches {
+		before := rt.n.Load()
+		if _, err := s.SaveItems(ctx, batch[0].Source, batch); err != nil {
+			t.Fatal(err)
+		}
+		if n := rt.n.Load() - before; n != 2 {
+			t.Fatalf("save of %d items of %s: %d round trips, want 2", len(batch), batch[0].Source, n)
+		}
+	}
+}
+
+// TestStoryMemory measures what each stored item costs in Redis (MEMORY
+// USAGE of every key) with and without clustering, on the real fixtures.
+func TestStoryMemory(t *testing.T) {
+	batches := storetest.FixtureBatches(t, "../../parse/testdata")
+	perItem := map[string]float64{}
+	for _, mode := range []struct {
+		name string
+		opts store.Options
+	}{
+		{"plain", store.Options{SeenTTL: 30 * 24 * time.Hour}},
+		{"stories", storetest.StoryOptions(nil)},
+	} {
+		s, admin := newStore(t, mode.opts)
+		ctx := t.Context()
+		stored := 0
+		for _, batch := range batches {
+			res, err := s.SaveItems(ctx, batch[0].Source, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored += res.Count(store.New)
+		}
+		byKind := map[string]int64{}
+		var total int64
+		keys, err := admin.Keys(ctx, s.base+"*").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			n, err := admin.MemoryUsage(ctx, k, 0).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			kind, _, _ := strings.Cut(strings.TrimPrefix(k, s.base), ":")
+			byKind[kind] += n
+			total += n
+		}
+		perItem[mode.name] = float64(total) / float64(stored)
+		t.Logf("%s: %d items, %d keys, %d bytes: %.0f bytes/item; by key kind: %v",
+			mode.name, stored, len(keys), total, perItem[mode.name], byKind)
+	}
+	if perItem["stories"] <= perItem["plain"] {
+		t.Fatalf("clustering stored nothing of its own: %v", perItem)
+	}
+}
+
+func BenchmarkIngest(b *testing.B) {
+	requireRedis(b)
+	storetest.BenchmarkIngest(b, func(b *testing.B, opts store.Options) store.Store {
+		s, _ := newStore(b, opts)
+		return s
+	}, storetest.FixtureBatches(b, "../../parse/testdata"))
+}

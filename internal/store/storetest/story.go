@@ -1,0 +1,283 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/dedup"
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+)
+
+// StoryOptions are the clustering options main wires (dedup's rules), with
+// priorities from prio and the default window.
+func StoryOptions(prio map[string]int) store.Options {
+	o := defaultOptions()
+	o.SameStory = dedup.Same
+	o.Representative = dedup.RepresentativeBy(func(s string) int { return prio[s] })
+	o.IsReply = dedup.IsReply
+	o.StoryWindow = dedup.Window
+	return o
+}
+
+// storyPriorities rank the suite's sources as a feeds.yaml would.
+var storyPriorities = map[string]int{"rust-blog": 10, "github": 5, "lwn": 3, "hn": 1}
+
+// story returns an item of src as poll hands it to SaveItems: keys and
+// lookup keys assigned by dedup.Assign.
+func story(src, title, link string, ago time.Duration, topics ...string) item.Item {
+	it := item.Item{Source: src, Title: title, Link: link, Published: T0().Add(-ago), Topics: topics}
+	items := []item.Item{it}
+	dedup.Assign(items, src)
+	return items[0]
+}
+
+func (e *env) saveSrc(t *testing.T, items ...item.Item) store.SaveResult {
+	t.Helper()
+	return e.save(t, items[0].Source, items...)
+}
+
+func (e *env) items(t *testing.T, q store.Query) []item.Item {
+	t.Helper()
+	items, err := e.s.Items(e.ctx, q)
+	if err != nil {
+		t.Fatalf("Items(%+v): %v", q, err)
+	}
+	return items
+}
+
+func relatedSources(it item.Item) []string {
+	var out []string
+	for _, r := range it.Related {
+		out = append(out, r.Source)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// rust171 is one event told by three sources (the real Rust blog post, the
+// GitHub release and LWN's brief), oldest first.
+func rust171() []item.Item {
+	return []item.Item{
+		story("lwn", "Rust 1.71.0 released", "https://lwn.net/Articles/937900/", 2*hour, "news"),
+		story("github", "1.71.0", "https://github.com/rust-lang/rust/releases/tag/1.71.0", 3*hour, "releases"),
+		story("rust-blog", "Announcing Rust 1.71.0", "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html", hour, "rust"),
+	}
+}
+
+func testStoryThreeSources(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(storyPriorities))
+	items := rust171()
+	// A different event saved alongside must stay its own story.
+	other := story("lwn", "Security updates for Thursday", "https://lwn.net/Articles/937901/", 30*time.Minute, "security")
+	e.saveWant(t, "lwn", outcomes(store.New, store.New), items[0], other)
+	res := e.saveSrc(t, items[1])
+	if res.Outcomes[0] != store.New || res.Joined != 1 {
+		t.Fatalf("github release: got %v joined %d, want new, joined 1", res.Outcomes, res.Joined)
+	}
+	e.saveSrc(t, items[2])
+
+	all := e.items(t, store.Query{})
+	if len(all) != 2 {
+		t.Fatalf("Items(all): got %d entries, want 2 stories: %v", len(all), all)
+	}
+	e.wantCount(t, store.AllTopic, 2)
+	rep := all[1]
+	if rep.Key != items[2].Key {
+		t.Fatalf("representative: got %s (%s), want the Rust blog's (highest priority)", rep.Source, rep.Title)
+	}
+	if got, want := relatedSources(rep), []string{"github", "lwn"}; !slices.Equal(got, want) {
+		t.Fatalf("Related sources: got %v, want %v", got, want)
+	}
+	for _, r := range rep.Related {
+		if r.URL == "" || r.Title == "" || r.Published.IsZero() {
+			t.Fatalf("Related entry incomplete: %+v", r)
+		}
+	}
+	if want := []string{"news", "releases", "rust"}; !slices.Equal(rep.Topics, want) {
+		t.Fatalf("representative topics: got %v, want the union %v", rep.Topics, want)
+	}
+	// Every topic and the representative's source list the story once;
+	// the members' own sources no longer list them.
+	for _, topic := range []string{"news", "releases", "rust"} {
+		e.wantKeys(t, store.Query{Topic: topic}, rep.Key)
+	}
+	e.wantKeys(t, store.Query{Source: "rust-blog"}, rep.Key)
+	e.wantKeys(t, store.Query{Source: "github"})
+	e.wantKeys(t, store.Query{Source: "lwn"}, other.Key)
+	// Members are still stored under their own keys, as they are.
+	if got := e.item(t, items[1].Key); got.Title != "1.71.0" || len(got.Related) != 0 {
+		t.Fatalf("Item(member): got %+v", got)
+	}
+	if all[0].Key != other.Key || len(all[0].Related) != 0 {
+		t.Fatalf("other story: got %s with %d related", all[0].Title, len(all[0].Related))
+	}
+}
+
+func testStoryRepresentativeMoves(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(storyPriorities))
+	items := rust171()
+	// Highest priority last: the index entry must move to it, and the
+	// first representative must leave every index.
+	e.saveSrc(t, items[1])
+	e.saveSrc(t, items[0])
+	e.wantKeys(t, store.Query{}, items[1].Key)
+	e.saveSrc(t, items[2])
+	e.wantKeys(t, store.Query{}, items[2].Key)
+	e.wantKeys(t, store.Query{Topic: "releases"}, items[2].Key)
+	e.wantKeys(t, store.Query{Source: "github"})
+	// Seeing them all again changes nothing.
+	v := e.version(t)
+	for _, it := range items {
+		e.saveWant(t, it.Source, outcomes(store.Duplicate), it)
+	}
+	if e.version(t) != v {
+		t.Fatal("duplicates changed the version")
+	}
+	e.wantKeys(t, store.Query{}, items[2].Key)
+}
+
+func testStoryApart(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(storyPriorities))
+	a := story("lwn", "Linux 6.13-rc1", "https://lwn.net/Articles/1000001/", 2*day, "kernel")
+	b := story("hn", "Linux 6.13-rc2", "https://lkml.org/lkml/2024/12/8/1", day, "kernel")
+	c := story("lwn", "Announcing Rust 1.71.0 pre-release testing", "https://lwn.net/Articles/1000003/", hour, "rust")
+	d := story("rust-blog", "Announcing Rust 1.71.0", "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html", 0, "rust")
+	e.saveSrc(t, a, c)
+	e.saveSrc(t, b)
+	e.saveSrc(t, d)
+	e.wantCount(t, store.AllTopic, 4)
+	for _, it := range e.items(t, store.Query{}) {
+		if len(it.Related) != 0 {
+			t.Fatalf("%q got related %+v: look-alikes must stay apart", it.Title, it.Related)
+		}
+	}
+}
+
+func testStoryAlias(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(storyPriorities))
+	lwn := story("lwn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", 2*hour, "mm")
+	// Hacker News links straight to the article: the same key, so the
+	// same item, and HN is coverage of its story.
+	hn := story("hn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", hour, "hn")
+	e.saveSrc(t, lwn)
+	e.saveWant(t, "hn", outcomes(store.Duplicate), hn)
+	all := e.items(t, store.Query{})
+	if len(all) != 1 || all[0].Source != "lwn" {
+		t.Fatalf("Items: got %v, want the LWN item only", all)
+	}
+	if got := relatedSources(all[0]); !slices.Equal(got, []string{"hn"}) {
+		t.Fatalf("Related: got %v, want [hn]", got)
+	}
+	e.saveWant(t, "hn", outcomes(store.Duplicate), hn)
+	if got := e.items(t, store.Query{})[0]; len(got.Related) != 1 {
+		t.Fatalf("alias recorded twice: %+v", got.Related)
+	}
+}
+
+func testStoryReplies(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(nil))
+	post := story("lore", "[PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/20260101-foo-v2-0@example.org/", 3*hour, "rust")
+	r1 := story("lore", "Re: [PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/CAr1@example.org/", 2*hour, "rust")
+	r2 := story("lore", "Re: [PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/CAr2@example.org/", hour, "rust")
+	e.saveWant(t, "lore", outcomes(store.New, store.New, store.New), post, r1, r2)
+	all := e.items(t, store.Query{Topic: "rust"})
+	if len(all) != 1 || all[0].Key != post.Key {
+		t.Fatalf("Items(rust): got %d entries, want the patch alone", len(all))
+	}
+	if all[0].Replies != 2 || len(all[0].Related) != 0 {
+		t.Fatalf("patch: got %d replies, related %+v; want 2 replies, none related", all[0].Replies, all[0].Related)
+	}
+	if got := e.item(t, r2.Key); got.Title != r2.Title {
+		t.Fatalf("Item(reply): got %q", got.Title)
+	}
+}
+
+func testStoryWindow(t *testing.T, open Opener) {
+	opts := StoryOptions(storyPriorities)
+	opts.StoryWindow = hour // lookup entries kept 25h (window + a day)
+	e := newEnv(t, open, opts)
+	items := rust171()
+	e.saveSrc(t, items[0])
+	e.clock.Advance(20 * hour)
+	e.saveSrc(t, items[1]) // within the lookup TTL: joins
+	e.wantCount(t, store.AllTopic, 1)
+	e.clock.Advance(26 * hour)
+	// Both earlier lookup entries expired: the blog post starts a story.
+	if res := e.saveSrc(t, items[2]); res.Joined != 0 {
+		t.Fatalf("joined a story whose lookup entries expired: %+v", res)
+	}
+	e.wantCount(t, store.AllTopic, 2)
+}
+
+func testStoryPrune(t *testing.T, open Opener) {
+	opts := StoryOptions(storyPriorities)
+	opts.MaxItems = 1
+	e := newEnv(t, open, opts)
+	items := rust171()
+	for _, it := range items {
+		e.saveSrc(t, it)
+	}
+	e.wantCount(t, store.AllTopic, 1) // three items, one story: within the cap
+	newer := story("lwn", "Security updates for Friday", "https://lwn.net/Articles/937999/", 0, "security")
+	e.saveSrc(t, newer)
+	e.wantKeys(t, store.Query{}, newer.Key)
+	for _, it := range items {
+		if _, err := e.s.Item(e.ctx, it.Key); err == nil {
+			t.Fatalf("member %s survived its story's removal", it.Source)
+		}
+	}
+}
+
+// testStoryConcurrent has eight pollers save overlapping batches of three
+// events at once: every event must end as one story.
+func testStoryConcurrent(t *testing.T, open Opener) {
+	const workers = 8
+	e := newEnv(t, open, StoryOptions(nil))
+	events := []string{"Linux 6.13 released", "Rust 1.83.0 released", "CVE-2024-1086 exploited in the wild"}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	keys := map[string]string{} // item key -> event
+	for w := range workers {
+		src := fmt.Sprintf("s%d", w)
+		var batch []item.Item
+		// Each worker reports every event under its own link and carries
+		// its neighbour's link too, as aggregators do.
+		for n, ev := range events {
+			for _, who := range []int{w, (w + 1) % workers} {
+				it := story(src, ev, fmt.Sprintf("https://news%d.example/%d", who, n), time.Duration(n)*hour)
+				batch = append(batch, it)
+				keys[it.Key] = ev
+			}
+		}
+		wg.Go(func() { _, errs[w] = e.s.SaveItems(e.ctx, src, batch) })
+	}
+	wg.Wait()
+	for w, err := range errs {
+		if err != nil {
+			t.Fatalf("worker %d: %v", w, err)
+		}
+	}
+	all := e.items(t, store.Query{Limit: 100})
+	if len(all) != len(events) {
+		t.Fatalf("Items: got %d entries, want %d stories", len(all), len(events))
+	}
+	for _, rep := range all {
+		// Every link of the event is in the story once as an item and
+		// once as the other carrier's coverage (an alias).
+		links := map[string]bool{rep.Link: true}
+		for _, r := range rep.Related {
+			links[r.URL] = true
+		}
+		if len(links) != workers || 1+len(rep.Related) != 2*workers {
+			t.Fatalf("story %q: %d links, %d members; want %d and %d: %+v",
+				rep.Title, len(links), 1+len(rep.Related), workers, 2*workers, rep.Related)
+		}
+	}
+	for k := range keys {
+		e.item(t, k)
+	}
+}

@@ -1,0 +1,197 @@
+package store
+
+import (
+	"slices"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
+
+// Stories (with Options.SameStory set).
+//
+// Every stored item belongs to a story. A story of one item has no record:
+// its id is the item's key and it is indexed as the item always was. Once a
+// second item joins (or another source carries the same article), a Story
+// record lists the members, and only its representative is indexed: in
+// "all", in its own source's index and under the union of the members'
+// topics. Curated feeds therefore list stories, and paging counts stories.
+//
+// Both backends save a clustered batch the same way: they read a Snapshot
+// (the batch's marks and stored copies, the items found under its story
+// keys and buckets, and their stories), PlanSave decides everything in Go,
+// and the backend applies the Plan atomically: Redis in one script that
+// first checks nothing it read has changed since (optimistic concurrency),
+// bbolt inside the single write transaction it read in.
+
+// DefaultStoryWindow is Options.StoryWindow's default: dedup.Window.
+const DefaultStoryWindow = 7 * 24 * time.Hour
+
+// Clustering reports whether o turns story clustering on.
+func (o Options) Clustering() bool { return o.SameStory != nil }
+
+// LookupTTL is how long a story key or bucket entry is kept: the story
+// window plus a day of slack for late feeds and clock skew between pollers.
+func (o Options) LookupTTL() time.Duration {
+	w := o.StoryWindow
+	if w <= 0 {
+		w = DefaultStoryWindow
+	}
+	return w + 24*time.Hour
+}
+
+// Story is a stored story record.
+type Story struct {
+	// ID is the key of the story's first item; it never changes, so members
+	// can point at it.
+	ID string `json:"id"`
+	// Version counts writes of the record; Redis checks it to detect a
+	// concurrent change.
+	Version int64 `json:"v"`
+	// Rep is the key of the representative member.
+	Rep     string   `json:"rep"`
+	Members []Member `json:"m"`
+}
+
+// Member is what a story keeps of each member: enough to choose the
+// representative, union topics and list the coverage without reading the
+// members' items.
+type Member struct {
+	Key       string      `json:"k"`
+	Source    string      `json:"s"`
+	Title     string      `json:"t"`
+	Link      string      `json:"u,omitempty"`
+	Published time.Time   `json:"p"`
+	FirstSeen time.Time   `json:"f"`
+	Topics    []string    `json:"tp,omitempty"`
+	Patch     *item.Patch `json:"pa,omitempty"`
+	Reply     bool        `json:"r,omitempty"`
+	// Alias marks another source carrying the very same article (same
+	// Key): it is coverage, but no item of its own is stored for it.
+	Alias bool `json:"a,omitempty"`
+}
+
+func (m Member) item() item.Item {
+	return item.Item{
+		Key: m.Key, Source: m.Source, Title: m.Title, Link: m.Link, Published: m.Published,
+		FirstSeen: m.FirstSeen, Topics: m.Topics, Extracted: item.Extracted{Patch: m.Patch},
+	}
+}
+
+func memberOf(it item.Item, isReply func(item.Item) bool) Member {
+	return Member{
+		Key: it.Key, Source: it.Source, Title: it.Title, Link: it.Link, Published: it.Published,
+		FirstSeen: it.FirstSeen, Topics: it.Topics, Patch: it.Extracted.Patch,
+		Reply: isReply != nil && isReply(it),
+	}
+}
+
+// rep returns the representative member.
+func (s *Story) rep() (Member, bool) {
+	for _, m := range s.Members {
+		if m.Key == s.Rep && !m.Alias {
+			return m, true
+		}
+	}
+	return Member{}, false
+}
+
+// Topics is the union of the members' topics, sorted.
+func (s *Story) Topics() []string {
+	var out []string
+	for _, m := range s.Members {
+		for _, t := range m.Topics {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Summary is what Items adds to a story's representative.
+type Summary struct {
+	Topics  []string       `json:"t,omitempty"`
+	Related []item.Related `json:"r,omitempty"`
+	Replies int            `json:"n,omitempty"`
+}
+
+// Summarize is the story as its representative shows it: the union of
+// topics, the other members as coverage (replies counted, not listed).
+func (s *Story) Summarize() Summary {
+	sum := Summary{Topics: s.Topics()}
+	for _, m := range s.Members {
+		switch {
+		case m.Key == s.Rep && !m.Alias:
+		case m.Reply:
+			sum.Replies++
+		default:
+			sum.Related = append(sum.Related, item.Related{URL: m.Link, Source: m.Source, Title: m.Title, Published: m.Published})
+		}
+	}
+	return sum
+}
+
+// Apply puts the summary on its representative.
+func (sum Summary) Apply(it *item.Item) {
+	it.Topics, it.Related, it.Replies = sum.Topics, sum.Related, sum.Replies
+}
+
+// IndexKind names the kind of an index.
+type IndexKind byte
+
+// Index kinds.
+const (
+	IndexAll    IndexKind = 'a'
+	IndexSource IndexKind = 's'
+	IndexTopic  IndexKind = 't'
+)
+
+// IndexEntry is one entry of one index: Key sorted by Published.
+type IndexEntry struct {
+	Kind      IndexKind
+	Name      string // source or topic; "" for IndexAll
+	Key       string
+	Published time.Time
+}
+
+// Entries are the index entries of a story: its representative under
+// "all", its source and the union of topics (a topic named like the
+// pseudo-topic "all" is the all index already).
+func (s *Story) Entries() []IndexEntry {
+	r, ok := s.rep()
+	if !ok {
+		return nil
+	}
+	out := []IndexEntry{
+		{Kind: IndexAll, Key: r.Key, Published: r.Published},
+		{Kind: IndexSource, Name: r.Source, Key: r.Key, Published: r.Published},
+	}
+	for _, t := range s.Topics() {
+		if t != AllTopic {
+			out = append(out, IndexEntry{Kind: IndexTopic, Name: t, Key: r.Key, Published: r.Published})
+		}
+	}
+	return out
+}
+
+// StoredItem is an item as stored, with its story ("" for a story of its
+// own).
+type StoredItem struct {
+	Item  item.Item
+	Story string
+}
+
+// StoryReader is what PlanSave reads. A backend serves it from one
+// transaction (bbolt) or from a snapshot read in one round trip (Redis).
+type StoryReader interface {
+	// Mark returns the hash of key's seen mark, if one is live at now.
+	Mark(key string) (string, bool)
+	// Item returns a stored item and its story id.
+	Item(key string) (StoredItem, bool, error)
+	// Story returns a story record; a story of one item has none.
+	Story(id string) (Story, bool, error)
+	// Lookup returns the keys of the items recorded under a story key or
+	// bucket within the lookup TTL, in the order they were recorded.
+	Lookup(key string) ([]string, error)
+}

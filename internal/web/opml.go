@@ -1,0 +1,49 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/kernelwire/kernelwire/internal/opml"
+)
+
+// handleSourcesOPML serves GET /opml: the upstream sources, for a reader
+// that wants to follow the same feeds kernelwire polls. Outline text and
+// title are the source name, so `kernelwire opml import` of this file
+// recreates the same sources. No htmlUrl: feeds.yaml does not know the
+// sources' home pages, and guessing one from the feed URL would be wrong
+// as often as right.
+func (s *Server) handleSourcesOPML(w http.ResponseWriter, r *http.Request) error {
+	d := opml.New("kernelwire sources", s.cfg.Now())
+	for _, src := range s.cfg.Sources {
+		d.Body.Outlines = append(d.Body.Outlines, opml.Outline{
+			Text: src.Name, Title: src.Name, Type: "rss", XMLURL: src.URL,
+		})
+	}
+	return writeOPML(w, d)
+}
+
+// handleFeedsOPML serves GET /feeds.opml: kernelwire's own feeds, one
+// outline per topic (plus all news and the named feeds), each pointing at
+// the Atom format, for a reader to subscribe to all of them at once.
+func (s *Server) handleFeedsOPML(w http.ResponseWriter, r *http.Request) error {
+	d := opml.New("kernelwire feeds", s.cfg.Now())
+	for _, row := range s.feedRows(s.baseURL(r)) {
+		d.Body.Outlines = append(d.Body.Outlines, opml.Outline{
+			Text: "kernelwire: " + row.Title, Title: "kernelwire: " + row.Title, Type: "rss",
+			Description: row.Description, XMLURL: row.URLs.Atom, HTMLURL: row.HTMLURL,
+		})
+	}
+	return writeOPML(w, d)
+}
+
+func writeOPML(w http.ResponseWriter, d opml.Document) error {
+	var buf bytes.Buffer
+	if err := opml.Write(&buf, d); err != nil {
+		return err
+	}
+	// text/x-opml is what readers and browsers recognise for OPML.
+	w.Header().Set("Content-Type", "text/x-opml; charset=utf-8")
+	_, err := w.Write(buf.Bytes())
+	return err
+}

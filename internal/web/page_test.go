@@ -1,0 +1,221 @@
+package web
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPageViews(t *testing.T) {
+	s, _ := newFixtureServer(t, fixtureConfig())
+	tests := []struct {
+		name    string
+		path    string
+		want    []string
+		notWant []string
+		items   int
+	}{
+		{"front page", "/", []string{
+			`<link rel="alternate" type="application/atom+xml" title="kernelwire: all news (Atom)" href="http://kw.example/feeds/all.atom">`,
+			`<link rel="alternate" type="application/feed+json" title="kernelwire: all news (JSON Feed)" href="http://kw.example/feeds/all.json">`,
+			`<a href="http://kw.example/" aria-current="page">All news</a> <span class="count">(15)</span>`,
+			`<a href="http://kw.example/topics/security">Security</a> <span class="count">(2)</span>`,
+			`<time datetime="2026-07-02T00:00:00Z" title="2026-07-02 00:00 UTC">1 day ago</time>`,
+			`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Rust &amp; the kernel: &lt;b&gt;hostile&lt;/b&gt; title`,
+			`<a href="#ZgotmplZ">`, // the javascript: link, neutralised by html/template
+			"A summary whose markup must never reach the page.",
+			`<label for="q">Search all news</label>`,
+			`<a href="http://kw.example/feeds/rust-people.atom" aria-label="Rust and the people as Atom">Atom</a>`,
+		}, []string{"<script>", "onerror", "<img", "Also covered by"}, 15},
+		{"topic page", "/topics/security", []string{
+			`<title>kernelwire: Security</title>`,
+			`<link rel="alternate" type="application/rss+xml" title="kernelwire: Security (RSS)" href="http://kw.example/feeds/security.rss">`,
+			`<a href="http://kw.example/topics/security" aria-current="page">Security</a>`,
+			`<h2>Security</h2>`,
+			`action="/topics/security"`,
+		}, nil, 2},
+		{"search", "/?q=nova", []string{
+			`<h2>Search: nova</h2>`,
+			`href="http://kw.example/feeds/all.atom?q=nova"`,
+			`value="nova"`,
+		}, nil, 1},
+		{"query on a topic page", "/topics/subsystems?source=lwn&not=patches", []string{
+			`href="http://kw.example/feeds/subsystems.json?not=patches&amp;source=lwn"`,
+			"Showing items: not patches; from lwn.",
+		}, nil, 2},
+		{"no match", "/?q=zzzz", []string{"No items match."}, nil, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := do(t, s, tc.path)
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			body := rec.Body.String()
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("page has %s", w)
+				}
+			}
+			if got := strings.Count(body, "<article "); got != tc.items {
+				t.Errorf("%d items, want %d", got, tc.items)
+			}
+		})
+	}
+}
+
+func TestPagePaging(t *testing.T) {
+	s, _ := newTestServer(t, 65)
+	tests := []struct {
+		path       string
+		items      int
+		prev, next string
+	}{
+		{"/", 30, "", `href="http://kw.example/?page=2" rel="next"`},
+		{"/?page=2", 30, `href="http://kw.example/" rel="prev"`, `href="http://kw.example/?page=3" rel="next"`},
+		{"/?page=3", 5, `href="http://kw.example/?page=2" rel="prev"`, ""},
+		{"/topics/releases?page=1", 22, "", ""},
+		{"/?q=article+6&page=1", 6, "", ""}, // "Article 6" is also a prefix of 60 to 64
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			body := do(t, s, tc.path).Body.String()
+			if got := strings.Count(body, "<article "); got != tc.items {
+				t.Errorf("%d items, want %d", got, tc.items)
+			}
+			for _, w := range []string{tc.prev, tc.next} {
+				if w != "" && !strings.Contains(body, w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+			if tc.next == "" && strings.Contains(body, `rel="next"`) {
+				t.Error("a next link on the last page")
+			}
+		})
+	}
+}
+
+// TestCoverageSpot shows that the page renders an item's coverage once
+// story clustering fills itemView.Related.
+func TestCoverageSpot(t *testing.T) {
+	s, _ := newFixtureServer(t, fixtureConfig())
+	v := pageView{chrome: s.chrome("http://kw.example", "t"), Items: []itemView{{
+		Title: "Nova lands", Link: "https://lwn.net/a", Source: "lwn",
+		Related: []Coverage{{Source: "phoronix", Title: "Nova <merged>", URL: "https://phoronix.com/n"}, {Source: "lore", Title: "PATCH", URL: "https://lore.kernel.org/x"}},
+	}}}
+	var buf bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&buf, "page", v); err != nil {
+		t.Fatal(err)
+	}
+	want := `Also covered by <a href="https://phoronix.com/n" title="Nova &lt;merged&gt;">phoronix</a>, <a href="https://lore.kernel.org/x" title="PATCH">lore</a>`
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("coverage not shown:\n%s", buf.String())
+	}
+}
+
+func TestText(t *testing.T) {
+	plain := []struct{ in, want string }{
+		{"plain  text\n", "plain text"},
+		{"<p>a</p><p>b &amp; c</p>", "a b & c"},
+		{"<img src=x onerror=alert(1)>x<script>alert(1)</script><style>p{}</style>y", "x y"},
+		{"<b>unclosed", "unclosed"},
+		{"issued by <b>AlmaLinux</b>, <a href=x>Debian</a>.<br>Next", "issued by AlmaLinux, Debian. Next"},
+	}
+	for _, tc := range plain {
+		if got := plainText(tc.in); got != tc.want {
+			t.Errorf("plainText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	cut := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"one two three four", 12, "one two…"},
+		{"ééééé", 5, "éé…"},
+		{"word, word, word", 11, "word, word…"},
+	}
+	for _, tc := range cut {
+		if got := excerpt(tc.in, tc.max); got != tc.want {
+			t.Errorf("excerpt(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+	now := time.Date(2026, 7, 3, 12, 0, 0, 0, time.UTC)
+	rel := []struct {
+		ago  time.Duration
+		want string
+	}{
+		{-time.Hour, "in the future"},
+		{30 * time.Second, "just now"},
+		{time.Minute, "1 minute ago"},
+		{3*time.Hour + 59*time.Minute, "3 hours ago"},
+		{36 * time.Hour, "1 day ago"},
+		{15 * 24 * time.Hour, "2 weeks ago"},
+		{800 * 24 * time.Hour, "2 years ago"},
+	}
+	for _, tc := range rel {
+		if got := relativeTime(now.Add(-tc.ago), now); got != tc.want {
+			t.Errorf("relativeTime(-%v) = %q, want %q", tc.ago, got, tc.want)
+		}
+	}
+}
+
+// TestContrast checks every text colour of the page's style against its
+// backgrounds, in the light and the dark scheme: WCAG 2.x AA asks 4.5:1.
+func TestContrast(t *testing.T) {
+	css, err := os.ReadFile("templates/layout.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemes := regexp.MustCompile(`:root\{([^}]*)\}`).FindAllSubmatch(css, -1)
+	if len(schemes) != 2 {
+		t.Fatalf("found %d :root colour blocks, want light and dark", len(schemes))
+	}
+	for i, block := range schemes {
+		vars := map[string]string{}
+		for _, m := range regexp.MustCompile(`--(\w+):(#[0-9a-f]{6})`).FindAllSubmatch(block[1], -1) {
+			vars[string(m[1])] = string(m[2])
+		}
+		for _, pair := range [][2]string{{"fg", "bg"}, {"muted", "bg"}, {"link", "bg"}, {"fg", "chip"}, {"link", "chip"}} {
+			fg, bg := vars[pair[0]], vars[pair[1]]
+			if fg == "" || bg == "" {
+				t.Fatalf("scheme %d lacks --%s or --%s", i, pair[0], pair[1])
+			}
+			if r := contrast(fg, bg); r < 4.5 {
+				t.Errorf("scheme %d: --%s %s on --%s %s: contrast %.2f, want >= 4.5", i, pair[0], fg, pair[1], bg, r)
+			}
+		}
+	}
+}
+
+// contrast is the WCAG 2.x contrast ratio of two #rrggbb colours.
+func contrast(a, b string) float64 {
+	la, lb := luminance(a), luminance(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+func luminance(hex string) float64 {
+	var l float64
+	for i, w := range []float64{0.2126, 0.7152, 0.0722} {
+		v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+		c := float64(v) / 255
+		if c <= 0.03928 {
+			c /= 12.92
+		} else {
+			c = math.Pow((c+0.055)/1.055, 2.4)
+		}
+		l += w * c
+	}
+	return l
+}
