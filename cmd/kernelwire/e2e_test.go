@@ -219,7 +219,7 @@ func checkFeeds(t *testing.T, base string, stored int) {
 			// entry each (story_e2e_test.go checks which), so there are
 			// at most as many entries as stored items, and not many fewer.
 			if len(feed.Items) > want || len(feed.Items) < want-want/20 {
-				t.Errorf("all.%s has %d items, want %d stories of %d items", ext, len(feed.Items), want-want/20, want)
+				t.Errorf("all.%s has %d items, want from %d to %d (stories of %d items)", ext, len(feed.Items), want-want/20, want, want)
 			}
 			tagged := 0
 			for _, it := range feed.Items {

@@ -3,6 +3,12 @@
 // over a bounded worker pool. It is the only package that starts goroutines for
 // polling; the stages it calls are synchronous and never log.
 //
+// Politeness and scale-out are decided here too: intervals adapt to the
+// upstream within bounds (interval.go), the scheduler never hands a worker a
+// host that is busy or held (run.go), and each poll holds the source's lease
+// in the store so replicas sharing one Redis never poll a source twice at
+// once, and re-check the stored next-poll time under it (lease.go).
+//
 // Failure rule: nothing already stored is lost when an upstream misbehaves. A
 // source's validators (ETag, Last-Modified) are saved only after its items are
 // stored, so a store failure can never turn the next poll into a 304 that

@@ -139,7 +139,9 @@ type Store interface {
 	// Published and Source. Items older than Options.MaxAge are not taken.
 	// Seeing a known key again refreshes its SeenTTL.
 	SaveItems(ctx context.Context, src string, items []item.Item) (SaveResult, error)
-	// Items returns items matching q, newest first.
+	// Items returns items matching q, newest first. With clustering the
+	// indexes hold stories: each is its representative, with the union of
+	// its members' topics and its coverage in Related and Replies.
 	Items(ctx context.Context, q Query) ([]item.Item, error)
 	// Item returns one item by key, or ErrNotFound.
 	Item(ctx context.Context, key string) (item.Item, error)

@@ -12,10 +12,14 @@ import (
 // normalised text, and which phrases occur in which fields. It lives for one
 // Tag call.
 type doc struct {
-	t       *Tagger
-	raw     [len(allFields)]string
-	norm    [len(allFields)]string
-	normed  fieldMask   // fields whose norm is computed
+	t      *Tagger
+	raw    [len(allFields)]string
+	norm   [len(allFields)]string
+	normed fieldMask // fields whose norm is computed
+	// html is the summary and content as given (capped); raw holds them
+	// as text once plain marks them converted (see rawField).
+	html    [2]string
+	plain   fieldMask
 	phrases []fieldMask // phrase id -> fields it occurs in
 	hits    []int32     // ids of the phrases that occur, in any field
 	hitBits []uint64    // the same as a bit set
@@ -37,8 +41,8 @@ func (t *Tagger) prepare(it *item.Item, source string) *doc {
 		source = it.Source
 	}
 	host, path := splitLink(it.Link)
-	d.raw = [...]string{it.Title, plainText(capText(it.Summary)), plainText(capText(it.Content)),
-		strings.Join(it.Categories, "\n"), it.Author, source, host, path, it.Link}
+	d.raw = [...]string{it.Title, "", "", strings.Join(it.Categories, "\n"), it.Author, source, host, path, it.Link}
+	d.html = [2]string{capText(it.Summary), capText(it.Content)}
 	// Only fields some phrase rule reads are normalised and scanned
 	// here; regexps normalise the others on demand (normField). The
 	// extractors read d.raw, which is always filled.
@@ -47,7 +51,7 @@ func (t *Tagger) prepare(it *item.Item, source string) *doc {
 			continue
 		}
 		bit := fieldMask(1) << i
-		text := d.raw[i]
+		text := d.rawField(i)
 		if !isASCII(text) {
 			text = d.normField(i)
 		}
@@ -64,11 +68,44 @@ func (t *Tagger) prepare(it *item.Item, source string) *doc {
 	return d
 }
 
+// mayMatch reports whether field i contains one of lits, the literals a
+// regexp needs (see requiredLiterals). An ASCII field is searched as it
+// is, folding case and white space on the fly, so a title whose regexps
+// all fail their literals is never copied into normal form.
+func (d *doc) mayMatch(i int, lits []string) bool {
+	if len(lits) == 0 {
+		return true
+	}
+	if d.normed&(1<<i) != 0 {
+		return containsAny(d.norm[i], lits)
+	}
+	raw := d.rawField(i)
+	if !isASCII(raw) {
+		return containsAny(d.normField(i), lits)
+	}
+	for _, lit := range lits {
+		if containsFolded(raw, lit) {
+			return true
+		}
+	}
+	return false
+}
+
+// rawField returns field i as plain text: the summary and the content are
+// converted from HTML when first asked for (the content usually never is).
+func (d *doc) rawField(i int) string {
+	if (i == 1 || i == 2) && d.plain&(1<<i) == 0 {
+		d.plain |= 1 << i
+		d.raw[i] = plainText(d.html[i-1])
+	}
+	return d.raw[i]
+}
+
 // normField returns field i normalised, computing it once.
 func (d *doc) normField(i int) string {
 	if bit := fieldMask(1) << i; d.normed&bit == 0 {
 		d.normed |= bit
-		d.norm[i] = normalize(d.raw[i])
+		d.norm[i] = normalize(d.rawField(i))
 	}
 	return d.norm[i]
 }
@@ -93,7 +130,7 @@ func (d *doc) extracted() item.Extracted {
 	var e item.Extracted
 	e.KernelVersions = d.extract(0, text)
 	e.CVEs = d.extract(1, text|fieldBit(FieldContent))
-	e.Patch = ParsePatch(d.raw[0])
+	e.Patch = ParsePatch(d.rawField(0))
 	return e
 }
 
@@ -130,11 +167,15 @@ func (d *doc) ensure(x int, mask fieldMask) {
 			var vals []string
 			switch x {
 			case 0:
-				vals = KernelVersions(d.raw[i])
+				vals = KernelVersions(d.rawField(i))
 			case 1:
-				vals = CVEs(d.raw[i])
+				// Most articles name no CVE: look in the HTML
+				// before paying for its conversion to text.
+				if i != 1 && i != 2 || containsCVE(d.html[i-1]) {
+					vals = CVEs(d.rawField(i))
+				}
 			case 2:
-				if p := ParsePatch(d.raw[i]); p != nil {
+				if p := ParsePatch(d.rawField(i)); p != nil {
 					vals = []string{p.Kind}
 				}
 			}
@@ -151,7 +192,7 @@ func (d *doc) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 	switch e.kind {
 	case kindPhrase:
 		if d.phrases[e.id]&fields != 0 {
-			return true, []string{e.term}
+			return true, e.words
 		}
 	case kindRegexp:
 		for i := range allFields {
@@ -160,12 +201,12 @@ func (d *doc) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 				continue
 			}
 			d.reDone[e.id] |= bit
-			if norm := d.normField(i); containsAny(norm, d.t.reLits[e.id]) && d.t.res[e.id].MatchString(norm) {
+			if d.mayMatch(i, d.t.reLits[e.id]) && d.t.res[e.id].MatchString(d.normField(i)) {
 				d.reHit[e.id] |= bit
 			}
 		}
 		if d.reHit[e.id]&fields != 0 {
-			return true, []string{e.term}
+			return true, e.words
 		}
 	case kindKernelVersion, kindCVE, kindPatch:
 		x := int(e.kind - kindKernelVersion)

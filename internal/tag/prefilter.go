@@ -92,3 +92,42 @@ func containsAny(s string, lits []string) bool {
 	}
 	return false
 }
+
+// containsFolded reports whether normalize(s) contains lit, for ASCII s
+// and a lit taken from requiredLiterals (lower case): letters compare
+// without case and a space in lit matches a run of white space in s. It
+// may also report true for a lit that matches only across the leading or
+// trailing white space normalize trims, which is safe for a prefilter.
+func containsFolded(s, lit string) bool {
+	if lit == "" {
+		return true
+	}
+	for start := 0; start < len(s); start++ {
+		i, j := start, 0
+		for j < len(lit) && i < len(s) {
+			c := s[i]
+			if lit[j] == ' ' {
+				if !isSpaceByte(c) {
+					break
+				}
+				for i < len(s) && isSpaceByte(s[i]) {
+					i++
+				}
+				j++
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lit[j] {
+				break
+			}
+			i++
+			j++
+		}
+		if j == len(lit) {
+			return true
+		}
+	}
+	return false
+}

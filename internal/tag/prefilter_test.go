@@ -3,6 +3,7 @@ package tag
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -48,6 +49,23 @@ func FuzzRequiredLiterals(f *testing.F) {
 		lits := requiredLiterals(expr)
 		if re.MatchString(text) && !containsAny(text, lits) {
 			t.Fatalf("%q matches %q but none of %q occurs", expr, text, lits)
+		}
+	})
+}
+
+// FuzzContainsFolded checks the prefilter on raw ASCII text never misses
+// a literal the normalised text contains.
+func FuzzContainsFolded(f *testing.F) {
+	f.Add("Rust  1.83\tReleased", "rust 1.")
+	f.Add("a\n\n b", "a b")
+	f.Add("LORE.kernel.org/rust-for-linux/", "lore.kernel.org/rust-for-linux/")
+	f.Fuzz(func(t *testing.T, s, lit string) {
+		if !isASCII(s) {
+			return
+		}
+		lit = normalize(lit)
+		if strings.Contains(normalize(s), lit) && !containsFolded(s, lit) {
+			t.Fatalf("normalize(%q) contains %q, containsFolded says no", s, lit)
 		}
 	})
 }

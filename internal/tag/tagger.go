@@ -34,7 +34,10 @@ type centry struct {
 	fields fieldMask // non-zero overrides the enclosing fields
 	id     int       // phrase or regexp index
 	term   string
-	sub    *cgroup
+	// words is []string{term}, built once: what a matching phrase or
+	// regexp reports, shared read-only by every item.
+	words []string
+	sub   *cgroup
 }
 
 type cgroup struct {
@@ -245,7 +248,7 @@ func (t *Tagger) compileEntry(e Entry, addPhrase func(string) int) (centry, erro
 	if err := CheckTerm(e.Term); err != nil {
 		return centry{}, err
 	}
-	ce := centry{term: e.Term}
+	ce := centry{term: e.Term, words: []string{e.Term}}
 	switch e.Term {
 	case TermKernelVersion:
 		ce.kind = kindKernelVersion

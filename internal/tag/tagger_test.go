@@ -365,7 +365,7 @@ func FuzzScan(f *testing.F) {
 		}
 		a, err := newAutomaton(pats)
 		if err != nil {
-			t.Skip(err) // more nodes than the table holds: not an input Compile accepts
+			return // more nodes than the table holds: Compile rejects such rules
 		}
 		norm := normalize(text)
 		want := map[int32]bool{}
