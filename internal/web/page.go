@@ -108,10 +108,11 @@ type itemView struct {
 	Relative  string
 	Excerpt   string // plain text: html/template escapes it
 	Topics    []navLink
-	// Related is the story's coverage by other sources. Story clustering
-	// (issue 4) fills it; until then it is always empty and the template
-	// shows nothing.
+	// Related is the story's coverage by other sources, from the store's
+	// story record.
 	Related []Coverage
+	// Replies counts mailing-list replies folded into the story.
+	Replies int
 }
 
 // Coverage is another source's article about the same story.
@@ -262,7 +263,10 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 		Exact:     it.Published.UTC().Format("2006-01-02 15:04 UTC"),
 		Relative:  relativeTime(it.Published, now),
 		Excerpt:   excerpt(plainText(it.Summary), excerptBytes),
-		Related:   []Coverage{},
+		Replies:   it.Replies,
+	}
+	for _, r := range it.Related {
+		v.Related = append(v.Related, Coverage{Source: r.Source, Title: r.Title, URL: r.URL})
 	}
 	if v.Title == "" {
 		v.Title = "(untitled)"

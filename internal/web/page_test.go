@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kernelwire/kernelwire/internal/item"
 )
 
 func TestPageViews(t *testing.T) {
@@ -120,6 +122,20 @@ func TestCoverageSpot(t *testing.T) {
 	want := `Also covered by <a href="https://phoronix.com/n" title="Nova &lt;merged&gt;">phoronix</a>, <a href="https://lore.kernel.org/x" title="PATCH">lore</a>`
 	if !strings.Contains(buf.String(), want) {
 		t.Errorf("coverage not shown:\n%s", buf.String())
+	}
+}
+
+// TestCoverageFromStory checks the page shows what the store attached to a
+// story's representative.
+func TestCoverageFromStory(t *testing.T) {
+	s, _ := newFixtureServer(t, fixtureConfig())
+	it := item.Item{
+		Title: "Nova lands", Link: "https://lwn.net/a", Source: "lwn", Published: time.Now(), Replies: 3,
+		Related: []item.Related{{URL: "https://phoronix.com/n", Source: "phoronix", Title: "Nova <merged>"}},
+	}
+	v := s.itemView(&it, "http://kw.example", time.Now())
+	if len(v.Related) != 1 || v.Related[0].URL != "https://phoronix.com/n" || v.Related[0].Source != "phoronix" || v.Replies != 3 {
+		t.Errorf("itemView dropped the story: %+v", v)
 	}
 }
 
