@@ -29,12 +29,18 @@ type automaton struct {
 	// atBoundary.
 	word   [256]bool
 	nclass int
-	// delta[node*nclass+class] is the child node, or 0 for none (the
-	// root is nobody's child). uint16 halves the table against int32,
-	// and the table's size is what decides how often a walk misses the
-	// cache; newAutomaton reports when the phrases need more nodes.
-	delta []uint16
-	// The phrase id ending at node, or -1.
+	// nodes describe the trie in breadth-first order. Most nodes below
+	// the first levels have a single child, and they get no row of
+	// transitions: only branching nodes have one, in rows. That keeps
+	// the memory a walk touches to a few hundred KiB even for a thousand
+	// phrases, and cache misses are what a walk costs. Node numbers are
+	// uint16; newAutomaton reports phrases that need more.
+	nodes []anode
+	// rows[r*nclass+class] is the child of the node whose row is r, or 0
+	// for none (the root is nobody's child).
+	rows []uint16
+	// out is the phrase id ending at each node (-1 for none) while the
+	// trie is built; renumber moves it into nodes.
 	out  []int32
 	plen []int32 // length of each phrase
 }
@@ -81,7 +87,7 @@ func newAutomaton(patterns []string) (*automaton, error) {
 		// Compile deduplicates phrases, so a node ends at most one.
 		a.out[node] = int32(id)
 	}
-	if len(a.out) > math.MaxUint16 {
+	if len(a.out) > math.MaxUint16 || len(patterns) >= math.MaxUint16 {
 		return nil, fmt.Errorf("phrases need %d trie nodes, more than %d", len(a.out), math.MaxUint16)
 	}
 	a.renumber(trie)
@@ -91,6 +97,14 @@ func newAutomaton(patterns []string) (*automaton, error) {
 // renumber puts the nodes in breadth-first order, so that the rows every
 // walk visits (the root's children and grandchildren) are adjacent in
 // memory instead of scattered in insertion order over the whole table.
+// anode is one trie node.
+type anode struct {
+	row      int32  // index into rows, or -1 for a node with at most one child
+	oneChild uint16 // the only child (0: none), when row is -1
+	out      uint16 // phrase id ending here, plus one (0: none)
+	oneClass uint8  // the class leading to oneChild
+}
+
 func (a *automaton) renumber(trie []int32) {
 	n := len(a.out)
 	order := make([]int32, 0, n) // new number -> old
@@ -105,17 +119,30 @@ func (a *automaton) renumber(trie []int32) {
 			}
 		}
 	}
-	delta := make([]uint16, len(trie))
-	out := make([]int32, n)
+	a.nodes = make([]anode, len(order))
 	for nw, old := range order {
-		for c := range a.nclass {
+		nd := anode{row: -1, out: uint16(a.out[old] + 1)}
+		children := 0
+		for c := 1; c < a.nclass; c++ {
 			if child := trie[int(old)*a.nclass+c]; child >= 0 {
-				delta[nw*a.nclass+c] = uint16(newOf[child])
+				children++
+				nd.oneClass, nd.oneChild = uint8(c), uint16(newOf[child])
 			}
 		}
-		out[nw] = a.out[old]
+		if children > 1 {
+			nd.row = int32(len(a.rows) / a.nclass)
+			for c := range a.nclass {
+				var next uint16
+				if child := trie[int(old)*a.nclass+c]; child >= 0 && c > 0 {
+					next = uint16(newOf[child])
+				}
+				a.rows = append(a.rows, next)
+			}
+			nd.oneClass, nd.oneChild = 0, 0
+		}
+		a.nodes[nw] = nd
 	}
-	a.delta, a.out = delta, out
+	a.out = nil
 }
 
 // newRow appends a row of missing transitions to delta.
@@ -160,12 +187,20 @@ func (a *automaton) scan(text string, hits []int32) []int32 {
 			if c == 0 {
 				break
 			}
-			node = int(a.delta[node*a.nclass+int(c)])
+			nd := &a.nodes[node]
+			switch {
+			case nd.row >= 0:
+				node = int(a.rows[int(nd.row)*a.nclass+int(c)])
+			case nd.oneClass == c:
+				node = int(nd.oneChild)
+			default:
+				node = 0
+			}
 			if node == 0 {
 				break
 			}
-			if id := a.out[node]; id >= 0 && atBoundary(text, start, i+1) {
-				hits = append(hits, id)
+			if id := a.nodes[node].out; id > 0 && atBoundary(text, start, i+1) {
+				hits = append(hits, int32(id)-1)
 			}
 		}
 	}

@@ -18,12 +18,15 @@ type doc struct {
 	normed fieldMask // fields whose norm is computed
 	// html is the summary and content as given (capped); raw holds them
 	// as text once plain marks them converted (see rawField).
-	html    [2]string
-	plain   fieldMask
-	phrases []fieldMask // phrase id -> fields it occurs in
-	hits    []int32     // ids of the phrases that occur, in any field
-	hitBits []uint64    // the same as a bit set
-	scratch []int32     // pattern numbers one field's scan found
+	html  [2]string
+	plain fieldMask
+	// ascii marks the fields found to be ASCII among those asciiDone
+	// marks as checked.
+	ascii, asciiDone fieldMask
+	phrases          []fieldMask // phrase id -> fields it occurs in
+	hits             []int32     // ids of the phrases that occur, in any field
+	hitBits          []uint64    // the same as a bit set
+	scratch          []int32     // pattern numbers one field's scan found
 	// Lazily computed per-field results of regexps and extractors;
 	// done marks which fields were evaluated.
 	reDone, reHit []fieldMask
@@ -52,7 +55,7 @@ func (t *Tagger) prepare(it *item.Item, source string) *doc {
 		}
 		bit := fieldMask(1) << i
 		text := d.rawField(i)
-		if !isASCII(text) {
+		if !d.isASCII(i) {
 			text = d.normField(i)
 		}
 		d.scratch = t.fieldAC[i].scan(text, d.scratch[:0])
@@ -80,7 +83,7 @@ func (d *doc) mayMatch(i int, lits []string) bool {
 		return containsAny(d.norm[i], lits)
 	}
 	raw := d.rawField(i)
-	if !isASCII(raw) {
+	if !d.isASCII(i) {
 		return containsAny(d.normField(i), lits)
 	}
 	for _, lit := range lits {
@@ -89,6 +92,18 @@ func (d *doc) mayMatch(i int, lits []string) bool {
 		}
 	}
 	return false
+}
+
+// isASCII reports whether field i is ASCII, computing it once.
+func (d *doc) isASCII(i int) bool {
+	bit := fieldMask(1) << i
+	if d.asciiDone&bit == 0 {
+		d.asciiDone |= bit
+		if isASCII(d.rawField(i)) {
+			d.ascii |= bit
+		}
+	}
+	return d.ascii&bit != 0
 }
 
 // rawField returns field i as plain text: the summary and the content are

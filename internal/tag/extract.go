@@ -7,14 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// versionAt matches a version-shaped token at the start of a string:
-// "v6.13-rc1", "6.12.5", "5.7". KernelVersions then decides from the
-// neighbourhood whether each is a kernel version.
-//
-// No (?i): case folding makes Go's regexp several times slower, and only
-// "v" and "rc" have case.
-var versionAt = regexp.MustCompile(`^([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`)
-
 // versionMatches returns what
 // regexp.MustCompile(`(?:^|[^\w.])([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`).FindAllStringSubmatchIndex(s, -1)
 // would, without running a regexp over the whole text: that unanchored
@@ -59,17 +51,55 @@ func versionMatches(s string) [][]int {
 				continue
 			}
 		}
-		m := versionAt.FindStringSubmatchIndex(s[tok:])
-		for j := range m {
-			if m[j] >= 0 {
-				m[j] += tok
-			}
-		}
+		m := versionAt(s, tok)
 		m[0] = from
 		out = append(out, m)
 		prevEnd = m[1]
 	}
 	return out
+}
+
+// versionAt matches `([vV])?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(-[rR][cC]\d{1,2})?`
+// at s[tok:], which versionMatches has checked starts with an optional v,
+// one or two digits, a dot and a digit, and returns the submatch indexes
+// the regexp would (m[0] is left for the caller). Written out because
+// running a regexp per candidate was a visible part of tagging.
+func versionAt(s string, tok int) []int {
+	m := []int{0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}
+	pos := tok
+	if s[pos] == 'v' || s[pos] == 'V' {
+		m[2], m[3] = pos, pos+1
+		pos++
+	}
+	m[4] = pos
+	for s[pos] != '.' {
+		pos++
+	}
+	m[5] = pos
+	pos++ // the dot
+	m[6] = pos
+	pos = digitsFrom(s, pos, 3)
+	m[7] = pos
+	if pos+1 < len(s) && s[pos] == '.' && isDigit(s[pos+1]) {
+		m[8] = pos + 1
+		pos = digitsFrom(s, pos+1, 4)
+		m[9] = pos
+	}
+	if pos+3 < len(s) && s[pos] == '-' && s[pos+1]|0x20 == 'r' && s[pos+2]|0x20 == 'c' && isDigit(s[pos+3]) {
+		m[10] = pos
+		pos = digitsFrom(s, pos+3, 2)
+		m[11] = pos
+	}
+	m[1] = pos
+	return m
+}
+
+// digitsFrom returns the end of the run of at most n digits at s[i:].
+func digitsFrom(s string, i, n int) int {
+	for end := i + n; i < len(s) && i < end && isDigit(s[i]); {
+		i++
+	}
+	return i
 }
 
 // kernelPrefixWords, when they are the word right before a version, make it

@@ -102,30 +102,73 @@ func containsFolded(s, lit string) bool {
 	if lit == "" {
 		return true
 	}
-	for start := 0; start < len(s); start++ {
-		i, j := start, 0
-		for j < len(lit) && i < len(s) {
-			c := s[i]
-			if lit[j] == ' ' {
-				if !isSpaceByte(c) {
-					break
-				}
-				for i < len(s) && isSpaceByte(s[i]) {
-					i++
-				}
-				j++
-				continue
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lit[j] {
-				break
-			}
-			i++
-			j++
+	if !hasLetterOrSpace(lit) {
+		return strings.Contains(s, lit)
+	}
+	// Candidates are the positions of lit's first byte in either case,
+	// found with the vectorised IndexByte rather than byte by byte.
+	lo, up := lit[0], lit[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - ('a' - 'A')
+	}
+	nextLo, nextUp := -1, -1
+	for i := 0; i < len(s); i++ {
+		if nextLo < i && nextLo != len(s) {
+			nextLo = indexFrom(s, i, lo)
 		}
-		if j == len(lit) {
+		if nextUp < i && nextUp != len(s) {
+			nextUp = indexFrom(s, i, up)
+		}
+		i = min(nextLo, nextUp)
+		if i == len(s) {
+			return false
+		}
+		if foldedAt(s, i, lit) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexFrom is the index of c in s at or after i, or len(s).
+func indexFrom(s string, i int, c byte) int {
+	if j := strings.IndexByte(s[i:], c); j >= 0 {
+		return i + j
+	}
+	return len(s)
+}
+
+// foldedAt reports whether lit matches s at i, ignoring case and with a
+// space of lit matching a run of white space.
+func foldedAt(s string, i int, lit string) bool {
+	for j := 0; j < len(lit); j++ {
+		if i >= len(s) {
+			return false
+		}
+		c := s[i]
+		if lit[j] == ' ' {
+			if !isSpaceByte(c) {
+				return false
+			}
+			for i < len(s) && isSpaceByte(s[i]) {
+				i++
+			}
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lit[j] {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+func hasLetterOrSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || 'a' <= c && c <= 'z' {
 			return true
 		}
 	}
