@@ -18,7 +18,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kernelwire_polls_total",
-			Help: "Polls of a source by outcome (ok, not-modified, error, skipped).",
+			Help: "Polls of a source by outcome (ok, not-modified, unchanged, error, skipped).",
 		}, []string{"source", "outcome"}),
 		fetchErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kernelwire_fetch_errors_total",

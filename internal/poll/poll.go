@@ -17,6 +17,8 @@ package poll
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,11 +55,15 @@ type Config struct {
 	LeaseTTL time.Duration
 	// PruneEvery is how often Run applies retention (default 1h).
 	PruneEvery time.Duration
-	Fetcher    *fetch.Client
-	Tagger     *tag.Tagger
-	Store      store.Store
-	Log        *slog.Logger
-	Metrics    *Metrics // nil: no metrics
+	// RefreshEvery bounds how long an unchanged body skips the item write
+	// (default 24h); a full save then refreshes the items' seen marks,
+	// which must never lapse while the items are still upstream.
+	RefreshEvery time.Duration
+	Fetcher      *fetch.Client
+	Tagger       *tag.Tagger
+	Store        store.Store
+	Log          *slog.Logger
+	Metrics      *Metrics // nil: no metrics
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -92,6 +98,9 @@ func New(cfg Config) *Poller {
 	if cfg.LeaseTTL <= 0 {
 		cfg.LeaseTTL = time.Minute
 	}
+	if cfg.RefreshEvery <= 0 {
+		cfg.RefreshEvery = 24 * time.Hour
+	}
 	if cfg.PruneEvery <= 0 {
 		cfg.PruneEvery = time.Hour
 	}
@@ -112,14 +121,17 @@ type Result struct {
 	URL         string
 	Status      int // HTTP status, 0 when no response
 	NotModified bool
-	Skipped     string // why the source was not fetched (disabled)
-	New         int
-	Updated     int
-	Duplicate   int
-	TooOld      int
-	Err         error
-	Duration    time.Duration
-	NextPoll    time.Time
+	// Unchanged: a 200 with the very bytes stored last time, handled
+	// like a 304.
+	Unchanged bool
+	Skipped   string // why the source was not fetched (disabled)
+	New       int
+	Updated   int
+	Duplicate int
+	TooOld    int
+	Err       error
+	Duration  time.Duration
+	NextPoll  time.Time
 }
 
 // Outcome names the result for logs, metrics and the CLI.
@@ -131,6 +143,8 @@ func (r Result) Outcome() string {
 		return "error"
 	case r.NotModified:
 		return "not-modified"
+	case r.Unchanged:
+		return "unchanged"
 	}
 	return "ok"
 }
@@ -244,6 +258,14 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 		return res, h
 	}
 	now := p.cfg.Now()
+	sum := bodyHash(resp.Body)
+	if sum == st.BodyHash && now.Sub(st.LastFullSave) < p.cfg.RefreshEvery {
+		// The same bytes were stored already: skip parse and write, as
+		// for a 304. The validators are safe to keep for the same reason.
+		res.Unchanged = true
+		st.ETag, st.LastModified = resp.ETag, resp.LastModified
+		return res, h
+	}
 	feed, err := p.parser.Parse(resp.Body, resp.ContentType, resp.FinalURL, now)
 	if err != nil {
 		res.Err = fmt.Errorf("parse %s: %w", st.URL, err)
@@ -268,6 +290,7 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 	st.ItemsSeen += int64(len(items))
 	// Only now are the validators safe to keep (see the package comment).
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
+	st.BodyHash, st.LastFullSave = sum, now
 	return res, h
 }
 
@@ -283,7 +306,7 @@ func (p *Poller) record(st *store.SourceState, res *Result, src item.Source, h h
 	if res.Err == nil {
 		st.Failures = 0
 		st.LastSuccess = now
-		changed := !res.NotModified && res.New+res.Updated > 0
+		changed := !res.NotModified && !res.Unchanged && res.New+res.Updated > 0
 		st.Interval = adaptInterval(base, st.Interval, h, changed, lim)
 		st.NextPoll = now.Add(jitter(st.Interval, rand.Float64()))
 		res.NextPoll = st.NextPoll
@@ -326,4 +349,10 @@ func (p *Poller) log(r Result) {
 	default:
 		p.cfg.Log.Info("polled", append(attrs, "new", r.New, "updated", r.Updated, "duplicate", r.Duplicate, "not_modified", r.NotModified)...)
 	}
+}
+
+// bodyHash identifies a response body across polls and restarts.
+func bodyHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }

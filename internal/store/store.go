@@ -40,6 +40,12 @@ type Options struct {
 	// a story of its own. The store does not import package dedup: main
 	// injects these.
 	SameStory func(a, b item.Item) bool
+	// Prepare and SamePrepared, when both set, are SameStory split in two:
+	// Prepare computes once per item and save what SamePrepared compares,
+	// so a new item is checked against many candidates without
+	// recomputing either side per pair. They must agree with SameStory.
+	Prepare      func(it item.Item) any
+	SamePrepared func(a, b any) bool
 	// Representative picks the member that stands for a story (nil: the
 	// first seen). Members carry Key, Source, Title, Link, Published,
 	// FirstSeen, Topics and Extracted.Patch.
@@ -118,16 +124,22 @@ type SourceState struct {
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
 	// Interval is the adapted poll interval.
-	Interval      time.Duration `json:"interval,omitempty"`
-	NextPoll      time.Time     `json:"next_poll,omitzero"`
-	Failures      int           `json:"consecutive_failures"`
-	LastError     string        `json:"last_error,omitempty"`
-	LastErrorAt   time.Time     `json:"last_error_at,omitzero"`
-	LastSuccess   time.Time     `json:"last_success,omitzero"`
-	LastStatus    int           `json:"last_status,omitempty"`
-	ItemsSeen     int64         `json:"items_seen"`
-	Disabled      bool          `json:"disabled,omitempty"`
-	DisableReason string        `json:"disable_reason,omitempty"`
+	Interval    time.Duration `json:"interval,omitempty"`
+	NextPoll    time.Time     `json:"next_poll,omitzero"`
+	Failures    int           `json:"consecutive_failures"`
+	LastError   string        `json:"last_error,omitempty"`
+	LastErrorAt time.Time     `json:"last_error_at,omitzero"`
+	LastSuccess time.Time     `json:"last_success,omitzero"`
+	LastStatus  int           `json:"last_status,omitempty"`
+	ItemsSeen   int64         `json:"items_seen"`
+	// BodyHash is the hash of the last body whose items were stored, and
+	// LastFullSave when that was: an upstream that ignores conditional GET
+	// but sends the same bytes again is treated like a 304 (no parse, no
+	// item write) until the seen marks need refreshing.
+	BodyHash      string    `json:"body_hash,omitempty"`
+	LastFullSave  time.Time `json:"last_full_save,omitzero"`
+	Disabled      bool      `json:"disabled,omitempty"`
+	DisableReason string    `json:"disable_reason,omitempty"`
 }
 
 // Store is implemented by every backend. All methods are safe for concurrent
