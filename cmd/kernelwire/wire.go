@@ -61,6 +61,9 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 		priority[src.Name] = src.Priority
 	}
 	opts.SameStory = dedup.Same
+	// The prepared pair computes each item's features once per save, not per
+	// candidate pair; it gives the same verdicts as dedup.Same.
+	opts.Prepare, opts.SamePrepared = dedup.Prepared, dedup.SamePrepared
 	opts.Representative = dedup.RepresentativeBy(func(source string) int { return priority[source] })
 	opts.IsReply = dedup.IsReply
 	opts.StoryWindow = dedup.Window

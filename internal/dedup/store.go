@@ -24,3 +24,13 @@ func RepresentativeBy(priority func(source string) int) func(members []item.Item
 		return Representative(ms)
 	}
 }
+
+// Prepared is Prepare as store.Options.Prepare takes it.
+func Prepared(it item.Item) any { return Prepare(it) }
+
+// SamePrepared is SameStoryPrepared as store.Options.SamePrepared takes
+// it: a and b come from Prepared.
+func SamePrepared(a, b any) bool {
+	ok, _ := SameStoryPrepared(a.(*Features), b.(*Features))
+	return ok
+}

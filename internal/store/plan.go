@@ -68,16 +68,23 @@ type world struct {
 	gone     map[string]bool        // stories merged away
 	batch    []string               // keys stored by the batch, in order
 	relinked map[string]string      // items outside the batch moved to a story
+	prepared map[*StoredItem]any    // Options.Prepare of candidates, by copy
 }
 
 // PlanSave decides a clustered SaveItems of items for src at now.
 func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now time.Time) (*Plan, error) {
+	// Sized up front: ~26 lookups per item (24 buckets and the story
+	// keys) are most of what a plan allocates.
+	n := 0
+	for _, it := range items {
+		n += len(it.StoryKeys) + len(it.Buckets)
+	}
 	w := &world{
 		r: r, opts: opts, items: map[string]*StoredItem{}, stories: map[string]*Story{},
-		marks: map[string]string{}, lookups: map[string][]string{}, orig: map[string]*Story{},
-		gone: map[string]bool{}, relinked: map[string]string{},
+		marks: map[string]string{}, lookups: make(map[string][]string, n), orig: map[string]*Story{},
+		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*StoredItem]any{},
 	}
-	p := &Plan{Outcomes: make([]Outcome, len(items))}
+	p := &Plan{Outcomes: make([]Outcome, len(items)), Lookups: make([]Lookup, 0, n)}
 	for i, it := range items {
 		o, err := w.save(p, src, it, now)
 		if err != nil {
@@ -220,76 +227,16 @@ func (w *world) save(p *Plan, src string, it item.Item, now time.Time) (Outcome,
 	}
 	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
 	w.marks[it.Key] = it.Hash
-	for _, k := range slices.Concat(it.StoryKeys, it.Buckets) {
-		if !slices.Contains(w.lookups[k], it.Key) {
-			w.lookups[k] = append(w.lookups[k], it.Key)
-			p.Lookups = append(p.Lookups, Lookup{k, it.Key})
+	for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
+		for _, k := range keys {
+			if !slices.Contains(w.lookups[k], it.Key) {
+				w.lookups[k] = append(w.lookups[k], it.Key)
+				p.Lookups = append(p.Lookups, Lookup{k, it.Key})
+			}
 		}
 	}
 	p.Changed = true
 	return outcome, nil
-}
-
-// cluster returns the story a new item joins (its own key for a new
-// story), merging stories it proves to be one. Candidates found under a
-// story key come before those found under a bucket, oldest first within
-// each; the item joins the first that SameStory accepts. Another story
-// found under a story key (not a mere bucket) that also verifies is merged
-// in: "Stable kernels 6.17.9 and 6.12.59" joins the two releases' stories.
-func (w *world) cluster(it item.Item) (string, error) {
-	tiers := [2][]*StoredItem{}
-	seen := map[string]bool{it.Key: true}
-	for tier, keys := range [2][]string{it.StoryKeys, it.Buckets} {
-		for _, k := range keys {
-			found, err := w.r.Lookup(k)
-			if err != nil {
-				return "", err
-			}
-			for _, c := range slices.Concat(found, w.lookups[k]) {
-				if seen[c] {
-					continue
-				}
-				seen[c] = true
-				si, err := w.item(c)
-				if err != nil {
-					return "", err
-				}
-				if si != nil {
-					tiers[tier] = append(tiers[tier], si)
-				}
-			}
-		}
-		slices.SortStableFunc(tiers[tier], func(a, b *StoredItem) int {
-			return storyTime(a.Item).Compare(storyTime(b.Item))
-		})
-	}
-	joined := ""
-	for tier, cands := range tiers {
-		for _, c := range cands {
-			sid := w.storyID(c)
-			if sid == joined || joined != "" && tier == 1 {
-				continue
-			}
-			if !w.opts.SameStory(c.Item, it) {
-				continue
-			}
-			if joined == "" {
-				joined = sid
-				continue
-			}
-			if err := w.merge(sid, joined); err != nil {
-				return "", err
-			}
-		}
-	}
-	return cmp.Or(joined, it.Key), nil
-}
-
-func storyTime(it item.Item) time.Time {
-	if !it.Published.IsZero() {
-		return it.Published
-	}
-	return it.FirstSeen
 }
 
 // put stores it as a member of story sid.
@@ -398,7 +345,9 @@ func (w *world) setStory(id string, s *Story) {
 		members[j] = s.Members[i].item()
 	}
 	best := 0
-	if w.opts.Representative != nil {
+	// One candidate is its own representative: most stories, and
+	// Representative would rank a one-element slice.
+	if w.opts.Representative != nil && len(members) > 1 {
 		best = w.opts.Representative(members)
 	} else {
 		for j := range members {

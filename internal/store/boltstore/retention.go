@@ -12,6 +12,9 @@ import (
 // (bbolt has no TTL of its own). It returns how many items were removed.
 func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 	var removed int
+	// The lookup index lock orders this sweep with clustered saves.
+	s.lookups.mu.Lock()
+	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := bucketsOf(tx)
 		var err error
@@ -32,6 +35,7 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("prune: %w", err)
 	}
+	s.lookups.sweep(now)
 	return removed, nil
 }
 

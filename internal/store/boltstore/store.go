@@ -54,6 +54,8 @@ type Store struct {
 	now  func() time.Time
 	// leases are per process by design (see lease.go).
 	leases leaseTable
+	// lookups is the story lookup index (see lookup.go).
+	lookups lookupIndex
 }
 
 var _ store.Store = (*Store)(nil)

@@ -1,9 +1,7 @@
 package boltstore
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -18,34 +16,32 @@ import (
 //
 //	stories  story id -> JSON store.Story
 //	storyof  item key -> story id, for members of stories of more than one
-//	lookup   story key or bucket, 0x00, item key -> 8-byte big-endian expiry
-//	         (unix ns): who was seen under which key, kept for the lookup
-//	         TTL; checked on read, swept in Prune
+//	lookups  item key -> the story keys and buckets it was recorded under
+//	         (see lookup.go)
 //
 // bbolt has one writer at a time, so the snapshot PlanSave reads and the
 // plan it writes share one Update transaction: no conflict is possible.
 const (
 	bucketStories = "stories"
 	bucketStoryOf = "storyof"
-	bucketLookup  = "lookup"
 )
 
 // storyBuckets are the story buckets of one transaction; nil when a read
 // transaction runs before any clustered save created them.
 type storyBuckets struct {
-	stories, storyOf, lookup *bolt.Bucket
+	stories, storyOf, lookups *bolt.Bucket
 }
 
 func storyBucketsOf(tx *bolt.Tx) storyBuckets {
 	return storyBuckets{
 		stories: tx.Bucket([]byte(bucketStories)),
 		storyOf: tx.Bucket([]byte(bucketStoryOf)),
-		lookup:  tx.Bucket([]byte(bucketLookup)),
+		lookups: tx.Bucket([]byte(bucketLookups)),
 	}
 }
 
 func createStoryBuckets(tx *bolt.Tx) (storyBuckets, error) {
-	for _, name := range []string{bucketStories, bucketStoryOf, bucketLookup} {
+	for _, name := range []string{bucketStories, bucketStoryOf, bucketLookups} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return storyBuckets{}, fmt.Errorf("bucket %s: %w", name, err)
 		}
@@ -57,9 +53,16 @@ func createStoryBuckets(tx *bolt.Tx) (storyBuckets, error) {
 func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
 	var res store.SaveResult
 	now := s.now()
+	exp := now.Add(s.opts.LookupTTL()).UnixNano()
+	var recorded []store.Lookup
+	s.lookups.mu.Lock()
+	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		sb, err := createStoryBuckets(tx)
 		if err != nil {
+			return err
+		}
+		if err := s.lookups.load(tx, sb); err != nil {
 			return err
 		}
 		b := bucketsOf(tx)
@@ -72,6 +75,10 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 		if err := s.apply(b, sb, plan, now); err != nil {
 			return err
 		}
+		if err := recordLookups(sb, plan.Lookups, exp, now); err != nil {
+			return err
+		}
+		recorded = plan.Lookups
 		removed, err := s.retain(b, now)
 		if err != nil {
 			return err
@@ -85,6 +92,7 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 	if err != nil {
 		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
 	}
+	s.lookups.add(recorded, exp)
 	return res, nil
 }
 
@@ -108,17 +116,7 @@ func (r *reader) Item(key string) (store.StoredItem, bool, error) {
 
 func (r *reader) Story(id string) (store.Story, bool, error) { return getStory(r.sb, id) }
 
-func (r *reader) Lookup(key string) ([]string, error) {
-	var out []string
-	prefix := append([]byte(key), 0)
-	c := r.sb.lookup.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if len(v) == 8 && !markExpired(v, r.now) {
-			out = append(out, string(k[len(prefix):]))
-		}
-	}
-	return out, nil
-}
+func (r *reader) Lookup(key string) ([]string, error) { return r.s.lookups.lookup(key, r.now), nil }
 
 func getStory(sb storyBuckets, id string) (store.Story, bool, error) {
 	if sb.stories == nil {
@@ -189,14 +187,6 @@ func (s *Store) apply(b buckets, sb storyBuckets, p *store.Plan, now time.Time) 
 	for _, id := range p.DeleteStories {
 		if err := sb.stories.Delete([]byte(id)); err != nil {
 			return fmt.Errorf("delete story %s: %w", id, err)
-		}
-	}
-	exp := make([]byte, 8)
-	binary.BigEndian.PutUint64(exp, uint64(now.Add(s.opts.LookupTTL()).UnixNano()))
-	for _, l := range p.Lookups {
-		k := append(append([]byte(l.Key), 0), l.Item...)
-		if err := sb.lookup.Put(k, exp); err != nil {
-			return fmt.Errorf("record lookup %s: %w", l.Key, err)
 		}
 	}
 	return nil
@@ -301,27 +291,4 @@ func removeStory(b buckets, sb storyBuckets, it item.Item) (int, error) {
 		return 0, fmt.Errorf("delete story %s: %w", id, err)
 	}
 	return removed, nil
-}
-
-// sweepLookups deletes lookup entries that expired at now.
-func sweepLookups(sb storyBuckets, now time.Time) error {
-	if sb.lookup == nil {
-		return nil
-	}
-	var expired [][]byte
-	err := sb.lookup.ForEach(func(k, v []byte) error {
-		if len(v) != 8 || markExpired(v, now) {
-			expired = append(expired, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("sweep lookups: %w", err)
-	}
-	for _, k := range expired {
-		if err := sb.lookup.Delete(k); err != nil {
-			return fmt.Errorf("sweep lookup %q: %w", k, err)
-		}
-	}
-	return nil
 }

@@ -210,3 +210,46 @@ func BenchmarkIngest(b *testing.B) {
 		return s
 	}, storetest.FixtureBatches(b, "../../parse/testdata"))
 }
+
+// TestStoryLookupExpiry checks that the lookup hash expires with the story
+// window: Redis drops it a lookup TTL after the last save writes it, and
+// Prune sweeps the entries that expired on the store's clock.
+func TestStoryLookupExpiry(t *testing.T) {
+	opts := storetest.StoryOptions(nil)
+	s, admin := newStore(t, opts)
+	clock := storetest.NewClock(storetest.T0())
+	s.SetClock(clock.Now)
+	ctx := t.Context()
+	if _, err := s.SaveItems(ctx, "a", helperBatch("a")); err != nil {
+		t.Fatal(err)
+	}
+	key := s.base + "lookup"
+	ttl, err := admin.PTTL(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ttl <= 0 || ttl > opts.LookupTTL() {
+		t.Fatalf("PTTL of the lookup hash: %v, want in (0, %v]", ttl, opts.LookupTTL())
+	}
+	before, err := admin.HLen(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before == 0 {
+		t.Fatal("no lookup entries after a clustered save")
+	}
+	clock.Advance(opts.LookupTTL() - time.Minute)
+	if _, err := s.Prune(ctx, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := admin.HLen(ctx, key).Result(); err != nil || n != before {
+		t.Fatalf("after prune within the TTL: %d fields (%v), want %d", n, err, before)
+	}
+	clock.Advance(2 * time.Minute)
+	if _, err := s.Prune(ctx, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := admin.HLen(ctx, key).Result(); err != nil || n != 0 {
+		t.Fatalf("after prune past the TTL: %d fields (%v), want 0", n, err)
+	}
+}

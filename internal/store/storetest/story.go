@@ -17,6 +17,7 @@ import (
 func StoryOptions(prio map[string]int) store.Options {
 	o := defaultOptions()
 	o.SameStory = dedup.Same
+	o.Prepare, o.SamePrepared = dedup.Prepared, dedup.SamePrepared
 	o.Representative = dedup.RepresentativeBy(func(s string) int { return prio[s] })
 	o.IsReply = dedup.IsReply
 	o.StoryWindow = dedup.Window
