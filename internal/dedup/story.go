@@ -169,13 +169,20 @@ func sameStory(a, b features, window time.Duration) (bool, Reason) {
 	if intersects(a.keys.cve, b.keys.cve) {
 		return true, ReasonCVE
 	}
-	shared := 0
+	shared, sharedWords := 0, 0
 	for _, t := range a.toks {
 		if containsString(b.toks, t) {
 			shared++
+			if !isYear(t) {
+				sharedWords++
+			}
 		}
 	}
-	if shared == 0 {
+	// A year is weak evidence: "Advent of Code 2025" and "Advent of
+	// Sysadmin 2025" share a word and a year and are two stories. Text alone
+	// needs two shared tokens besides years (a version such as "GNOME 47"
+	// still counts).
+	if sharedWords < 2 {
 		return false, ReasonDissimilar
 	}
 	union := len(a.toks) + len(b.toks) - shared
@@ -362,4 +369,12 @@ func nameWords(ws []string) []string {
 		}
 	}
 	return out
+}
+
+// isYear reports whether a token is a year of the 1900s or 2000s.
+func isYear(t string) bool {
+	if len(t) != 4 || (t[:2] != "19" && t[:2] != "20") {
+		return false
+	}
+	return isDigit(t[2]) && isDigit(t[3])
 }

@@ -34,6 +34,8 @@ func TestSameStory(t *testing.T) {
 		{"recurring title, next week", at("Security updates for Thursday", 0), at("Security updates for Thursday", 24*7-1), false, VetoRecurring},
 		{"recurring title, next day", at("Security updates for Thursday", 0), at("Security updates for Friday", 24), false, VetoNumber},
 		{"recurring title, same day", at("Security updates for Thursday", 0), at("Security updates for Thursday", 3), true, ReasonText},
+		{"one word and a year in common", at("Advent of Code 2025", 0), at("Advent of Sysadmin 2025", 2), false, ReasonDissimilar},
+		{"a version is not a year", at("GNOME 47 released", 0), at("GNOME 47 Released With Accent Colors, Better Small Screen Support", 2), true, ReasonText},
 		{"numbered newsletter", at("This Week in Rust 500", 0), at("This Week in Rust 501", 24*7-1), false, VetoNumber},
 		{"day one vs day two", at("Reports from OSPM 2026, day one", 0), at("Reports from OSPM 2026, day two", 24), false, VetoNumber},
 		{"different speakers", at("Greg Kroah-Hartman says Rust drivers are welcome", 0), at("Linus Torvalds says Rust drivers are welcome", 1), false, VetoSpeaker},
