@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -54,22 +53,13 @@ var storySources = []struct {
 
 func storyConfig(t *testing.T, up *fetchtest.Server) string {
 	t.Helper()
-	shipped, err := os.ReadFile("../../feeds.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(shipped)
-	text = text[:strings.Index(text, "\nsources:")]
-	// The fixtures are years old (see testConfig).
-	text = regexp.MustCompile(`(?m)^(\s*)max_age:.*$`).ReplaceAllString(text, "${1}max_age: 20000d")
-	text = regexp.MustCompile(`(?m)^(\s*)seen_ttl:.*$`).ReplaceAllString(text, "${1}seen_ttl: 30000d")
-	text = regexp.MustCompile(`(?m)^(\s*)min_host_gap:.*$`).ReplaceAllString(text, "${1}min_host_gap: 0s")
 	var b strings.Builder
-	b.WriteString(text)
+	b.WriteString(shippedWithoutSources(t))
 	b.WriteString("\nsources:\n")
 	for _, s := range storySources {
 		body := []byte(hnLinkingLWN)
 		if s.file != "" {
+			var err error
 			if body, err = os.ReadFile(filepath.Join("testdata", s.file)); err != nil {
 				t.Fatal(err)
 			}
