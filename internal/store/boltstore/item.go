@@ -204,17 +204,8 @@ func putItem(b buckets, it item.Item) error {
 func unindex(b buckets, it item.Item) error {
 	k := indexKey(it.Published, it.Key)
 	for _, name := range indexNames(it) {
-		ib := b.idx.Bucket([]byte(name))
-		if ib == nil {
-			continue
-		}
-		if err := ib.Delete(k); err != nil {
-			return fmt.Errorf("unindex %s: %w", name, err)
-		}
-		if first, _ := ib.Cursor().First(); first == nil {
-			if err := b.idx.DeleteBucket([]byte(name)); err != nil {
-				return fmt.Errorf("drop index %s: %w", name, err)
-			}
+		if err := dropIndexEntry(b, name, k); err != nil {
+			return err
 		}
 	}
 	return nil
