@@ -31,19 +31,15 @@ const bucketLookups = "lookups"
 // if they had expired.
 const bucketLookupV1 = "lookup"
 
-// lookupIndex is the in-memory index. mu is held across a whole clustered
-// save (read, plan, write, commit, then the index update), so no save
-// plans from an index that misses a committed save's entries. bbolt runs
-// one writer at a time anyway, so the lock costs no concurrency.
+// lookupIndex is the in-memory index (store.LookupIndex, expiries in unix
+// ms). mu is held across a whole clustered save (read, plan, write,
+// commit, then the index update), so no save plans from an index that
+// misses a committed save's entries. bbolt runs one writer at a time
+// anyway, so the lock costs no concurrency.
 type lookupIndex struct {
 	mu     sync.Mutex
 	loaded bool
-	fields map[string][]lookupEntry
-}
-
-type lookupEntry struct {
-	item string
-	exp  int64 // unix ns
+	x      store.LookupIndex
 }
 
 // load reads the index from tx once per Store.
@@ -56,10 +52,11 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 			return fmt.Errorf("drop bucket %s: %w", bucketLookupV1, err)
 		}
 	}
-	x.fields = map[string][]lookupEntry{}
+	x.x = store.LookupIndex{}
 	err := sb.lookups.ForEach(func(k, v []byte) error {
+		item := string(k)
 		return eachLookup(v, func(field string, exp int64) {
-			x.fields[field] = append(x.fields[field], lookupEntry{string(k), exp})
+			x.x.Add(field, item, exp/int64(time.Millisecond))
 		})
 	})
 	if err != nil {
@@ -72,39 +69,16 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 // lookup returns the items recorded under field that are live at now,
 // sorted by key (as the former cursor scan returned them).
 func (x *lookupIndex) lookup(field string, now time.Time) []string {
-	var out []string
-	for _, e := range x.fields[field] {
-		if e.exp > now.UnixNano() {
-			out = append(out, e.item)
-		}
-	}
-	slices.Sort(out)
-	return out
+	return x.x.Live(field, now.UnixMilli())
 }
 
-// add records committed lookups in memory.
+// add records committed lookups (expiry exp in unix ns) in memory.
 func (x *lookupIndex) add(ls []store.Lookup, exp int64) {
-	for _, l := range ls {
-		es := x.fields[l.Key]
-		if i := slices.IndexFunc(es, func(e lookupEntry) bool { return e.item == l.Item }); i >= 0 {
-			es[i].exp = exp
-			continue
-		}
-		x.fields[l.Key] = append(es, lookupEntry{l.Item, exp})
-	}
+	x.x.AddAll(ls, exp/int64(time.Millisecond))
 }
 
 // sweep drops entries expired at now from memory.
-func (x *lookupIndex) sweep(now time.Time) {
-	for f, es := range x.fields {
-		es = slices.DeleteFunc(es, func(e lookupEntry) bool { return e.exp <= now.UnixNano() })
-		if len(es) == 0 {
-			delete(x.fields, f)
-		} else {
-			x.fields[f] = es
-		}
-	}
-}
+func (x *lookupIndex) sweep(now time.Time) { x.x.Sweep(now.UnixMilli()) }
 
 // recordLookups persists the plan's lookups, one record per item: its live
 // entries that the plan does not renew, then the renewed ones.

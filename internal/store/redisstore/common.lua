@@ -7,34 +7,16 @@ local allIdx = base .. 'idx:topic:all'
 
 local function itemKey(k) return base .. 'item:' .. k end
 local function storyKey(id) return base .. 'story:' .. id end
--- The lookup hash: story key or bucket -> "<expiry> <item key>\n"..., the
--- expiry in unix ms written in base 36 (8 digits, not 13: the value then
--- fits a 48-byte allocation instead of 64, a sixth of the hash's memory).
--- One hash instead of a key per bucket: one HMGET or HSET per batch, and
--- no per-key overhead for the ~26 entries every item adds.
-local lookupHash = base .. 'lookup'
+-- The lookup stream: one entry per clustered save (field e), the save's
+-- expiry and the story keys and buckets it recorded each item under (see
+-- story.go). Each process keeps an in-memory index built from it, so
+-- saves neither read nor rewrite lookup fields.
+local lookupStream = base .. 'lookups'
 
--- splitFields splits a packed list of lookup fields, each ending in "\n"
--- (one argument instead of one per field: a batch has ~26 per item).
-local function splitFields(blob)
-  local out = {}
-  for f in string.gmatch(blob, '([^\n]*)\n') do out[#out + 1] = f end
-  return out
-end
-
--- hmgetAll returns HMGET of key for fields, '' for a missing one, in
--- chunks (unpack has a stack limit of a few thousand values).
-local function hmgetAll(key, fields)
-  local out = {}
-  local n = #fields
-  local i = 0
-  while i < n do
-    local m = math.min(1000, n - i)
-    local got = redis.call('HMGET', key, unpack(fields, i + 1, i + m))
-    for j = 1, m do out[i + j] = got[j] or '' end
-    i = i + m
-  end
-  return out
+-- blobExpiry is the expiry (unix ms, base 36 on the blob's first line) of
+-- a lookup stream entry.
+local function blobExpiry(blob)
+  return tonumber(string.match(blob, '^(%w+)\n') or '0', 36) or 0
 end
 
 -- itemToken changes whenever another SaveItems changes what a clustered

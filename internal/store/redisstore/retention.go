@@ -19,5 +19,8 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("prune: %w", err)
 	}
+	s.index.mu.Lock()
+	s.index.x.Sweep(now.UnixMilli())
+	s.index.mu.Unlock()
 	return n, nil
 }

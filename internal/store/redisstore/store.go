@@ -65,6 +65,9 @@ type Store struct {
 	base string // "<prefix>{kw}:"
 	opts store.Options
 	now  func() time.Time
+	// index is the story lookup index (story.go), shared by this
+	// store's saves.
+	index *memIndex
 }
 
 var _ store.Store = (*Store)(nil)
@@ -72,7 +75,7 @@ var _ store.Store = (*Store)(nil)
 // New returns a store on client with every key under prefix. The store owns
 // client from then on: Close closes it.
 func New(client redis.UniversalClient, prefix string, opts store.Options) *Store {
-	return &Store{rdb: client, base: prefix + "{kw}:", opts: opts, now: time.Now}
+	return &Store{rdb: client, base: prefix + "{kw}:", opts: opts, now: time.Now, index: &memIndex{}}
 }
 
 // Open connects to the redis:// (or rediss://) URL url and pings it.

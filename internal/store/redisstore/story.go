@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -31,16 +32,22 @@ var (
 // Story keys (with clustering on), beside those of the package comment:
 //
 //	<prefix>{kw}:story:<id>     hash: v (version), d (store.Story JSON)
-//	<prefix>{kw}:lookup         hash: story key or bucket -> the items
-//	                            recorded under it, "<expiry> <key>\n"...
-//	                            (expiry: unix ms on the store's clock, in
-//	                            base 36); PEXPIRE
-//	                            lookup TTL on each write. One hash, not a
-//	                            key per bucket: a batch's ~26 fields per
-//	                            item are one HMGET and one HSET, and cost
-//	                            no per-key overhead (a sorted set per
-//	                            bucket was ~5,800 keys for 223 items and
-//	                            15 times the plain ingest time).
+//	<prefix>{kw}:lookups        stream, one entry per clustered save that
+//	                            recorded items: field e, a blob of the
+//	                            save's lookup expiry (unix ms on the
+//	                            store's clock, base 36) and each item
+//	                            with the story keys and buckets it was
+//	                            recorded under (see encodeLookups);
+//	                            PEXPIRE lookup TTL on each write, Prune
+//	                            trims expired entries from the head.
+//
+// Every process keeps an in-memory store.LookupIndex built from that
+// stream: a save names its candidates from memory, and its read script
+// returns the stream entries the process has not seen yet. Reading and
+// rewriting the ~26 lookup fields per item in Redis (a hash, and before
+// that a sorted set per bucket) made a clustered save cost four to fifteen
+// times a plain one; a stream entry per save costs about one field per
+// item.
 //
 // and two fields of an item hash: st (its story id, when the story has more
 // than one member) and rel (on a representative: its store.Summary JSON, so
@@ -85,15 +92,16 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 
 func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, bool, error) {
 	now := s.now()
-	snap, err := s.readSnapshot(ctx, items, now)
-	if err != nil {
+	snap, ok, err := s.readSnapshot(ctx, items, now)
+	if err != nil || !ok {
 		return store.SaveResult{}, false, err
 	}
 	plan, err := store.PlanSave(snap, s.opts, src, items, now)
 	if err != nil {
 		return store.SaveResult{}, false, err
 	}
-	args, err := s.planArgs(plan, snap, now)
+	exp := now.Add(s.opts.LookupTTL()).UnixMilli()
+	args, err := s.planArgs(plan, snap, encodeLookups(plan.Lookups, exp), now)
 	if err != nil {
 		return store.SaveResult{}, false, err
 	}
@@ -104,18 +112,134 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 	if len(reply) == 0 || reply[0] != 1 {
 		return store.SaveResult{}, false, nil
 	}
+	// The stream brings the entry back with the next read; recording it
+	// now spares this process's next save a second read round.
+	s.index.mu.Lock()
+	s.index.x.AddAll(plan.Lookups, exp)
+	s.index.mu.Unlock()
 	return store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}, true, nil
 }
 
-// snapshot is storyread.lua's answer; it serves PlanSave's reads.
+// memIndex is the process's copy of the lookup stream.
+type memIndex struct {
+	mu sync.Mutex
+	x  store.LookupIndex
+	// cursor is the ID of the last stream entry applied ("" for none).
+	cursor string
+}
+
+// apply records stream entries read after the cursor, in order. Entries
+// at or before the cursor (another save of this process applied them
+// first) are skipped.
+func (m *memIndex) apply(tail []string) error {
+	for ; len(tail) >= 2; tail = tail[2:] {
+		id, blob := tail[0], tail[1]
+		if m.cursor != "" && !streamIDAfter(id, m.cursor) {
+			continue
+		}
+		if err := decodeLookups(blob, m.x.Add); err != nil {
+			return fmt.Errorf("lookup stream entry %s: %w", id, err)
+		}
+		m.cursor = id
+	}
+	return nil
+}
+
+// unloaded returns the live candidates of fields that loaded lacks.
+func (m *memIndex) unloaded(fields []string, now int64, loaded map[string]snapItem) []string {
+	var out []string
+	for _, f := range fields {
+		for _, k := range m.x.Live(f, now) {
+			if _, ok := loaded[k]; !ok && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// streamIDAfter reports whether stream ID a ("<ms>-<seq>") comes after b.
+func streamIDAfter(a, b string) bool {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	if len(am) != len(bm) {
+		return len(am) > len(bm)
+	}
+	if am != bm {
+		return am > bm
+	}
+	if len(as) != len(bs) {
+		return len(as) > len(bs)
+	}
+	return as > bs
+}
+
+// encodeLookups is the stream entry of a save's lookups: the expiry (unix
+// ms, base 36) on the first line, then each item's key on a line of its
+// own followed by its fields, each on a line starting with a tab. Fields
+// and keys are URLs, digests and bucket names; one holding a tab or a
+// newline (never made by dedup) is left out rather than corrupting the
+// entry.
+func encodeLookups(ls []store.Lookup, exp int64) string {
+	if len(ls) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(exp, 36))
+	b.WriteByte('\n')
+	last := ""
+	for _, l := range ls {
+		if strings.ContainsAny(l.Key, "\t\n") || strings.ContainsAny(l.Item, "\t\n") {
+			continue
+		}
+		if l.Item != last {
+			b.WriteString(l.Item)
+			b.WriteByte('\n')
+			last = l.Item
+		}
+		b.WriteByte('\t')
+		b.WriteString(l.Key)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// decodeLookups calls add with each entry of a stream entry's blob.
+func decodeLookups(blob string, add func(field, item string, exp int64)) error {
+	head, rest, ok := strings.Cut(blob, "\n")
+	if !ok {
+		return fmt.Errorf("no expiry line")
+	}
+	exp, err := strconv.ParseInt(head, 36, 64)
+	if err != nil {
+		return fmt.Errorf("expiry %q: %w", head, err)
+	}
+	item := ""
+	for line := range strings.Lines(rest) {
+		line = strings.TrimSuffix(line, "\n")
+		if f, ok := strings.CutPrefix(line, "\t"); ok {
+			if item == "" {
+				return fmt.Errorf("field %q before any item", f)
+			}
+			add(f, item, exp)
+			continue
+		}
+		item = line
+	}
+	return nil
+}
+
+// snapshot is what storyread.lua returned, rounds merged; it serves
+// PlanSave's reads.
 type snapshot struct {
 	items   map[string]snapItem
-	lookups map[string]string // raw values of the fields present
-	fields  []string          // every lookup field read, present or not
-	index   map[string]int    // position of each field in fields
-	packed  string            // fields as the scripts take them
 	stories map[string]snapStory
-	version string // of the version key
+	// lookups are the live candidates of the batch's fields, as the
+	// index held them once every one of them was loaded.
+	lookups map[string][]string
+	fields  []string // the batch's lookup fields
+	cursor  string   // the stream entry lookups reflect
+	version string   // of the version key, as the first round read it
 	now     time.Time
 }
 
@@ -123,42 +247,88 @@ type snapItem struct{ d, p, f, s, st, m, tok string }
 
 type snapStory struct{ v, d string }
 
-func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Time) (*snapshot, error) {
-	snap := &snapshot{now: now, index: map[string]int{}}
+// maxReadRounds bounds the reads of one snapshot. A round only follows
+// when the stream brought entries naming items not loaded yet: a
+// process's first save (its index is empty) or a concurrent save of the
+// same story.
+const maxReadRounds = 4
+
+// readSnapshot loads the batch's items and the candidates the index names,
+// catching the index up with the stream on the way, until every live
+// candidate is loaded. ok is false when that did not settle within
+// maxReadRounds (saves kept adding candidates): the caller retries.
+func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Time) (*snapshot, bool, error) {
+	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{}}
+	seen := map[string]bool{}
 	for _, it := range items {
 		for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
 			for _, k := range keys {
-				if _, ok := snap.index[k]; !ok {
-					snap.index[k] = len(snap.fields)
+				if !seen[k] {
+					seen[k] = true
 					snap.fields = append(snap.fields, k)
 				}
 			}
 		}
 	}
-	args := make([]any, 0, 4+len(items))
-	args = append(args, s.base, strconv.FormatInt(now.UnixMilli(), 10), strconv.Itoa(len(items)))
-	for _, it := range items {
-		args = append(args, it.Key)
+	nowMs := now.UnixMilli()
+	for round := range maxReadRounds + 1 {
+		s.index.mu.Lock()
+		cursor := s.index.cursor
+		cands := s.index.unloaded(snap.fields, nowMs, snap.items)
+		if round > 0 && len(cands) == 0 {
+			snap.lookups = make(map[string][]string)
+			for _, f := range snap.fields {
+				if live := s.index.x.Live(f, nowMs); len(live) > 0 {
+					snap.lookups[f] = live
+				}
+			}
+			snap.cursor = s.index.cursor
+			s.index.mu.Unlock()
+			return snap, true, nil
+		}
+		s.index.mu.Unlock()
+		if round == maxReadRounds {
+			break
+		}
+		args := make([]any, 0, 2+len(items)+len(cands))
+		args = append(args, s.base, cursor)
+		if round == 0 {
+			for _, it := range items {
+				args = append(args, it.Key)
+			}
+		}
+		for _, k := range cands {
+			args = append(args, k)
+		}
+		raw, err := storyReadScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Slice()
+		if err != nil {
+			return nil, false, fmt.Errorf("read stories: %w", err)
+		}
+		tail, version, err := snap.decode(raw)
+		if err != nil {
+			return nil, false, fmt.Errorf("read stories: %w", err)
+		}
+		if round == 0 {
+			snap.version = version
+		}
+		s.index.mu.Lock()
+		err = s.index.apply(tail)
+		s.index.mu.Unlock()
+		if err != nil {
+			return nil, false, fmt.Errorf("read stories: %w", err)
+		}
 	}
-	snap.packed = snap.packFields()
-	args = append(args, snap.packed)
-	raw, err := storyReadScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Slice()
-	if err != nil {
-		return nil, fmt.Errorf("read stories: %w", err)
-	}
-	if err := snap.decode(raw); err != nil {
-		return nil, fmt.Errorf("read stories: %w", err)
-	}
-	return snap, nil
+	return nil, false, nil
 }
 
-// decode fills the snapshot from storyread.lua's three flat arrays and
-// version.
-func (sn *snapshot) decode(raw []any) error {
+// decode merges storyread.lua's arrays into the snapshot (what an earlier
+// round read is kept: the write checks it) and returns the stream tail and
+// the version.
+func (sn *snapshot) decode(raw []any) (tail []string, version string, err error) {
 	if len(raw) != 4 {
-		return fmt.Errorf("got %d values, want 4", len(raw))
+		return nil, "", fmt.Errorf("got %d values, want 4", len(raw))
 	}
-	sn.version, _ = raw[3].(string)
+	version, _ = raw[3].(string)
 	var parts [3][]string
 	for i, r := range raw[:3] {
 		vals, _ := r.([]any)
@@ -166,27 +336,25 @@ func (sn *snapshot) decode(raw []any) error {
 		for j, v := range vals {
 			str, ok := v.(string)
 			if !ok {
-				return fmt.Errorf("array %d element %d: got %T, want string", i, j, v)
+				return nil, "", fmt.Errorf("array %d element %d: got %T, want string", i, j, v)
 			}
 			parts[i][j] = str
 		}
 	}
-	if len(parts[0])%8 != 0 || len(parts[1])%2 != 0 || len(parts[2])%3 != 0 {
-		return fmt.Errorf("arrays of %d, %d and %d elements", len(parts[0]), len(parts[1]), len(parts[2]))
+	if len(parts[0])%8 != 0 || len(parts[1])%3 != 0 || len(parts[2])%2 != 0 {
+		return nil, "", fmt.Errorf("arrays of %d, %d and %d elements", len(parts[0]), len(parts[1]), len(parts[2]))
 	}
-	sn.items = make(map[string]snapItem, len(parts[0])/8)
 	for v := parts[0]; len(v) > 0; v = v[8:] {
-		sn.items[v[0]] = snapItem{d: v[1], p: v[2], f: v[3], s: v[4], st: v[5], m: v[6], tok: v[7]}
+		if _, ok := sn.items[v[0]]; !ok {
+			sn.items[v[0]] = snapItem{d: v[1], p: v[2], f: v[3], s: v[4], st: v[5], m: v[6], tok: v[7]}
+		}
 	}
-	sn.lookups = make(map[string]string, len(parts[1])/2)
-	for v := parts[1]; len(v) > 0; v = v[2:] {
-		sn.lookups[v[0]] = v[1]
+	for v := parts[1]; len(v) > 0; v = v[3:] {
+		if _, ok := sn.stories[v[0]]; !ok {
+			sn.stories[v[0]] = snapStory{v: v[1], d: v[2]}
+		}
 	}
-	sn.stories = make(map[string]snapStory, len(parts[2])/3)
-	for v := parts[2]; len(v) > 0; v = v[3:] {
-		sn.stories[v[0]] = snapStory{v: v[1], d: v[2]}
-	}
-	return nil
+	return parts[2], version, nil
 }
 
 // Mark parses a mark "<expiry ms>:<hash>" as save.lua does.
@@ -230,22 +398,11 @@ func (sn *snapshot) Story(id string) (store.Story, bool, error) {
 	return st, true, nil
 }
 
-// Lookup returns the live items of a lookup field, sorted so that the
-// candidates' order does not depend on who recorded them first.
-func (sn *snapshot) Lookup(key string) ([]string, error) {
-	var out []string
-	err := sn.entries(key, func(_, k string) {
-		if !slices.Contains(out, k) {
-			out = append(out, k)
-		}
-	})
-	slices.Sort(out)
-	return out, err
-}
+// Lookup returns the live candidates of a batch field.
+func (sn *snapshot) Lookup(key string) ([]string, error) { return sn.lookups[key], nil }
 
-// packFields is the snapshot's lookup fields as the scripts take them:
-// one argument, each field ending in "\n" (fields are URLs, ids and
-// bucket names, never holding a newline).
+// packFields is the batch's lookup fields as storysave.lua takes them: one
+// argument, each field ending in "\n".
 func (sn *snapshot) packFields() string {
 	var b strings.Builder
 	n := 0
@@ -260,71 +417,6 @@ func (sn *snapshot) packFields() string {
 	return b.String()
 }
 
-// newLookups returns the new values of the snapshot's lookup fields, each
-// ending in "\t" (empty for a field the plan leaves alone): the live
-// entries read (the write script checks they are still what is stored),
-// less the items recorded again, then the plan's items with a fresh
-// expiry.
-func (sn *snapshot) newLookups(ls []store.Lookup, expiry int64) (string, error) {
-	added := make([][]string, len(sn.fields))
-	for _, l := range ls {
-		i, ok := sn.index[l.Key]
-		if !ok {
-			// PlanSave records items only under their own story keys
-			// and buckets, all of which the snapshot read.
-			return "", fmt.Errorf("lookup %s: not in the snapshot", l.Key)
-		}
-		added[i] = append(added[i], l.Item)
-	}
-	exp := strconv.FormatInt(expiry, 36)
-	var b strings.Builder
-	for i, f := range sn.fields {
-		add := added[i]
-		if len(add) > 0 {
-			err := sn.entries(f, func(ms, k string) {
-				if !slices.Contains(add, k) {
-					writeEntry(&b, ms, k)
-				}
-			})
-			if err != nil {
-				return "", err
-			}
-			for _, k := range add {
-				writeEntry(&b, exp, k)
-			}
-		}
-		b.WriteByte('\t')
-	}
-	return b.String(), nil
-}
-
-// writeEntry writes one lookup entry, "<expiry> <item key>\n".
-func writeEntry(b *strings.Builder, expiry, key string) {
-	b.WriteString(expiry)
-	b.WriteByte(' ')
-	b.WriteString(key)
-	b.WriteByte('\n')
-}
-
-// entries calls fn with each live entry of lookup field key.
-func (sn *snapshot) entries(key string, fn func(expiry, item string)) error {
-	now := sn.now.UnixMilli()
-	for line := range strings.Lines(sn.lookups[key]) {
-		exp, k, ok := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
-		if !ok {
-			return fmt.Errorf("lookup %s: malformed entry %q", key, line)
-		}
-		ms, err := strconv.ParseInt(exp, 36, 64)
-		if err != nil {
-			return fmt.Errorf("lookup %s: expiry %q: %w", key, exp, err)
-		}
-		if ms > now {
-			fn(exp, k)
-		}
-	}
-	return nil
-}
-
 func nilIfEmpty(s string) any {
 	if s == "" {
 		return nil
@@ -332,8 +424,9 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// planArgs encodes the checks and the plan for storysave.lua.
-func (s *Store) planArgs(p *store.Plan, snap *snapshot, now time.Time) ([]any, error) {
+// planArgs encodes the checks and the plan for storysave.lua; entry is
+// the lookup stream entry to add.
+func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.Time) ([]any, error) {
 	expiry, ttl := "0", "0"
 	if s.opts.SeenTTL > 0 {
 		expiry = strconv.FormatInt(now.Add(s.opts.SeenTTL).UnixMilli(), 10)
@@ -344,25 +437,16 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, now time.Time) ([]any, e
 		changed = "1"
 	}
 	nChecks := len(snap.items) + len(snap.stories)
-	args := make([]any, 0, 11+3*nChecks+9*len(p.Items)+3*len(p.Marks))
+	args := make([]any, 0, 12+3*nChecks+9*len(p.Items)+3*len(p.Marks))
 	args = append(args, s.base, ttl, strconv.FormatInt(s.opts.LookupTTL().Milliseconds(), 10),
-		strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now), changed, strconv.Itoa(nChecks), snap.version)
+		strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now), changed, strconv.Itoa(nChecks), snap.version, snap.cursor)
 	for k, v := range snap.items {
 		args = append(args, "i", k, v.tok)
 	}
 	for id, v := range snap.stories {
 		args = append(args, "s", id, v.v)
 	}
-	var read strings.Builder
-	for _, f := range snap.fields {
-		read.WriteString(snap.lookups[f])
-		read.WriteByte('\t')
-	}
-	written, err := snap.newLookups(p.Lookups, now.Add(s.opts.LookupTTL()).UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	args = append(args, snap.packed, read.String(), written)
+	args = append(args, snap.packFields(), entry)
 	for _, si := range p.Items {
 		it := si.Item
 		data, err := json.Marshal(it)

@@ -211,45 +211,100 @@ func BenchmarkIngest(b *testing.B) {
 	}, storetest.FixtureBatches(b, "../../parse/testdata"))
 }
 
-// TestStoryLookupExpiry checks that the lookup hash expires with the story
-// window: Redis drops it a lookup TTL after the last save writes it, and
-// Prune sweeps the entries that expired on the store's clock.
+// TestStoryLookupExpiry checks that the lookup stream expires with the
+// story window: Redis drops it a lookup TTL after the last save writes it,
+// and Prune trims the entries that expired on the store's clock, from
+// Redis and from the process's index.
 func TestStoryLookupExpiry(t *testing.T) {
 	opts := storetest.StoryOptions(nil)
 	s, admin := newStore(t, opts)
 	clock := storetest.NewClock(storetest.T0())
 	s.SetClock(clock.Now)
 	ctx := t.Context()
-	if _, err := s.SaveItems(ctx, "a", helperBatch("a")); err != nil {
-		t.Fatal(err)
+	for _, src := range []string{"a", "b"} {
+		if _, err := s.SaveItems(ctx, src, helperBatch(src)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	key := s.base + "lookup"
+	key := s.base + "lookups"
 	ttl, err := admin.PTTL(ctx, key).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ttl <= 0 || ttl > opts.LookupTTL() {
-		t.Fatalf("PTTL of the lookup hash: %v, want in (0, %v]", ttl, opts.LookupTTL())
+		t.Fatalf("PTTL of the lookup stream: %v, want in (0, %v]", ttl, opts.LookupTTL())
 	}
-	before, err := admin.HLen(ctx, key).Result()
-	if err != nil {
-		t.Fatal(err)
+	if n, err := admin.XLen(ctx, key).Result(); err != nil || n != 2 {
+		t.Fatalf("lookup stream after two clustered saves: %d entries (%v), want 2", n, err)
 	}
-	if before == 0 {
-		t.Fatal("no lookup entries after a clustered save")
+	held := s.index.x.Len()
+	if held == 0 {
+		t.Fatal("the process's index holds nothing after two clustered saves")
 	}
 	clock.Advance(opts.LookupTTL() - time.Minute)
 	if _, err := s.Prune(ctx, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := admin.HLen(ctx, key).Result(); err != nil || n != before {
-		t.Fatalf("after prune within the TTL: %d fields (%v), want %d", n, err, before)
+	if n, err := admin.XLen(ctx, key).Result(); err != nil || n != 2 {
+		t.Fatalf("after prune within the TTL: %d entries (%v), want 2", n, err)
+	}
+	if n := s.index.x.Len(); n != held {
+		t.Fatalf("after prune within the TTL the index holds %d entries, want %d", n, held)
 	}
 	clock.Advance(2 * time.Minute)
 	if _, err := s.Prune(ctx, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := admin.HLen(ctx, key).Result(); err != nil || n != 0 {
-		t.Fatalf("after prune past the TTL: %d fields (%v), want 0", n, err)
+	if n, err := admin.XLen(ctx, key).Result(); err != nil || n != 0 {
+		t.Fatalf("after prune past the TTL: %d entries (%v), want 0", n, err)
 	}
+	if n := s.index.x.Len(); n != 0 {
+		t.Fatalf("after prune past the TTL the index holds %d entries, want 0", n)
+	}
+}
+
+// TestStoryIndexFromStream has a second process (a store with an empty
+// index) and a process that missed saves (its cursor behind) ingest
+// coverage of stories the first saved: both must find them through the
+// lookup stream, not create stories of their own.
+func TestStoryIndexFromStream(t *testing.T) {
+	opts := storetest.StoryOptions(nil)
+	first, _ := newStore(t, opts)
+	ctx := t.Context()
+	if _, err := first.SaveItems(ctx, "a", storyBatch("a", "https://a.example/")); err != nil {
+		t.Fatal(err)
+	}
+	second := New(client(t), strings.TrimSuffix(first.base, "{kw}:"), opts)
+	t.Cleanup(func() { _ = second.Close() })
+	if _, err := second.SaveItems(ctx, "b", storyBatch("b", "https://b.example/")); err != nil {
+		t.Fatal(err)
+	}
+	// first's cursor is now behind second's entry.
+	if _, err := first.SaveItems(ctx, "c", storyBatch("c", "https://c.example/")); err != nil {
+		t.Fatal(err)
+	}
+	items, err := first.Items(ctx, store.Query{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != len(helperTitles) {
+		t.Fatalf("got %d entries, want %d stories", len(items), len(helperTitles))
+	}
+	for _, rep := range items {
+		if len(rep.Related) != 2 {
+			t.Errorf("story %q: %d related, want 2 (the other two sources)", rep.Title, len(rep.Related))
+		}
+	}
+}
+
+// storyBatch is one poll of src: every helper event, reworded the way
+// another outlet would, under the source's own links.
+func storyBatch(src, site string) []item.Item {
+	var items []item.Item
+	for e, title := range helperTitles {
+		items = append(items, item.Item{Source: src, Title: title, Link: fmt.Sprintf("%s%d", site, e),
+			Published: storetest.T0().Add(-time.Duration(e) * time.Hour)})
+	}
+	dedup.Assign(items, src)
+	return items
 }

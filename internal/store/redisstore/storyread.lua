@@ -1,15 +1,16 @@
 -- Story snapshot for one clustered SaveItems (read only, one round trip).
--- ARGV: base, now (unix ms), batch key count, batch keys..., lookup fields
--- (packed, each ending in "\n").
+-- ARGV: base, cursor (ID of the last lookup stream entry the caller's
+-- index holds, '' for none), then the item keys to load: the batch's and
+-- the candidates the caller's index names.
 -- Returns three flat arrays (RESP, cheaper to decode than JSON) and the
 -- version key's value:
---   items:   key, d, p, f, s, st, mark, token per item: the batch's stored
---            copies and every live item found under a lookup field
---   lookups: field, raw value per field present in the lookup hash
+--   items:   key, d, p, f, s, st, mark, token per item
 --   stories: id, version, JSON per story of those items
--- storysave.lua recomputes the tokens, values and versions to check that
--- nothing read here changed before it writes.
-local items, lookups, stories = {}, {}, {}
+--   tail:    id, blob per lookup stream entry after the cursor
+-- storysave.lua recomputes the tokens and versions, and reads the stream
+-- after the cursor, to check that nothing read here changed before it
+-- writes.
+local items, stories, tail = {}, {}, {}
 local loaded, storyLoaded = {}, {}
 
 local function loadItem(k)
@@ -30,20 +31,11 @@ local function loadItem(k)
   end
 end
 
-local now = tonumber(ARGV[2])
-local nb = tonumber(ARGV[3])
-for i = 4, 3 + nb do loadItem(ARGV[i]) end
-local fields = splitFields(ARGV[4 + nb])
-local vals = hmgetAll(lookupHash, fields)
-for j = 1, #fields do
-  local v = vals[j]
-  if v ~= '' then
-    lookups[#lookups + 1] = fields[j]
-    lookups[#lookups + 1] = v
-    -- Expiry times are on the caller's clock (so tests can move time).
-    for exp, k in string.gmatch(v, '(%w+) (%S+)\n') do
-      if tonumber(exp, 36) > now then loadItem(k) end
-    end
-  end
+for i = 3, #ARGV do loadItem(ARGV[i]) end
+local from = '-'
+if ARGV[2] ~= '' then from = '(' .. ARGV[2] end
+for _, e in ipairs(redis.call('XRANGE', lookupStream, from, '+')) do
+  tail[#tail + 1] = e[1]
+  tail[#tail + 1] = e[2][2]
 end
-return { items, lookups, stories, redis.call('GET', KEYS[1]) or '' }
+return { items, stories, tail, redis.call('GET', KEYS[1]) or '' }

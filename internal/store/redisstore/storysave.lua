@@ -2,11 +2,10 @@
 -- snapshot, atomically, unless anything read there has changed since.
 -- ARGV: base, seen TTL (ms, 0 = none), lookup TTL (ms), max items, cutoff
 -- score ("" = none), changed ("1"/"0"), check count, the version key's
--- value as storyread.lua read it, checks (type, key,
--- expected) ..., the lookup fields read (packed, each ending in "\n"),
--- their values as read (each ending in "\t"), their new values (each
--- ending in "\t", empty for a field not written), then ops, each an
--- opcode and its fixed arguments:
+-- value as storyread.lua first read it, the lookup stream cursor the
+-- snapshot reflects, checks (type, key, expected) ..., the batch's lookup
+-- fields (packed, each ending in "\n"), the lookup stream entry to add
+-- ("" for none), then ops, each an opcode and its fixed arguments:
 --   I key data published firstseen source score topicsJSON story
 --   M key markvalue | K key story | Z- index key | Z+ index score key
 --   S id version data | SD id | RC key | RS key json
@@ -21,15 +20,16 @@ local nc = tonumber(ARGV[7])
 -- Optimistic check. Fast path: every SaveItems and Prune that changes an
 -- item, story, index or lookup entry INCRs the version key, so an unchanged
 -- version means nothing read has changed. (Writes that do not INCR only
--- refresh a seen mark with the hash it had, or sweep lookup entries that
--- expired, which this save rewrites only if live on its own clock; a key
--- expiring by Redis TTL in between is as if this save had run a moment
--- earlier.) Otherwise, check
--- what was read, so unrelated concurrent saves do not conflict: a token of
--- every item, the version of every story and the raw value of every
--- lookup field.
+-- refresh a seen mark with the hash it had, or trim lookup entries that
+-- expired; a key expiring by Redis TTL in between is as if this save had
+-- run a moment earlier.) Otherwise, check what was read, so unrelated
+-- concurrent saves do not conflict: a token of every item, the version of
+-- every story, and that no lookup stream entry added since the snapshot
+-- records anything under one of the batch's fields (it would have been a
+-- candidate).
 local unchanged = (redis.call('GET', KEYS[1]) or '') == ARGV[8]
-local i = 9
+local cursor = ARGV[9]
+local i = 10
 if unchanged then i = i + 3 * nc end
 for _ = 1, unchanged and 0 or nc do
   local typ, k, want = ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -42,18 +42,22 @@ for _ = 1, unchanged and 0 or nc do
   end
   if got ~= want then return { 0 } end
 end
-local fields = splitFields(ARGV[i])
-if not unchanged and #fields > 0 then
-  local vals = hmgetAll(lookupHash, fields)
-  if table.concat(vals, '\t') .. '\t' ~= ARGV[i + 1] then return { 0 } end
+if not unchanged then
+  local from = '-'
+  if cursor ~= '' then from = '(' .. cursor end
+  local added = redis.call('XRANGE', lookupStream, from, '+')
+  if #added > 0 then
+    local mine = {}
+    for f in string.gmatch(ARGV[i], '([^\n]*)\n') do mine[f] = true end
+    for _, e in ipairs(added) do
+      for f in string.gmatch(e[2][2], '\t([^\n]*)\n') do
+        if mine[f] then return { 0 } end
+      end
+    end
+  end
 end
--- The new lookup values, computed in Go from the values just checked:
--- each written field drops its expired entries and the items re-added, so
--- it never outgrows what the window holds; fields nobody writes again are
--- swept by Prune, and the hash expires when no save writes it for a whole
--- TTL.
-local newValues = ARGV[i + 2]
-i = i + 3
+local entry = ARGV[i + 1]
+i = i + 2
 while i <= #ARGV do
   local op = ARGV[i]
   if op == 'I' then
@@ -106,23 +110,10 @@ while i <= #ARGV do
   end
 end
 
-local args, j, wrote = {}, 0, false
-for v in string.gmatch(newValues, '([^\t]*)\t') do
-  j = j + 1
-  if v ~= '' then
-    args[#args + 1] = fields[j]
-    args[#args + 1] = v
-    if #args >= 1000 then
-      redis.call('HSET', lookupHash, unpack(args))
-      args, wrote = {}, true
-    end
-  end
+if entry ~= '' then
+  redis.call('XADD', lookupStream, '*', 'e', entry)
+  redis.call('PEXPIRE', lookupStream, lookupTTL)
 end
-if #args > 0 then
-  redis.call('HSET', lookupHash, unpack(args))
-  wrote = true
-end
-if wrote then redis.call('PEXPIRE', lookupHash, lookupTTL) end
 
 local removed = retain(cutoff, maxItems)
 if changed or removed > 0 then redis.call('INCR', KEYS[1]) end

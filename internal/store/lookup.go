@@ -1,0 +1,80 @@
+package store
+
+import (
+	"slices"
+)
+
+// LookupIndex is a process's in-memory copy of the story lookup index:
+// story key or bucket -> the items recorded under it, each with an expiry.
+// A clustered save probes ~26 fields per item; as map probes they cost
+// microseconds, where reading and rewriting them in the store made
+// clustering cost several times a plain save. Each backend persists the
+// entries in its own compact form (bbolt one record per item, Redis a
+// stream of one entry per save) and rebuilds this index from it.
+//
+// Expiries are unix milliseconds on the store's clock. LookupIndex does no
+// locking: its owner serialises access.
+type LookupIndex struct {
+	fields map[string][]lookupEntry
+	n      int
+}
+
+type lookupEntry struct {
+	item string
+	exp  int64
+}
+
+// Add records item under field until exp; recording it again moves its
+// expiry.
+func (x *LookupIndex) Add(field, item string, exp int64) {
+	if x.fields == nil {
+		x.fields = map[string][]lookupEntry{}
+	}
+	es := x.fields[field]
+	for i := range es {
+		if es[i].item == item {
+			es[i].exp = max(es[i].exp, exp)
+			return
+		}
+	}
+	x.fields[field] = append(es, lookupEntry{item, exp})
+	x.n++
+}
+
+// AddAll records every lookup of a save until exp.
+func (x *LookupIndex) AddAll(ls []Lookup, exp int64) {
+	for _, l := range ls {
+		x.Add(l.Key, l.Item, exp)
+	}
+}
+
+// Live returns the items recorded under field that are live at now (unix
+// ms), sorted by key, so candidates' order does not depend on who recorded
+// them first.
+func (x *LookupIndex) Live(field string, now int64) []string {
+	var out []string
+	for _, e := range x.fields[field] {
+		if e.exp > now {
+			out = append(out, e.item)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Sweep drops the entries expired at now (unix ms).
+func (x *LookupIndex) Sweep(now int64) {
+	for f, es := range x.fields {
+		n := len(es)
+		es = slices.DeleteFunc(es, func(e lookupEntry) bool { return e.exp <= now })
+		x.n -= n - len(es)
+		if len(es) == 0 {
+			delete(x.fields, f)
+		} else {
+			x.fields[f] = es
+		}
+	}
+}
+
+// Len is the number of entries held, live or not yet swept.
+func (x *LookupIndex) Len() int { return x.n }
