@@ -19,11 +19,24 @@ const (
 )
 
 // Assign sets Key, Hash, StoryKeys and Buckets on every item of one poll of
-// source src. It needs
-// the whole batch because a link shared by several items of one feed is not an
-// identity: kernel.org's kdist.xml links every release to
-// http://www.kernel.org/, and only the guid tells them apart.
+// source src: everything a clustering store needs (see AssignIdentity).
 func Assign(items []item.Item, src string) {
+	AssignIdentity(items, src)
+	for i := range items {
+		it := &items[i]
+		// The store looks the item's story up under these (see doc.go,
+		// Stories); StoryKeys needs the Key just set.
+		it.StoryKeys = StoryKeys(*it)
+		it.Buckets = Signature(*it).Buckets()
+	}
+}
+
+// AssignIdentity sets Key and Hash on every item of one poll of source src:
+// all a store needs without story clustering. It needs the whole batch
+// because a link shared by several items of one feed is not an identity:
+// kernel.org's kdist.xml links every release to http://www.kernel.org/,
+// and only the guid tells them apart.
+func AssignIdentity(items []item.Item, src string) {
 	shared := sharedLinks(items)
 	for i := range items {
 		it := &items[i]
@@ -36,10 +49,6 @@ func Assign(items []item.Item, src string) {
 			it.Key = titlePrefix + digest(src+"\x00"+strings.ToLower(strings.TrimSpace(it.Title)))
 		}
 		it.Hash = Hash(*it)
-		// The store looks the item's story up under these (see doc.go,
-		// Stories); StoryKeys needs the Key just set.
-		it.StoryKeys = StoryKeys(*it)
-		it.Buckets = Signature(*it).Buckets()
 	}
 }
 

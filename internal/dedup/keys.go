@@ -77,6 +77,30 @@ func kernelVersions(s string) []string {
 	return nil
 }
 
+// keySetOf is the item's story keys by kind: read off StoryKeys when
+// Assign set them (the kind is the prefix), computed otherwise (a stored
+// item does not keep them). Computing them is most of what preparing an
+// item for SameStory costs.
+func keySetOf(it item.Item, kv []string) keySet {
+	if it.StoryKeys == nil {
+		return storyKeysWith(it, kv)
+	}
+	var ks keySet
+	for _, k := range it.StoryKeys {
+		switch k[:min(len(k), 2)] {
+		case releasePrefix:
+			ks.release = append(ks.release, k)
+		case cvePrefix:
+			ks.cve = append(ks.cve, k)
+		case threadPrefix:
+			ks.thread = append(ks.thread, k)
+		default:
+			ks.strong = append(ks.strong, k)
+		}
+	}
+	return ks
+}
+
 // storyKeysWith is storyKeys given the title's kernel versions, which
 // SameStory computes anyway.
 func storyKeysWith(it item.Item, kv []string) keySet {
@@ -138,7 +162,12 @@ func aggregatorTarget(it item.Item, host string) string {
 	if !aggregatorHost(host) {
 		return ""
 	}
+	// Both markers are literal text: skip the regexps, slow on long
+	// bodies, when neither occurs.
 	text := it.Summary + " " + it.Content
+	if !strings.Contains(text, "[link]") && !strings.Contains(text, "Article URL:") {
+		return ""
+	}
 	m := redditLinkRe.FindStringSubmatch(text)
 	if m == nil {
 		m = articleURLRe.FindStringSubmatch(text)
@@ -249,7 +278,8 @@ func threadSubject(it item.Item, host string) string {
 // IsReply reports whether it is a reply in a mail thread ("Re: ..."):
 // phase 2 counts replies on their story instead of listing them.
 func IsReply(it item.Item) bool {
-	return replyRe.MatchString(it.Title)
+	// Every reply prefix ends in a colon; most titles have none.
+	return strings.IndexByte(it.Title, ':') >= 0 && replyRe.MatchString(it.Title)
 }
 
 // patchOf is the item's patch subject, from the tagger when it ran.

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -128,4 +129,28 @@ func FuzzStoryKeys(f *testing.F) {
 			t.Fatalf("item is not its own story: %s", why)
 		}
 	})
+}
+
+// TestKeySetFromStoryKeys checks that the keys SameStory reads off
+// Assign's StoryKeys are the ones it would compute, kind by kind, on every
+// labelled item.
+func TestKeySetFromStoryKeys(t *testing.T) {
+	var items []item.Item
+	for _, l := range readJSONL[labelled](t, "testdata/stories.jsonl") {
+		items = append(items, l.item())
+	}
+	for i := range items {
+		one := items[i : i+1]
+		Assign(one, one[0].Source)
+		it := one[0]
+		kv := kernelVersions(it.Title)
+		got, want := keySetOf(it, kv), storyKeysWith(it, kv)
+		it.StoryKeys = nil
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(keySetOf(it, kv), want) {
+			t.Errorf("%q: keys from StoryKeys %+v, computed %+v", it.Title, got, want)
+		}
+	}
+	if len(items) < 100 {
+		t.Fatalf("only %d labelled items", len(items))
+	}
 }

@@ -85,7 +85,7 @@ func featuresOf(it item.Item) features {
 	kv := kernelVersions(it.Title)
 	f := features{
 		at:        storyTime(it),
-		keys:      storyKeysWith(it, kv),
+		keys:      keySetOf(it, kv),
 		toks:      tokenSet(it.Title),
 		kernel:    kv,
 		cves:      tag.CVEs(it.Title),

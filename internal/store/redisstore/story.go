@@ -105,17 +105,23 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 	if err != nil {
 		return store.SaveResult{}, false, err
 	}
-	reply, err := storySaveScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Int64Slice()
+	reply, err := storySaveScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Slice()
 	if err != nil {
 		return store.SaveResult{}, false, err
 	}
-	if len(reply) == 0 || reply[0] != 1 {
+	if len(reply) != 4 || reply[0] != int64(1) {
 		return store.SaveResult{}, false, nil
 	}
 	// The stream brings the entry back with the next read; recording it
-	// now spares this process's next save a second read round.
+	// now spares this process's next save a second read round, and when
+	// nothing came between, the cursor moves past it so it is not read
+	// and applied again.
+	id, _ := reply[2].(string)
 	s.index.mu.Lock()
 	s.index.x.AddAll(plan.Lookups, exp)
+	if id != "" && reply[3] == int64(1) && s.index.cursor == snap.cursor {
+		s.index.cursor = id
+	}
 	s.index.mu.Unlock()
 	return store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}, true, nil
 }

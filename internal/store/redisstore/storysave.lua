@@ -9,7 +9,8 @@
 --   I key data published firstseen source score topicsJSON story
 --   M key markvalue | K key story | Z- index key | Z+ index score key
 --   S id version data | SD id | RC key | RS key json
--- Returns {1, removed} when applied, {0} on conflict (nothing written).
+-- Returns {1, removed, the added entry's ID or '', contiguous} when
+-- applied, {0} on conflict (nothing written).
 local ttl = tonumber(ARGV[2])
 local lookupTTL = tonumber(ARGV[3])
 local maxItems = tonumber(ARGV[4])
@@ -42,11 +43,15 @@ for _ = 1, unchanged and 0 or nc do
   end
   if got ~= want then return { 0 } end
 end
+-- contiguous: the stream holds nothing after the snapshot's cursor, so
+-- the entry this save adds directly follows what the caller's index holds.
+local contiguous = 1
 if not unchanged then
   local from = '-'
   if cursor ~= '' then from = '(' .. cursor end
   local added = redis.call('XRANGE', lookupStream, from, '+')
   if #added > 0 then
+    contiguous = 0
     local mine = {}
     for f in string.gmatch(ARGV[i], '([^\n]*)\n') do mine[f] = true end
     for _, e in ipairs(added) do
@@ -110,11 +115,12 @@ while i <= #ARGV do
   end
 end
 
+local id = ''
 if entry ~= '' then
-  redis.call('XADD', lookupStream, '*', 'e', entry)
+  id = redis.call('XADD', lookupStream, '*', 'e', entry)
   redis.call('PEXPIRE', lookupStream, lookupTTL)
 end
 
 local removed = retain(cutoff, maxItems)
 if changed or removed > 0 then redis.call('INCR', KEYS[1]) end
-return { 1, removed }
+return { 1, removed, id, contiguous }

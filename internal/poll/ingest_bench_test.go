@@ -1,0 +1,139 @@
+package poll
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kernelwire/kernelwire/internal/dedup"
+	"github.com/kernelwire/kernelwire/internal/fetch"
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/boltstore"
+	"github.com/kernelwire/kernelwire/internal/store/redisstore"
+)
+
+// ingestFixtures are the ten real feeds of testdata, one source each: 223
+// items, among them the same Rust releases on the Rust blog and on GitHub.
+var ingestFixtures = []string{
+	"kdist_2020-05-03_feed-rs-fixture_1item.xml",
+	"lwn-headlines-rss_2023-07-07.rdf",
+	"lwn-republished-by-zhangyoufu_2026-07-02_rss2.xml",
+	"phoronix-rss_2025-08-02_rss2.xml",
+	"rust-blog-feed_2023-07-18_atom.xml",
+	"inside-rust-feed_2023-07-18_atom.xml",
+	"rust-lang-rust-github-releases_2024-03-28_rss2.xml",
+	"hn-frontpage-scraped_2025-12-01T0546_atom.xml",
+	"slashdot-main-rss1.0_2018-01-06T2359.rdf",
+	"reddit-r-rust_2020-05-18_atom_1item.xml",
+}
+
+// storyOptions are testOptions with story clustering, wired as serve
+// wires it.
+func storyOptions() store.Options {
+	o := testOptions()
+	o.SameStory = dedup.Same
+	o.Prepare, o.SamePrepared = dedup.Prepared, dedup.SamePrepared
+	o.Representative = dedup.RepresentativeBy(func(string) int { return 0 })
+	o.IsReply = dedup.IsReply
+	o.StoryWindow = dedup.Window
+	return o
+}
+
+// BenchmarkIngest measures what story clustering adds to ingest: the ten
+// fixture feeds taken from fetched bytes into a fresh store (parse, tag,
+// key, save: Poller.ingest, the part of a poll between fetch and
+// bookkeeping), with clustering ("stories") and without it ("plain": no
+// story keys or signatures computed, a store without clustering), same
+// bytes, on both backends.
+func BenchmarkIngest(b *testing.B) {
+	var resps []*fetch.Response
+	var srcs []item.Source
+	for _, name := range ingestFixtures {
+		body, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ct := "application/rss+xml"
+		if strings.Contains(name, "atom") {
+			ct = "application/atom+xml"
+		}
+		u := "https://fixture.example/" + name
+		resps = append(resps, &fetch.Response{Status: 200, Body: body, ContentType: ct, FinalURL: u})
+		srcs = append(srcs, item.Source{Name: strings.SplitN(name, "_", 2)[0], URL: u})
+	}
+	now := time.Date(2026, 7, 3, 0, 0, 0, 0, time.UTC)
+	backends := []struct {
+		name string
+		open func(b *testing.B, opts store.Options) store.Store
+	}{
+		{"bolt", func(b *testing.B, opts store.Options) store.Store {
+			s, err := boltstore.Open(filepath.Join(b.TempDir(), "kw.db"), opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}},
+		{"redis", func(b *testing.B, opts store.Options) store.Store {
+			prefix := "kwtest:ingest:" + rand.Text() + ":"
+			s, err := redisstore.Open(context.Background(), redisURL(), prefix, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { deletePrefix(b, prefix) })
+			return s
+		}},
+	}
+	redisStore(b) // fails the benchmark without Redis
+	for _, be := range backends {
+		for _, mode := range []string{"plain", "stories"} {
+			b.Run(be.name+"/"+mode, func(b *testing.B) {
+				opts := testOptions()
+				if mode == "stories" {
+					opts = storyOptions()
+				}
+				ctx := context.Background()
+				n := 0
+				for b.Loop() {
+					b.StopTimer()
+					st := be.open(b, opts)
+					p := New(Config{Store: st, Tagger: tagger(b), NoStoryKeys: mode == "plain", Now: func() time.Time { return now }})
+					b.StartTimer()
+					for i, resp := range resps {
+						_, saved, err := p.ingest(ctx, srcs[i], srcs[i].URL, resp, now)
+						if err != nil {
+							b.Fatal(err)
+						}
+						n += len(saved.Outcomes)
+					}
+					b.StopTimer()
+					_ = st.Close()
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(n)/float64(b.N), "items/op")
+			})
+		}
+	}
+}
+
+// deletePrefix deletes the keys under prefix, and only those.
+func deletePrefix(tb testing.TB, prefix string) {
+	o, err := redis.ParseURL(redisURL())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o.DisableIdentity = true
+	c := redis.NewClient(o)
+	defer c.Close()
+	ctx := context.Background()
+	iter := c.Scan(ctx, 0, prefix+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		c.Del(ctx, iter.Val())
+	}
+}
