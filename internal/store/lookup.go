@@ -1,7 +1,10 @@
 package store
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // LookupIndex is a process's in-memory copy of the story lookup index:
@@ -78,3 +81,59 @@ func (x *LookupIndex) Sweep(now int64) {
 
 // Len is the number of entries held, live or not yet swept.
 func (x *LookupIndex) Len() int { return x.n }
+
+// EncodeLookups is how backends persist a save's lookups (a Redis stream
+// entry, a bbolt log record): the expiry (unix
+// ms, base 36) on the first line, then each item's key on a line of its
+// own followed by its fields, each on a line starting with a tab. Fields
+// and keys are URLs, digests and bucket names; one holding a tab or a
+// newline (never made by dedup) is left out rather than corrupting the
+// entry.
+func EncodeLookups(ls []Lookup, exp int64) string {
+	if len(ls) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(exp, 36))
+	b.WriteByte('\n')
+	last := ""
+	for _, l := range ls {
+		if strings.ContainsAny(l.Key, "\t\n") || strings.ContainsAny(l.Item, "\t\n") {
+			continue
+		}
+		if l.Item != last {
+			b.WriteString(l.Item)
+			b.WriteByte('\n')
+			last = l.Item
+		}
+		b.WriteByte('\t')
+		b.WriteString(l.Key)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// DecodeLookups calls add with each entry of an EncodeLookups blob.
+func DecodeLookups(blob string, add func(field, item string, exp int64)) error {
+	head, rest, ok := strings.Cut(blob, "\n")
+	if !ok {
+		return fmt.Errorf("no expiry line")
+	}
+	exp, err := strconv.ParseInt(head, 36, 64)
+	if err != nil {
+		return fmt.Errorf("expiry %q: %w", head, err)
+	}
+	key := ""
+	for line := range strings.Lines(rest) {
+		line = strings.TrimSuffix(line, "\n")
+		if f, ok := strings.CutPrefix(line, "\t"); ok {
+			if key == "" {
+				return fmt.Errorf("field %q before any item", f)
+			}
+			add(f, key, exp)
+			continue
+		}
+		key = line
+	}
+	return nil
+}

@@ -84,4 +84,3 @@ func BenchmarkPlanSave(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/item")
 }
-

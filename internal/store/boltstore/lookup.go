@@ -3,8 +3,6 @@ package boltstore
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
-	"slices"
 	"sync"
 	"time"
 
@@ -14,22 +12,27 @@ import (
 )
 
 // The story lookup index (which items were recorded under which story key
-// or bucket) lives in memory and is persisted as one record per item:
+// or bucket) lives in memory and is persisted as a log of one record per
+// clustered save:
 //
-//	lookups  item key -> its entries, each an 8-byte big-endian expiry
-//	         (unix ns), a 2-byte length and the story key or bucket
+//	lookuplog  8-byte big-endian expiry (unix ms) + 8-byte sequence ->
+//	           the save's lookups (store.EncodeLookups)
 //
 // A clustered save records each new item under ~26 keys (24 buckets and
-// its story keys). As bbolt keys, those were 26 puts per item and a
-// cursor seek per probe: clustering doubled ingest. One put per item and
-// map probes cost a fraction of that, and bbolt holds its file lock, so
-// no other process can write the index behind this one's back.
-const bucketLookups = "lookups"
+// its story keys). As bbolt keys those were 26 puts per item and clustering
+// doubled ingest; as one record per item still a third more. One record
+// per save is one put, and keys sorted by expiry make the sweep a walk from
+// the first record to the first live one. bbolt holds its file lock, so no
+// other process can write the log behind this one's back.
+const bucketLookupLog = "lookuplog"
 
-// bucketLookupV1 is the former layout ("<key>\x00<item>" -> expiry); Open
-// drops it on the first clustered save, so its entries stop matching as
-// if they had expired.
-const bucketLookupV1 = "lookup"
+// Former layouts, converted or dropped by the first clustered save:
+// "lookups" held one record per item (entries of an 8-byte expiry in unix
+// ns, a 2-byte length and the field), "lookup" one key per entry.
+const (
+	bucketLookupsV2 = "lookups"
+	bucketLookupV1  = "lookup"
+)
 
 // lookupIndex is the in-memory index (store.LookupIndex, expiries in unix
 // ms). mu is held across a whole clustered save (read, plan, write,
@@ -42,7 +45,7 @@ type lookupIndex struct {
 	x      store.LookupIndex
 }
 
-// load reads the index from tx once per Store.
+// load reads the index from tx once per Store, converting former layouts.
 func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 	if x.loaded {
 		return nil
@@ -52,12 +55,15 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 			return fmt.Errorf("drop bucket %s: %w", bucketLookupV1, err)
 		}
 	}
+	if err := convertLookupsV2(tx, sb); err != nil {
+		return err
+	}
 	x.x = store.LookupIndex{}
-	err := sb.lookups.ForEach(func(k, v []byte) error {
-		item := string(k)
-		return eachLookup(v, func(field string, exp int64) {
-			x.x.Add(field, item, exp/int64(time.Millisecond))
-		})
+	err := sb.lookupLog.ForEach(func(k, v []byte) error {
+		if err := store.DecodeLookups(string(v), x.x.Add); err != nil {
+			return fmt.Errorf("record %x: %w", k, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("load lookups: %w", err)
@@ -67,108 +73,82 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 }
 
 // lookup returns the items recorded under field that are live at now,
-// sorted by key (as the former cursor scan returned them).
+// sorted by key.
 func (x *lookupIndex) lookup(field string, now time.Time) []string {
 	return x.x.Live(field, now.UnixMilli())
-}
-
-// add records committed lookups (expiry exp in unix ns) in memory.
-func (x *lookupIndex) add(ls []store.Lookup, exp int64) {
-	x.x.AddAll(ls, exp/int64(time.Millisecond))
 }
 
 // sweep drops entries expired at now from memory.
 func (x *lookupIndex) sweep(now time.Time) { x.x.Sweep(now.UnixMilli()) }
 
-// recordLookups persists the plan's lookups, one record per item: its live
-// entries that the plan does not renew, then the renewed ones.
-func recordLookups(sb storyBuckets, ls []store.Lookup, exp int64, now time.Time) error {
-	byItem := map[string][]string{}
-	var order []string
-	for _, l := range ls {
-		if _, ok := byItem[l.Item]; !ok {
-			order = append(order, l.Item)
-		}
-		byItem[l.Item] = append(byItem[l.Item], l.Key)
+// recordLookups appends the plan's lookups, expiring at exp (unix ms), to
+// the log.
+func recordLookups(sb storyBuckets, ls []store.Lookup, exp int64) error {
+	if len(ls) == 0 {
+		return nil
 	}
-	for _, k := range order {
-		fields := byItem[k]
-		var rec []byte
-		err := eachLookup(sb.lookups.Get([]byte(k)), func(field string, e int64) {
-			if e > now.UnixNano() && !slices.Contains(fields, field) {
-				rec = appendLookup(rec, field, e)
-			}
-		})
-		if err != nil {
-			return fmt.Errorf("lookups of %s: %w", k, err)
+	seq, err := sb.lookupLog.NextSequence()
+	if err != nil {
+		return fmt.Errorf("record lookups: %w", err)
+	}
+	if err := sb.lookupLog.Put(logKey(exp, seq), []byte(store.EncodeLookups(ls, exp))); err != nil {
+		return fmt.Errorf("record lookups: %w", err)
+	}
+	return nil
+}
+
+func logKey(exp int64, seq uint64) []byte {
+	k := binary.BigEndian.AppendUint64(nil, uint64(max(exp, 0)))
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// sweepLookups deletes the log records expired at now: a prefix of the log.
+func sweepLookups(sb storyBuckets, now time.Time) error {
+	if sb.lookupLog == nil {
+		return nil
+	}
+	c := sb.lookupLog.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.First() {
+		if len(k) == 16 && int64(binary.BigEndian.Uint64(k)) > now.UnixMilli() {
+			return nil
 		}
-		for _, f := range fields {
-			if len(f) > math.MaxUint16 {
-				return fmt.Errorf("record lookups of %s: key of %d bytes", k, len(f))
-			}
-			rec = appendLookup(rec, f, exp)
-		}
-		if err := sb.lookups.Put([]byte(k), rec); err != nil {
-			return fmt.Errorf("record lookups of %s: %w", k, err)
+		if err := c.Delete(); err != nil {
+			return fmt.Errorf("sweep lookups: %w", err)
 		}
 	}
 	return nil
 }
 
-// sweepLookups deletes the entries expired at now, and records left empty.
-func sweepLookups(sb storyBuckets, now time.Time) error {
-	if sb.lookups == nil {
+// convertLookupsV2 moves the per-item records of the former layout into the
+// log, one record per item and expiry, and drops their bucket.
+func convertLookupsV2(tx *bolt.Tx, sb storyBuckets) error {
+	old := tx.Bucket([]byte(bucketLookupsV2))
+	if old == nil {
 		return nil
 	}
-	type rewrite struct{ k, v []byte }
-	var changed []rewrite
-	err := sb.lookups.ForEach(func(k, v []byte) error {
-		var rec []byte
-		err := eachLookup(v, func(field string, e int64) {
-			if e > now.UnixNano() {
-				rec = appendLookup(rec, field, e)
+	err := old.ForEach(func(k, v []byte) error {
+		byExp := map[int64][]store.Lookup{}
+		for len(v) >= 10 {
+			exp := int64(binary.BigEndian.Uint64(v)) / int64(time.Millisecond)
+			n := int(binary.BigEndian.Uint16(v[8:]))
+			if len(v) < 10+n {
+				break
 			}
-		})
-		if err != nil || len(rec) != len(v) {
-			changed = append(changed, rewrite{append([]byte(nil), k...), rec})
+			byExp[exp] = append(byExp[exp], store.Lookup{Key: string(v[10 : 10+n]), Item: string(k)})
+			v = v[10+n:]
+		}
+		for exp, ls := range byExp {
+			if err := recordLookups(sb, ls, exp); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("sweep lookups: %w", err)
+		return fmt.Errorf("convert bucket %s: %w", bucketLookupsV2, err)
 	}
-	for _, c := range changed {
-		if len(c.v) == 0 {
-			err = sb.lookups.Delete(c.k)
-		} else {
-			err = sb.lookups.Put(c.k, c.v)
-		}
-		if err != nil {
-			return fmt.Errorf("sweep lookups of %s: %w", c.k, err)
-		}
-	}
-	return nil
-}
-
-func appendLookup(rec []byte, field string, exp int64) []byte {
-	rec = binary.BigEndian.AppendUint64(rec, uint64(exp))
-	rec = binary.BigEndian.AppendUint16(rec, uint16(len(field)))
-	return append(rec, field...)
-}
-
-// eachLookup calls fn with each entry of a record.
-func eachLookup(rec []byte, fn func(field string, exp int64)) error {
-	for len(rec) > 0 {
-		if len(rec) < 10 {
-			return fmt.Errorf("truncated lookup record")
-		}
-		exp := int64(binary.BigEndian.Uint64(rec))
-		n := int(binary.BigEndian.Uint16(rec[8:]))
-		if len(rec) < 10+n {
-			return fmt.Errorf("truncated lookup record")
-		}
-		fn(string(rec[10:10+n]), exp)
-		rec = rec[10+n:]
+	if err := tx.DeleteBucket([]byte(bucketLookupsV2)); err != nil {
+		return fmt.Errorf("drop bucket %s: %w", bucketLookupsV2, err)
 	}
 	return nil
 }

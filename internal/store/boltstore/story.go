@@ -16,8 +16,8 @@ import (
 //
 //	stories  story id -> JSON store.Story
 //	storyof  item key -> story id, for members of stories of more than one
-//	lookups  item key -> the story keys and buckets it was recorded under
-//	         (see lookup.go)
+//	lookuplog  the story keys and buckets items were recorded under (see
+//	           lookup.go)
 //
 // bbolt has one writer at a time, so the snapshot PlanSave reads and the
 // plan it writes share one Update transaction: no conflict is possible.
@@ -29,19 +29,19 @@ const (
 // storyBuckets are the story buckets of one transaction; nil when a read
 // transaction runs before any clustered save created them.
 type storyBuckets struct {
-	stories, storyOf, lookups *bolt.Bucket
+	stories, storyOf, lookupLog *bolt.Bucket
 }
 
 func storyBucketsOf(tx *bolt.Tx) storyBuckets {
 	return storyBuckets{
-		stories: tx.Bucket([]byte(bucketStories)),
-		storyOf: tx.Bucket([]byte(bucketStoryOf)),
-		lookups: tx.Bucket([]byte(bucketLookups)),
+		stories:   tx.Bucket([]byte(bucketStories)),
+		storyOf:   tx.Bucket([]byte(bucketStoryOf)),
+		lookupLog: tx.Bucket([]byte(bucketLookupLog)),
 	}
 }
 
 func createStoryBuckets(tx *bolt.Tx) (storyBuckets, error) {
-	for _, name := range []string{bucketStories, bucketStoryOf, bucketLookups} {
+	for _, name := range []string{bucketStories, bucketStoryOf, bucketLookupLog} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return storyBuckets{}, fmt.Errorf("bucket %s: %w", name, err)
 		}
@@ -53,7 +53,7 @@ func createStoryBuckets(tx *bolt.Tx) (storyBuckets, error) {
 func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
 	var res store.SaveResult
 	now := s.now()
-	exp := now.Add(s.opts.LookupTTL()).UnixNano()
+	exp := now.Add(s.opts.LookupTTL()).UnixMilli()
 	var recorded []store.Lookup
 	s.lookups.mu.Lock()
 	defer s.lookups.mu.Unlock()
@@ -75,7 +75,7 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 		if err := s.apply(b, sb, plan, now); err != nil {
 			return err
 		}
-		if err := recordLookups(sb, plan.Lookups, exp, now); err != nil {
+		if err := recordLookups(sb, plan.Lookups, exp); err != nil {
 			return err
 		}
 		recorded = plan.Lookups
@@ -92,7 +92,7 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 	if err != nil {
 		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
 	}
-	s.lookups.add(recorded, exp)
+	s.lookups.x.AddAll(recorded, exp)
 	return res, nil
 }
 

@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"encoding/binary"
 	"path/filepath"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func TestStoryLookupsReopen(t *testing.T) {
 	records := func() int {
 		n := 0
 		err := s.db.View(func(tx *bolt.Tx) error {
-			n = tx.Bucket([]byte(bucketLookups)).Stats().KeyN
+			n = tx.Bucket([]byte(bucketLookupLog)).Stats().KeyN
 			return nil
 		})
 		if err != nil {
@@ -79,5 +80,75 @@ func TestStoryLookupsReopen(t *testing.T) {
 	}
 	if res := save(s, "hn", "Linux 6.13 released", "https://news.example/613"); res.Joined != 0 {
 		t.Fatalf("joined %d stories whose lookups expired, want 0", res.Joined)
+	}
+}
+
+// TestStoryLookupsConvert opens a store whose lookups are in the former
+// per-item layout: a save finds the story through them, and the former
+// bucket is gone, its entries moved into the log.
+func TestStoryLookupsConvert(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kernelwire.db")
+	opts := storetest.StoryOptions(nil)
+	clock := storetest.NewClock(storetest.T0())
+	ctx := t.Context()
+	s, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetClock(clock.Now)
+	first := []item.Item{{Source: "lwn", Title: "Linux 6.13 released", Link: "https://lwn.net/Articles/1/", Published: clock.Now().Add(-time.Hour)}}
+	dedup.Assign(first, "lwn")
+	if _, err := s.SaveItems(ctx, "lwn", first); err != nil {
+		t.Fatal(err)
+	}
+	// Rewrite the log as the former layout would have held it.
+	exp := clock.Now().Add(opts.LookupTTL()).UnixNano()
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte(bucketLookupLog)); err != nil {
+			return err
+		}
+		old, err := tx.CreateBucket([]byte(bucketLookupsV2))
+		if err != nil {
+			return err
+		}
+		var rec []byte
+		for _, f := range append(first[0].StoryKeys, first[0].Buckets...) {
+			rec = binary.BigEndian.AppendUint64(rec, uint64(exp))
+			rec = binary.BigEndian.AppendUint16(rec, uint16(len(f)))
+			rec = append(rec, f...)
+		}
+		return old.Put([]byte(first[0].Key), rec)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(path, opts); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetClock(clock.Now)
+	next := []item.Item{{Source: "phoronix", Title: "Linux 6.13 Released", Link: "https://phoronix.com/linux-613", Published: clock.Now()}}
+	dedup.Assign(next, "phoronix")
+	res, err := s.SaveItems(ctx, "phoronix", next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Joined != 1 {
+		t.Fatalf("joined %d stories through converted lookups, want 1", res.Joined)
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte(bucketLookupsV2)) != nil {
+			t.Error("the former lookups bucket is still there")
+		}
+		if n := tx.Bucket([]byte(bucketLookupLog)).Stats().KeyN; n != 2 {
+			t.Errorf("%d log records, want 2 (converted, then the new save)", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -37,7 +37,7 @@ var (
 //	                            save's lookup expiry (unix ms on the
 //	                            store's clock, base 36) and each item
 //	                            with the story keys and buckets it was
-//	                            recorded under (see encodeLookups);
+//	                            recorded under (see store.EncodeLookups);
 //	                            PEXPIRE lookup TTL on each write, Prune
 //	                            trims expired entries from the head.
 //
@@ -101,7 +101,7 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 		return store.SaveResult{}, false, err
 	}
 	exp := now.Add(s.opts.LookupTTL()).UnixMilli()
-	args, err := s.planArgs(plan, snap, encodeLookups(plan.Lookups, exp), now)
+	args, err := s.planArgs(plan, snap, store.EncodeLookups(plan.Lookups, exp), now)
 	if err != nil {
 		return store.SaveResult{}, false, err
 	}
@@ -143,7 +143,7 @@ func (m *memIndex) apply(tail []string) error {
 		if m.cursor != "" && !streamIDAfter(id, m.cursor) {
 			continue
 		}
-		if err := decodeLookups(blob, m.x.Add); err != nil {
+		if err := store.DecodeLookups(blob, m.x.Add); err != nil {
 			return fmt.Errorf("lookup stream entry %s: %w", id, err)
 		}
 		m.cursor = id
@@ -178,61 +178,6 @@ func streamIDAfter(a, b string) bool {
 		return len(as) > len(bs)
 	}
 	return as > bs
-}
-
-// encodeLookups is the stream entry of a save's lookups: the expiry (unix
-// ms, base 36) on the first line, then each item's key on a line of its
-// own followed by its fields, each on a line starting with a tab. Fields
-// and keys are URLs, digests and bucket names; one holding a tab or a
-// newline (never made by dedup) is left out rather than corrupting the
-// entry.
-func encodeLookups(ls []store.Lookup, exp int64) string {
-	if len(ls) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString(strconv.FormatInt(exp, 36))
-	b.WriteByte('\n')
-	last := ""
-	for _, l := range ls {
-		if strings.ContainsAny(l.Key, "\t\n") || strings.ContainsAny(l.Item, "\t\n") {
-			continue
-		}
-		if l.Item != last {
-			b.WriteString(l.Item)
-			b.WriteByte('\n')
-			last = l.Item
-		}
-		b.WriteByte('\t')
-		b.WriteString(l.Key)
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-// decodeLookups calls add with each entry of a stream entry's blob.
-func decodeLookups(blob string, add func(field, item string, exp int64)) error {
-	head, rest, ok := strings.Cut(blob, "\n")
-	if !ok {
-		return fmt.Errorf("no expiry line")
-	}
-	exp, err := strconv.ParseInt(head, 36, 64)
-	if err != nil {
-		return fmt.Errorf("expiry %q: %w", head, err)
-	}
-	item := ""
-	for line := range strings.Lines(rest) {
-		line = strings.TrimSuffix(line, "\n")
-		if f, ok := strings.CutPrefix(line, "\t"); ok {
-			if item == "" {
-				return fmt.Errorf("field %q before any item", f)
-			}
-			add(f, item, exp)
-			continue
-		}
-		item = line
-	}
-	return nil
 }
 
 // snapshot is what storyread.lua returned, rounds merged; it serves
