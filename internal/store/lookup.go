@@ -18,8 +18,12 @@ import (
 // Expiries are unix milliseconds on the store's clock. LookupIndex does no
 // locking: its owner serialises access.
 type LookupIndex struct {
-	fields map[string][]lookupEntry
-	n      int
+	// first holds each field's first entry and more the rest: most
+	// fields (buckets above all) hold one item, which then costs no
+	// slice of its own.
+	first map[string]lookupEntry
+	more  map[string][]lookupEntry
+	n     int
 }
 
 type lookupEntry struct {
@@ -30,17 +34,30 @@ type lookupEntry struct {
 // Add records item under field until exp; recording it again moves its
 // expiry.
 func (x *LookupIndex) Add(field, item string, exp int64) {
-	if x.fields == nil {
-		x.fields = map[string][]lookupEntry{}
+	if x.first == nil {
+		x.first = map[string]lookupEntry{}
+		x.more = map[string][]lookupEntry{}
 	}
-	es := x.fields[field]
+	e, ok := x.first[field]
+	if !ok {
+		x.first[field] = lookupEntry{item, exp}
+		x.n++
+		return
+	}
+	if e.item == item {
+		if exp > e.exp {
+			x.first[field] = lookupEntry{item, exp}
+		}
+		return
+	}
+	es := x.more[field]
 	for i := range es {
 		if es[i].item == item {
 			es[i].exp = max(es[i].exp, exp)
 			return
 		}
 	}
-	x.fields[field] = append(es, lookupEntry{item, exp})
+	x.more[field] = append(es, lookupEntry{item, exp})
 	x.n++
 }
 
@@ -55,26 +72,44 @@ func (x *LookupIndex) AddAll(ls []Lookup, exp int64) {
 // ms), sorted by key, so candidates' order does not depend on who recorded
 // them first.
 func (x *LookupIndex) Live(field string, now int64) []string {
+	e, ok := x.first[field]
+	if !ok {
+		return nil
+	}
 	var out []string
-	for _, e := range x.fields[field] {
+	if e.exp > now {
+		out = append(out, e.item)
+	}
+	for _, e := range x.more[field] {
 		if e.exp > now {
 			out = append(out, e.item)
 		}
 	}
-	slices.Sort(out)
+	if len(out) > 1 {
+		slices.Sort(out)
+	}
 	return out
 }
 
 // Sweep drops the entries expired at now (unix ms).
 func (x *LookupIndex) Sweep(now int64) {
-	for f, es := range x.fields {
-		n := len(es)
-		es = slices.DeleteFunc(es, func(e lookupEntry) bool { return e.exp <= now })
-		x.n -= n - len(es)
+	for f, e := range x.first {
+		before := 1 + len(x.more[f])
+		es := slices.DeleteFunc(x.more[f], func(e lookupEntry) bool { return e.exp <= now })
+		if e.exp <= now && len(es) > 0 {
+			x.first[f], es = es[0], es[1:]
+		} else if e.exp <= now {
+			delete(x.first, f)
+		}
+		after := len(es)
+		if _, ok := x.first[f]; ok {
+			after++
+		}
+		x.n -= before - after
 		if len(es) == 0 {
-			delete(x.fields, f)
+			delete(x.more, f)
 		} else {
-			x.fields[f] = es
+			x.more[f] = es
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -83,4 +84,35 @@ func BenchmarkPlanSave(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/item")
+}
+
+// TestLookupIndex checks Add, Live and Sweep on fields of one and of
+// several entries.
+func TestLookupIndex(t *testing.T) {
+	var x store.LookupIndex
+	x.Add("b00:00000001", "k1", 100)
+	x.Add("b00:00000001", "k2", 200)
+	x.Add("b00:00000001", "k0", 300)
+	x.Add("b00:00000001", "k1", 150) // renewed
+	x.Add("r:linux/6.13", "k1", 100)
+	if got := x.Live("b00:00000001", 120); !slices.Equal(got, []string{"k0", "k1", "k2"}) {
+		t.Errorf("live at 120: %v", got)
+	}
+	if got := x.Live("r:linux/6.13", 100); got != nil {
+		t.Errorf("live at its expiry: %v, want none", got)
+	}
+	if x.Len() != 4 {
+		t.Errorf("len %d, want 4", x.Len())
+	}
+	x.Sweep(160)
+	if got := x.Live("b00:00000001", 0); !slices.Equal(got, []string{"k0", "k2"}) {
+		t.Errorf("after sweep at 160: %v", got)
+	}
+	if x.Len() != 2 || x.Live("r:linux/6.13", 0) != nil {
+		t.Errorf("after sweep at 160: len %d, want 2", x.Len())
+	}
+	x.Sweep(1000)
+	if x.Len() != 0 || x.Live("b00:00000001", 0) != nil {
+		t.Errorf("after sweep at 1000: len %d, want 0", x.Len())
+	}
 }

@@ -65,10 +65,12 @@ const maxAttempts = 20
 // saveStories is SaveItems with clustering: per attempt one read script
 // (the snapshot), the plan in Go and one write script that applies it only
 // if nothing read has changed: two round trips unless another process
-// saved the same stories in between.
+// saved the same stories in between. When this process remembers all the
+// plan depends on (spec.go), the read is skipped: one round trip.
 func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
+	var reread []any
 	for attempt := range maxAttempts {
-		if attempt > 0 {
+		if attempt > 0 && reread == nil {
 			// A little jitter so that two colliding savers do not keep
 			// colliding in lockstep.
 			t := time.NewTimer(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
@@ -79,38 +81,52 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 			case <-t.C:
 			}
 		}
-		res, ok, err := s.trySaveStories(ctx, src, items)
+		res, ok, next, err := s.trySaveStories(ctx, src, items, attempt == 0, reread)
 		if err != nil {
 			return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
 		}
 		if ok {
 			return res, nil
 		}
+		reread = next
 	}
 	return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ErrConflict)
 }
 
-func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, bool, error) {
+// trySaveStories is one attempt. It speculates when asked and possible;
+// reread is what a failed speculative write read instead, to start from.
+// next is that, when this attempt speculated and failed.
+func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Item, speculate bool, reread []any) (res store.SaveResult, ok bool, next []any, err error) {
 	now := s.now()
-	snap, ok, err := s.readSnapshot(ctx, items, now)
-	if err != nil || !ok {
-		return store.SaveResult{}, false, err
+	var snap *snapshot
+	if speculate {
+		snap = s.speculate(items, now)
+	}
+	if snap == nil {
+		if snap, ok, err = s.readSnapshot(ctx, items, now, reread); err != nil || !ok {
+			return store.SaveResult{}, false, nil, err
+		}
 	}
 	plan, err := store.PlanSave(snap, s.opts, src, items, now)
 	if err != nil {
-		return store.SaveResult{}, false, err
+		return store.SaveResult{}, false, nil, err
 	}
 	exp := now.Add(s.opts.LookupTTL()).UnixMilli()
-	args, err := s.planArgs(plan, snap, store.EncodeLookups(plan.Lookups, exp), now)
+	var w written
+	args, err := s.planArgs(plan, snap, store.EncodeLookups(plan.Lookups, exp), now, &w)
 	if err != nil {
-		return store.SaveResult{}, false, err
+		return store.SaveResult{}, false, nil, err
 	}
 	reply, err := storySaveScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Slice()
 	if err != nil {
-		return store.SaveResult{}, false, err
+		return store.SaveResult{}, false, nil, err
+	}
+	if len(reply) == 2 && reply[0] == int64(0) {
+		next, _ = reply[1].([]any)
+		return store.SaveResult{}, false, next, nil
 	}
 	if len(reply) != 4 || reply[0] != int64(1) {
-		return store.SaveResult{}, false, nil
+		return store.SaveResult{}, false, nil, nil
 	}
 	// The stream brings the entry back with the next read; recording it
 	// now spares this process's next save a second read round, and when
@@ -122,8 +138,9 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 	if id != "" && reply[3] == int64(1) && s.index.cursor == snap.cursor {
 		s.index.cursor = id
 	}
+	s.index.remember(snap, plan, &w)
 	s.index.mu.Unlock()
-	return store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}, true, nil
+	return store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}, true, nil, nil
 }
 
 // memIndex is the process's copy of the lookup stream.
@@ -132,6 +149,11 @@ type memIndex struct {
 	x  store.LookupIndex
 	// cursor is the ID of the last stream entry applied ("" for none).
 	cursor string
+	// synced: the index caught up with the stream at least once.
+	synced bool
+	// items and stories are what this process remembers (spec.go).
+	items   map[string]snapItem
+	stories map[string]snapStory
 }
 
 // apply records stream entries read after the cursor, in order. Entries
@@ -192,9 +214,13 @@ type snapshot struct {
 	cursor  string   // the stream entry lookups reflect
 	version string   // of the version key, as the first round read it
 	now     time.Time
+	// speculative: remembered, not read (spec.go).
+	speculative bool
 }
 
-type snapItem struct{ d, p, f, s, st, m, tok string }
+// snapItem is an item as storyread.lua returns it (sc only as this
+// process wrote it: the token holds it).
+type snapItem struct{ d, p, f, s, st, sc, m, tok string }
 
 type snapStory struct{ v, d string }
 
@@ -208,19 +234,11 @@ const maxReadRounds = 4
 // catching the index up with the stream on the way, until every live
 // candidate is loaded. ok is false when that did not settle within
 // maxReadRounds (saves kept adding candidates): the caller retries.
-func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Time) (*snapshot, bool, error) {
-	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{}}
-	seen := map[string]bool{}
-	for _, it := range items {
-		for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
-			for _, k := range keys {
-				if !seen[k] {
-					seen[k] = true
-					snap.fields = append(snap.fields, k)
-				}
-			}
-		}
-	}
+//
+// first, when not nil, is round 0's answer already at hand (a failed
+// speculative write read it).
+func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Time, first []any) (*snapshot, bool, error) {
+	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{}, fields: batchFields(items)}
 	nowMs := now.UnixMilli()
 	for round := range maxReadRounds + 1 {
 		s.index.mu.Lock()
@@ -241,19 +259,22 @@ func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Ti
 		if round == maxReadRounds {
 			break
 		}
-		args := make([]any, 0, 2+len(items)+len(cands))
-		args = append(args, s.base, cursor)
-		if round == 0 {
-			for _, it := range items {
-				args = append(args, it.Key)
+		raw := first
+		if round > 0 || raw == nil {
+			args := make([]any, 0, 2+len(items)+len(cands))
+			args = append(args, s.base, cursor)
+			if round == 0 {
+				for _, it := range items {
+					args = append(args, it.Key)
+				}
 			}
-		}
-		for _, k := range cands {
-			args = append(args, k)
-		}
-		raw, err := storyReadScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Slice()
-		if err != nil {
-			return nil, false, fmt.Errorf("read stories: %w", err)
+			for _, k := range cands {
+				args = append(args, k)
+			}
+			var err error
+			if raw, err = storyReadScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Slice(); err != nil {
+				return nil, false, fmt.Errorf("read stories: %w", err)
+			}
 		}
 		tail, version, err := snap.decode(raw)
 		if err != nil {
@@ -264,12 +285,28 @@ func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Ti
 		}
 		s.index.mu.Lock()
 		err = s.index.apply(tail)
+		s.index.synced = s.index.synced || err == nil
 		s.index.mu.Unlock()
 		if err != nil {
 			return nil, false, fmt.Errorf("read stories: %w", err)
 		}
 	}
 	return nil, false, nil
+}
+
+// batchFields are the batch's story keys and buckets. A field two items
+// share is listed twice, which costs less than a set of ~26 per item.
+func batchFields(items []item.Item) []string {
+	n := 0
+	for _, it := range items {
+		n += len(it.StoryKeys) + len(it.Buckets)
+	}
+	out := make([]string, 0, n)
+	for _, it := range items {
+		out = append(out, it.StoryKeys...)
+		out = append(out, it.Buckets...)
+	}
+	return out
 }
 
 // decode merges storyread.lua's arrays into the snapshot (what an earlier
@@ -376,8 +413,9 @@ func nilIfEmpty(s string) any {
 }
 
 // planArgs encodes the checks and the plan for storysave.lua; entry is
-// the lookup stream entry to add.
-func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.Time) ([]any, error) {
+// the lookup stream entry to add. It notes in w what the write will leave
+// in Redis, for this process to remember.
+func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.Time, w *written) ([]any, error) {
 	expiry, ttl := "0", "0"
 	if s.opts.SeenTTL > 0 {
 		expiry = strconv.FormatInt(now.Add(s.opts.SeenTTL).UnixMilli(), 10)
@@ -390,7 +428,8 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 	nChecks := len(snap.items) + len(snap.stories)
 	args := make([]any, 0, 12+3*nChecks+9*len(p.Items)+3*len(p.Marks))
 	args = append(args, s.base, ttl, strconv.FormatInt(s.opts.LookupTTL().Milliseconds(), 10),
-		strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now), changed, strconv.Itoa(nChecks), snap.version, snap.cursor)
+		strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now), changed, strconv.Itoa(nChecks), snap.version, snap.cursor,
+		boolArg(snap.speculative))
 	for k, v := range snap.items {
 		args = append(args, "i", k, v.tok)
 	}
@@ -408,11 +447,15 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 		if err != nil {
 			return nil, fmt.Errorf("encode topics of %s: %w", it.Key, err)
 		}
-		args = append(args, "I", it.Key, string(data), formatTime(it.Published), formatTime(it.FirstSeen),
-			it.Source, score(it.Published), string(topics), si.Story)
+		v := snapItem{d: string(data), p: formatTime(it.Published), f: formatTime(it.FirstSeen), s: it.Source,
+			st: si.Story, sc: score(it.Published)}
+		w.items = append(w.items, keyed[snapItem]{it.Key, v})
+		args = append(args, "I", it.Key, v.d, v.p, v.f, v.s, v.sc, string(topics), v.st)
 	}
 	for _, m := range p.Marks {
-		args = append(args, "M", m.Key, expiry+":"+m.Hash)
+		mark := expiry + ":" + m.Hash
+		w.marks = append(w.marks, keyed[string]{m.Key, mark})
+		args = append(args, "M", m.Key, mark)
 	}
 	for _, l := range p.Links {
 		args = append(args, "K", l.Key, l.Story)
@@ -428,7 +471,9 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 		if err != nil {
 			return nil, fmt.Errorf("encode story %s: %w", st.ID, err)
 		}
-		args = append(args, "S", st.ID, strconv.FormatInt(st.Version, 10), string(data))
+		v := snapStory{v: strconv.FormatInt(st.Version, 10), d: string(data)}
+		w.stories = append(w.stories, keyed[snapStory]{st.ID, v})
+		args = append(args, "S", st.ID, v.v, v.d)
 	}
 	for _, id := range p.DeleteStories {
 		args = append(args, "SD", id)

@@ -3,14 +3,17 @@
 -- ARGV: base, seen TTL (ms, 0 = none), lookup TTL (ms), max items, cutoff
 -- score ("" = none), changed ("1"/"0"), check count, the version key's
 -- value as storyread.lua first read it, the lookup stream cursor the
--- snapshot reflects, checks (type, key, expected) ..., the batch's lookup
+-- snapshot reflects, speculative ("1": the snapshot is what the caller
+-- remembers, not what it read), checks (type, key, expected) ..., the batch's lookup
 -- fields (packed, each ending in "\n"), the lookup stream entry to add
 -- ("" for none), then ops, each an opcode and its fixed arguments:
 --   I key data published firstseen source score topicsJSON story
 --   M key markvalue | K key story | Z- index key | Z+ index score key
 --   S id version data | SD id | RC key | RS key json
 -- Returns {1, removed, the added entry's ID or '', contiguous} when
--- applied, {0} on conflict (nothing written).
+-- applied, {0} on conflict (nothing written), or for a speculative plan
+-- {0, snapshot of the checked items} (common.lua), so the caller can plan
+-- again without another read.
 local ttl = tonumber(ARGV[2])
 local lookupTTL = tonumber(ARGV[3])
 local maxItems = tonumber(ARGV[4])
@@ -28,10 +31,24 @@ local nc = tonumber(ARGV[7])
 -- every story, and that no lookup stream entry added since the snapshot
 -- records anything under one of the batch's fields (it would have been a
 -- candidate).
-local unchanged = (redis.call('GET', KEYS[1]) or '') == ARGV[8]
 local cursor = ARGV[9]
-local i = 10
+local speculative = ARGV[10] == '1'
+local unchanged = not speculative and (redis.call('GET', KEYS[1]) or '') == ARGV[8]
+local checks = 11
+local i = checks
 if unchanged then i = i + 3 * nc end
+
+-- conflict answers a failed check: for a speculative plan, with what
+-- the caller should have read.
+local function conflict()
+  if not speculative then return { 0 } end
+  local keys = {}
+  for j = checks, checks + 3 * nc - 1, 3 do
+    if ARGV[j] == 'i' then keys[#keys + 1] = ARGV[j + 1] end
+  end
+  return { 0, snapshot(keys, cursor) }
+end
+
 for _ = 1, unchanged and 0 or nc do
   local typ, k, want = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   i = i + 3
@@ -41,7 +58,7 @@ for _ = 1, unchanged and 0 or nc do
   else
     got = redis.call('HGET', storyKey(k), 'v') or ''
   end
-  if got ~= want then return { 0 } end
+  if got ~= want then return conflict() end
 end
 -- contiguous: the stream holds nothing after the snapshot's cursor, so
 -- the entry this save adds directly follows what the caller's index holds.
@@ -56,7 +73,7 @@ if not unchanged then
     for f in string.gmatch(ARGV[i], '([^\n]*)\n') do mine[f] = true end
     for _, e in ipairs(added) do
       for f in string.gmatch(e[2][2], '\t([^\n]*)\n') do
-        if mine[f] then return { 0 } end
+        if mine[f] then return conflict() end
       end
     end
   end

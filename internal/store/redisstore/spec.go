@@ -1,0 +1,180 @@
+package redisstore
+
+import (
+	"strings"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+)
+
+// Speculative saves. A clustered save plans from a snapshot of what it
+// depends on: the batch's items, the candidates the lookup index names and
+// their stories. Reading that costs a round trip, as much as the plain
+// save's whole write on a local Redis. But a process mostly saves what it
+// saved before (its own sources' items, candidates it wrote itself), so it
+// remembers, per item and story, exactly what its reads returned and its
+// writes left, and plans from that. An item it knows nothing of is taken
+// to be absent. The write script checks every one of those values (the
+// item tokens and story versions it checks on any write after a
+// concurrent change, and the lookup stream after the index's cursor); when
+// one is wrong it writes nothing and returns what a read would have, so a
+// miss costs the same two round trips as a save that read first.
+
+// maxRemembered bounds the items (and the stories) a process remembers;
+// beyond it half are forgotten, which only costs misses.
+const maxRemembered = 8192
+
+// absentToken is the token of an item with no hash and no mark.
+const absentToken = "|||"
+
+// keyed is a value noted for key.
+type keyed[V any] struct {
+	key string
+	v   V
+}
+
+// written is what a clustered write leaves in Redis, as planArgs encoded
+// it.
+type written struct {
+	items   []keyed[snapItem] // without mark and token: see marks
+	marks   []keyed[string]
+	stories []keyed[snapStory]
+}
+
+// tokenOf is common.lua's tokenOf.
+func tokenOf(mark, src, st, sc string) string { return mark + "|" + src + "|" + st + "|" + sc }
+
+// scOf is the score a token was made of.
+func scOf(v snapItem) string {
+	if v.sc != "" {
+		return v.sc
+	}
+	return v.tok[strings.LastIndexByte(v.tok, '|')+1:]
+}
+
+func boolArg(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// speculate returns a snapshot of what this process remembers, or nil
+// when it cannot: its index was never caught up with the stream, or a
+// candidate or a story is not remembered.
+func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
+	m := s.index
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.synced {
+		return nil
+	}
+	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{},
+		lookups: map[string][]string{}, fields: batchFields(items), version: "-", cursor: m.cursor, speculative: true}
+	batch := make(map[string]bool, len(items))
+	for _, it := range items {
+		batch[it.Key] = true
+		if v, ok := m.items[it.Key]; ok {
+			snap.items[it.Key] = v
+		} else {
+			snap.items[it.Key] = snapItem{tok: absentToken}
+		}
+	}
+	nowMs := now.UnixMilli()
+	for _, f := range snap.fields {
+		live := m.x.Live(f, nowMs)
+		if len(live) == 0 {
+			continue
+		}
+		snap.lookups[f] = live
+		for _, k := range live {
+			if v, ok := snap.items[k]; ok {
+				if v.tok == absentToken && batch[k] {
+					// Recorded, so stored: not absent after all.
+					return nil
+				}
+				continue
+			}
+			v, ok := m.items[k]
+			if !ok || v.d == "" {
+				return nil
+			}
+			snap.items[k] = v
+		}
+	}
+	for _, v := range snap.items {
+		if v.st == "" {
+			continue
+		}
+		if _, ok := snap.stories[v.st]; ok {
+			continue
+		}
+		st, ok := m.stories[v.st]
+		if !ok {
+			return nil
+		}
+		snap.stories[v.st] = st
+	}
+	return snap
+}
+
+// remember notes what a successful write of plan, planned from snap, left
+// in Redis: what snap held, changed by what the write wrote. m.mu is held.
+func (m *memIndex) remember(snap *snapshot, p *store.Plan, w *written) {
+	if m.items == nil {
+		m.items = map[string]snapItem{}
+		m.stories = map[string]snapStory{}
+	}
+	for k, v := range snap.items {
+		if v.d != "" || v.m != "" {
+			m.items[k] = v
+		} else {
+			delete(m.items, k)
+		}
+	}
+	for id, v := range snap.stories {
+		m.stories[id] = v
+	}
+	for _, x := range w.items {
+		m.items[x.key] = x.v
+	}
+	for _, x := range w.marks {
+		v := m.items[x.key]
+		v.m = x.v
+		v.tok = tokenOf(v.m, v.s, v.st, scOf(v))
+		m.items[x.key] = v
+	}
+	for _, l := range p.Links {
+		v, ok := m.items[l.Key]
+		if !ok || v.d == "" {
+			// storysave.lua links only items that exist.
+			continue
+		}
+		v.st = l.Story
+		v.tok = tokenOf(v.m, v.s, v.st, scOf(v))
+		m.items[l.Key] = v
+	}
+	for _, x := range w.stories {
+		m.stories[x.key] = x.v
+	}
+	for _, id := range p.DeleteStories {
+		m.stories[id] = snapStory{}
+	}
+	forgetHalf(m.items)
+	forgetHalf(m.stories)
+}
+
+// forgetHalf empties a map that outgrew maxRemembered down to half of it
+// (map order picks which).
+func forgetHalf[V any](m map[string]V) {
+	if len(m) <= maxRemembered {
+		return
+	}
+	for k := range m {
+		delete(m, k)
+		if len(m) <= maxRemembered/2 {
+			return
+		}
+	}
+}
