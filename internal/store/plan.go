@@ -85,7 +85,15 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*StoredItem]any{},
 	}
 	p := &Plan{Outcomes: make([]Outcome, len(items)), Lookups: make([]Lookup, 0, n)}
+	simple, err := simpleItems(r, items, n)
+	if err != nil {
+		return nil, err
+	}
 	for i, it := range items {
+		if simple[i] {
+			p.Outcomes[i] = w.saveSimple(p, src, it, now)
+			continue
+		}
 		o, err := w.save(p, src, it, now)
 		if err != nil {
 			return nil, fmt.Errorf("item %s: %w", it.Key, err)
@@ -93,6 +101,91 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 		p.Outcomes[i] = o
 	}
 	return p, w.finish(p)
+}
+
+// simpleItems marks the items that start a story of their own with nothing
+// to decide: new to the store (no seen mark, no stored copy), no candidate
+// under any of their story keys and buckets, and no field shared with
+// another item of the batch. Most items of a poll are that; saveSimple
+// plans them without the world's bookkeeping, and no other item of the
+// batch can reach them. n is the batch's number of fields.
+func simpleItems(r StoryReader, items []item.Item, n int) ([]bool, error) {
+	simple := make([]bool, len(items))
+	owner := make(map[string]int, n)
+	for i, it := range items {
+		simple[i] = true
+		for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
+			for _, f := range keys {
+				j, ok := owner[f]
+				switch {
+				case !ok:
+					owner[f] = i
+				case j != i:
+					simple[i], simple[j] = false, false
+				}
+			}
+		}
+	}
+	for i, it := range items {
+		if !simple[i] {
+			continue
+		}
+		if _, marked := r.Mark(it.Key); marked {
+			simple[i] = false
+			continue
+		}
+		if _, found, err := r.Item(it.Key); err != nil || found {
+			if err != nil {
+				return nil, fmt.Errorf("item %s: %w", it.Key, err)
+			}
+			simple[i] = false
+			continue
+		}
+	fields:
+		for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
+			for _, f := range keys {
+				found, err := r.Lookup(f)
+				if err != nil {
+					return nil, fmt.Errorf("item %s: %w", it.Key, err)
+				}
+				if len(found) > 0 {
+					simple[i] = false
+					break fields
+				}
+			}
+		}
+	}
+	return simple, nil
+}
+
+// saveSimple plans a simple item (see simpleItems) exactly as save, put
+// and finish would: stored afresh as a story of one, indexed, recorded
+// under its fields.
+func (w *world) saveSimple(p *Plan, src string, it item.Item, now time.Time) Outcome {
+	if w.opts.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-w.opts.MaxAge)) {
+		return TooOld
+	}
+	if it.Source == "" {
+		it.Source = src
+	}
+	it.Related, it.Replies = nil, 0
+	if it.FirstSeen.IsZero() {
+		it.FirstSeen = now
+	}
+	if it.Published.IsZero() {
+		it.Published = it.FirstSeen
+	}
+	p.Items = append(p.Items, StoredItem{Item: it})
+	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
+	one := Story{ID: it.Key, Rep: it.Key, Members: []Member{memberOf(it, w.opts.IsReply)}}
+	p.IndexAdd = append(p.IndexAdd, one.Entries()...)
+	for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
+		for _, k := range keys {
+			p.Lookups = append(p.Lookups, Lookup{k, it.Key})
+		}
+	}
+	p.Changed = true
+	return New
 }
 
 func (w *world) mark(key string) (string, bool) {
