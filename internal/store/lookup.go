@@ -26,6 +26,9 @@ type LookupIndex struct {
 	n     int
 }
 
+// initialFields is the index's initial capacity: a few hundred items' worth.
+const initialFields = 1 << 13
+
 type lookupEntry struct {
 	item string
 	exp  int64
@@ -35,7 +38,9 @@ type lookupEntry struct {
 // expiry.
 func (x *LookupIndex) Add(field, item string, exp int64) {
 	if x.first == nil {
-		x.first = map[string]lookupEntry{}
+		// A week of items is tens of thousands of entries: start big
+		// rather than grow through every size on the way.
+		x.first = make(map[string]lookupEntry, initialFields)
 		x.more = map[string][]lookupEntry{}
 	}
 	e, ok := x.first[field]
@@ -128,12 +133,17 @@ func EncodeLookups(ls []Lookup, exp int64) string {
 	if len(ls) == 0 {
 		return ""
 	}
+	n := 16
+	for _, l := range ls {
+		n += len(l.Key) + 2
+	}
 	var b strings.Builder
+	b.Grow(n + len(ls)/20*40)
 	b.WriteString(strconv.FormatInt(exp, 36))
 	b.WriteByte('\n')
 	last := ""
 	for _, l := range ls {
-		if strings.ContainsAny(l.Key, "\t\n") || strings.ContainsAny(l.Item, "\t\n") {
+		if !lineSafe(l.Key) || l.Item != last && !lineSafe(l.Item) {
 			continue
 		}
 		if l.Item != last {
@@ -146,6 +156,11 @@ func EncodeLookups(ls []Lookup, exp int64) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// lineSafe reports whether s can be a line of a lookup blob.
+func lineSafe(s string) bool {
+	return strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\t') < 0
 }
 
 // DecodeLookups calls add with each entry of an EncodeLookups blob.

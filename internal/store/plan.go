@@ -73,15 +73,15 @@ type world struct {
 
 // PlanSave decides a clustered SaveItems of items for src at now.
 func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now time.Time) (*Plan, error) {
-	// Sized up front: ~26 lookups per item (24 buckets and the story
-	// keys) are most of what a plan allocates.
+	// ~26 lookups per item (24 buckets and the story keys) are most of
+	// what a plan allocates: the list is sized up front.
 	n := 0
 	for _, it := range items {
 		n += len(it.StoryKeys) + len(it.Buckets)
 	}
 	w := &world{
 		r: r, opts: opts, items: map[string]*StoredItem{}, stories: map[string]*Story{},
-		marks: map[string]string{}, lookups: make(map[string][]string, n), orig: map[string]*Story{},
+		marks: map[string]string{}, lookups: map[string][]string{}, orig: map[string]*Story{},
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*StoredItem]any{},
 	}
 	p := &Plan{Outcomes: make([]Outcome, len(items)), Lookups: make([]Lookup, 0, n)}

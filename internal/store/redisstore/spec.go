@@ -42,6 +42,9 @@ type written struct {
 	stories []keyed[snapStory]
 }
 
+// stored reports whether the item has a hash (it may have only a mark).
+func (v snapItem) stored() bool { return v.d != "" || v.it != nil }
+
 // tokenOf is common.lua's tokenOf.
 func tokenOf(mark, src, st, sc string) string { return mark + "|" + src + "|" + st + "|" + sc }
 
@@ -97,7 +100,7 @@ func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
 				continue
 			}
 			v, ok := m.items[k]
-			if !ok || v.d == "" {
+			if !ok || !v.stored() {
 				return nil
 			}
 			snap.items[k] = v
@@ -127,7 +130,7 @@ func (m *memIndex) remember(snap *snapshot, p *store.Plan, w *written) {
 		m.stories = map[string]snapStory{}
 	}
 	for k, v := range snap.items {
-		if v.d != "" || v.m != "" {
+		if v.stored() || v.m != "" {
 			m.items[k] = v
 		} else {
 			delete(m.items, k)
@@ -147,7 +150,7 @@ func (m *memIndex) remember(snap *snapshot, p *store.Plan, w *written) {
 	}
 	for _, l := range p.Links {
 		v, ok := m.items[l.Key]
-		if !ok || v.d == "" {
+		if !ok || !v.stored() {
 			// storysave.lua links only items that exist.
 			continue
 		}

@@ -219,8 +219,12 @@ type snapshot struct {
 }
 
 // snapItem is an item as storyread.lua returns it (sc only as this
-// process wrote it: the token holds it).
-type snapItem struct{ d, p, f, s, st, sc, m, tok string }
+// process wrote it: the token holds it). it is the item itself when this
+// process wrote it, so it is not decoded again.
+type snapItem struct {
+	d, p, f, s, st, sc, m, tok string
+	it                         *item.Item
+}
 
 type snapStory struct{ v, d string }
 
@@ -367,6 +371,9 @@ func (sn *snapshot) Item(key string) (store.StoredItem, bool, error) {
 		// prune): its version check then fails the write.
 		return store.StoredItem{}, false, nil
 	}
+	if v.it != nil {
+		return store.StoredItem{Item: *v.it, Story: v.st}, true, nil
+	}
 	it, found, err := decodeItem([]any{nilIfEmpty(v.d), v.p, v.f, v.s})
 	if err != nil || !found {
 		return store.StoredItem{}, false, err
@@ -437,8 +444,9 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 		args = append(args, "s", id, v.v)
 	}
 	args = append(args, snap.packFields(), entry)
-	for _, si := range p.Items {
-		it := si.Item
+	for i := range p.Items {
+		si := &p.Items[i]
+		it := &si.Item
 		data, err := json.Marshal(it)
 		if err != nil {
 			return nil, fmt.Errorf("encode item %s: %w", it.Key, err)
@@ -447,10 +455,11 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 		if err != nil {
 			return nil, fmt.Errorf("encode topics of %s: %w", it.Key, err)
 		}
-		v := snapItem{d: string(data), p: formatTime(it.Published), f: formatTime(it.FirstSeen), s: it.Source,
-			st: si.Story, sc: score(it.Published)}
+		// Remembered as the item itself, not its JSON (see snapItem).
+		v := snapItem{p: formatTime(it.Published), f: formatTime(it.FirstSeen), s: it.Source,
+			st: si.Story, sc: score(it.Published), it: it}
 		w.items = append(w.items, keyed[snapItem]{it.Key, v})
-		args = append(args, "I", it.Key, v.d, v.p, v.f, v.s, v.sc, string(topics), v.st)
+		args = append(args, "I", it.Key, string(data), v.p, v.f, v.s, v.sc, string(topics), v.st)
 	}
 	for _, m := range p.Marks {
 		mark := expiry + ":" + m.Hash
