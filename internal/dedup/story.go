@@ -86,7 +86,7 @@ func featuresOf(it item.Item) features {
 	f := features{
 		at:        storyTime(it),
 		keys:      keySetOf(it, kv),
-		toks:      tokenSet(it.Title),
+		toks:      distinct(tokensOf(ws, make([]string, 0, len(ws)))),
 		kernel:    kv,
 		cves:      tag.CVEs(it.Title),
 		speakers:  speakers(it.Title, ws),

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,7 +32,11 @@ var stopwords = map[string]bool{
 // same verb differently. It must stay stable: signatures are stored.
 func tokens(s string) []string {
 	ws := words(s)
-	out := ws[:0]
+	return tokensOf(ws, ws[:0])
+}
+
+// tokensOf appends the tokens of words ws to out (which may be ws[:0]).
+func tokensOf(ws, out []string) []string {
 	for _, w := range ws {
 		if len(w) > 1 && w[0] == 'v' && isDigit(w[1]) {
 			w = w[1:]
@@ -100,12 +105,15 @@ func stem(w string) string {
 
 // tokenSet returns the distinct tokens of s, sorted by first appearance.
 func tokenSet(s string) []string {
-	toks := tokens(s)
+	return distinct(tokens(s))
+}
+
+// distinct keeps the first of each token, in place. Titles have a dozen
+// tokens or so: a scan beats a set.
+func distinct(toks []string) []string {
 	out := toks[:0]
-	seen := make(map[string]bool, len(toks))
 	for _, t := range toks {
-		if !seen[t] {
-			seen[t] = true
+		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}

@@ -116,3 +116,22 @@ func TestLookupIndex(t *testing.T) {
 		t.Errorf("after sweep at 1000: len %d, want 0", x.Len())
 	}
 }
+
+// BenchmarkLookupIndexAdd records the fixture batches' lookups into a
+// fresh index, as a process's first saves do.
+func BenchmarkLookupIndexAdd(b *testing.B) {
+	var ls []store.Lookup
+	for _, batch := range storetest.FixtureBatches(b, "../parse/testdata") {
+		for _, it := range batch {
+			for _, k := range append(it.StoryKeys, it.Buckets...) {
+				ls = append(ls, store.Lookup{Key: k, Item: it.Key})
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var x store.LookupIndex
+		x.AddAll(ls, 1)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ls)), "ns/entry")
+}

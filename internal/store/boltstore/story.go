@@ -54,7 +54,11 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 	var res store.SaveResult
 	now := s.now()
 	exp := now.Add(s.opts.LookupTTL()).UnixMilli()
-	var recorded []store.Lookup
+	// The plan's lookups go into the memory index while bbolt commits
+	// (mu, held throughout, keeps every other save out of it). Should the
+	// commit fail, entries naming items that were not stored only make
+	// candidates that a later save finds absent.
+	var added chan struct{}
 	s.lookups.mu.Lock()
 	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -78,7 +82,11 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 		if err := recordLookups(sb, plan.Lookups, exp); err != nil {
 			return err
 		}
-		recorded = plan.Lookups
+		added = make(chan struct{})
+		go func() {
+			defer close(added)
+			s.lookups.x.AddAll(plan.Lookups, exp)
+		}()
 		removed, err := s.retain(b, now)
 		if err != nil {
 			return err
@@ -89,10 +97,12 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 		}
 		return nil
 	})
+	if added != nil {
+		<-added
+	}
 	if err != nil {
 		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
 	}
-	s.lookups.x.AddAll(recorded, exp)
 	return res, nil
 }
 

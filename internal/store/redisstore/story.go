@@ -117,7 +117,20 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 	if err != nil {
 		return store.SaveResult{}, false, nil, err
 	}
+	// The plan's lookups go into the index while Redis runs the write:
+	// the stream brings them back with the next read anyway, having them
+	// now spares this process's next save a second read round, and should
+	// the write be refused, entries naming items that were not stored only
+	// make candidates that a read finds absent.
+	added := make(chan struct{})
+	go func() {
+		defer close(added)
+		s.index.mu.Lock()
+		defer s.index.mu.Unlock()
+		s.index.x.AddAll(plan.Lookups, exp)
+	}()
 	reply, err := storySaveScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Slice()
+	<-added
 	if err != nil {
 		return store.SaveResult{}, false, nil, err
 	}
@@ -128,13 +141,10 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 	if len(reply) != 4 || reply[0] != int64(1) {
 		return store.SaveResult{}, false, nil, nil
 	}
-	// The stream brings the entry back with the next read; recording it
-	// now spares this process's next save a second read round, and when
-	// nothing came between, the cursor moves past it so it is not read
-	// and applied again.
+	// When nothing came between, the cursor moves past this save's entry
+	// so it is not read and applied again.
 	id, _ := reply[2].(string)
 	s.index.mu.Lock()
-	s.index.x.AddAll(plan.Lookups, exp)
 	if id != "" && reply[3] == int64(1) && s.index.cursor == snap.cursor {
 		s.index.cursor = id
 	}
