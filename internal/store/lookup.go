@@ -69,7 +69,11 @@ func (x *LookupIndex) Add(field, item string, exp int64) {
 // AddAll records every lookup of a save until exp.
 func (x *LookupIndex) AddAll(ls []Lookup, exp int64) {
 	for _, l := range ls {
-		x.Add(l.Key, l.Item, exp)
+		for _, keys := range [2][]string{l.Keys, l.Buckets} {
+			for _, k := range keys {
+				x.Add(k, l.Item, exp)
+			}
+		}
 	}
 }
 
@@ -135,25 +139,32 @@ func EncodeLookups(ls []Lookup, exp int64) string {
 	}
 	n := 16
 	for _, l := range ls {
-		n += len(l.Key) + 2
+		n += len(l.Item) + 1
+		for _, keys := range [2][]string{l.Keys, l.Buckets} {
+			for _, k := range keys {
+				n += len(k) + 2
+			}
+		}
 	}
 	var b strings.Builder
-	b.Grow(n + len(ls)/20*40)
+	b.Grow(n)
 	b.WriteString(strconv.FormatInt(exp, 36))
 	b.WriteByte('\n')
-	last := ""
 	for _, l := range ls {
-		if !lineSafe(l.Key) || l.Item != last && !lineSafe(l.Item) {
+		if !lineSafe(l.Item) {
 			continue
 		}
-		if l.Item != last {
-			b.WriteString(l.Item)
-			b.WriteByte('\n')
-			last = l.Item
-		}
-		b.WriteByte('\t')
-		b.WriteString(l.Key)
+		b.WriteString(l.Item)
 		b.WriteByte('\n')
+		for _, keys := range [2][]string{l.Keys, l.Buckets} {
+			for _, k := range keys {
+				if lineSafe(k) {
+					b.WriteByte('\t')
+					b.WriteString(k)
+					b.WriteByte('\n')
+				}
+			}
+		}
 	}
 	return b.String()
 }

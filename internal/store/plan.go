@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -45,8 +46,12 @@ type Mark struct{ Key, Hash string }
 // Link points item Key at Story.
 type Link struct{ Key, Story string }
 
-// Lookup records Item under Key (a story key or bucket).
-type Lookup struct{ Key, Item string }
+// Lookup records Item under its story keys and buckets. The slices are
+// the item's own (item.Item.StoryKeys and Buckets): never modified.
+type Lookup struct {
+	Item          string
+	Keys, Buckets []string
+}
 
 // KeySummary is the summary of the story Key represents.
 type KeySummary struct {
@@ -73,8 +78,8 @@ type world struct {
 
 // PlanSave decides a clustered SaveItems of items for src at now.
 func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now time.Time) (*Plan, error) {
-	// ~26 lookups per item (24 buckets and the story keys) are most of
-	// what a plan allocates: the list is sized up front.
+	// n is the batch's number of lookup fields (~26 per item: 24 buckets
+	// and the story keys).
 	n := 0
 	for _, it := range items {
 		n += len(it.StoryKeys) + len(it.Buckets)
@@ -84,7 +89,11 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 		marks: map[string]string{}, lookups: map[string][]string{}, orig: map[string]*Story{},
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*StoredItem]any{},
 	}
-	p := &Plan{Outcomes: make([]Outcome, len(items)), Lookups: make([]Lookup, 0, n)}
+	p := &Plan{
+		Outcomes: make([]Outcome, len(items)), Lookups: make([]Lookup, 0, len(items)),
+		Items: make([]StoredItem, 0, len(items)), Marks: make([]Mark, 0, len(items)),
+		IndexAdd: make([]IndexEntry, 0, 4*len(items)),
+	}
 	simple, err := simpleItems(r, items, n)
 	if err != nil {
 		return nil, err
@@ -111,7 +120,14 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 // batch can reach them. n is the batch's number of fields.
 func simpleItems(r StoryReader, items []item.Item, n int) ([]bool, error) {
 	simple := make([]bool, len(items))
-	owner := make(map[string]int, n)
+	owner, _ := owners.Get().(map[string]int)
+	if owner == nil {
+		owner = make(map[string]int, n)
+	}
+	defer func() {
+		clear(owner)
+		owners.Put(owner)
+	}()
 	for i, it := range items {
 		simple[i] = true
 		for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
@@ -158,6 +174,10 @@ func simpleItems(r StoryReader, items []item.Item, n int) ([]bool, error) {
 	return simple, nil
 }
 
+// owners recycles simpleItems' field maps: thousands of entries per save,
+// allocated afresh they were a large share of a plan's garbage.
+var owners sync.Pool
+
 // saveSimple plans a simple item (see simpleItems) exactly as save, put
 // and finish would: stored afresh as a story of one, indexed, recorded
 // under its fields.
@@ -179,11 +199,7 @@ func (w *world) saveSimple(p *Plan, src string, it item.Item, now time.Time) Out
 	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
 	one := Story{ID: it.Key, Rep: it.Key, Members: []Member{memberOf(it, w.opts.IsReply)}}
 	p.IndexAdd = append(p.IndexAdd, one.Entries()...)
-	for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
-		for _, k := range keys {
-			p.Lookups = append(p.Lookups, Lookup{k, it.Key})
-		}
-	}
+	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets})
 	p.Changed = true
 	return New
 }
@@ -324,10 +340,10 @@ func (w *world) save(p *Plan, src string, it item.Item, now time.Time) (Outcome,
 		for _, k := range keys {
 			if !slices.Contains(w.lookups[k], it.Key) {
 				w.lookups[k] = append(w.lookups[k], it.Key)
-				p.Lookups = append(p.Lookups, Lookup{k, it.Key})
 			}
 		}
 	}
+	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets})
 	p.Changed = true
 	return outcome, nil
 }

@@ -121,11 +121,11 @@ func TestLookupIndex(t *testing.T) {
 // fresh index, as a process's first saves do.
 func BenchmarkLookupIndexAdd(b *testing.B) {
 	var ls []store.Lookup
+	n := 0
 	for _, batch := range storetest.FixtureBatches(b, "../parse/testdata") {
 		for _, it := range batch {
-			for _, k := range append(it.StoryKeys, it.Buckets...) {
-				ls = append(ls, store.Lookup{Key: k, Item: it.Key})
-			}
+			ls = append(ls, store.Lookup{Item: it.Key, Keys: it.StoryKeys, Buckets: it.Buckets})
+			n += len(it.StoryKeys) + len(it.Buckets)
 		}
 	}
 	b.ReportAllocs()
@@ -133,5 +133,5 @@ func BenchmarkLookupIndexAdd(b *testing.B) {
 		var x store.LookupIndex
 		x.AddAll(ls, 1)
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ls)), "ns/entry")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/entry")
 }

@@ -127,18 +127,18 @@ func convertLookupsV2(tx *bolt.Tx, sb storyBuckets) error {
 		return nil
 	}
 	err := old.ForEach(func(k, v []byte) error {
-		byExp := map[int64][]store.Lookup{}
+		byExp := map[int64][]string{}
 		for len(v) >= 10 {
 			exp := int64(binary.BigEndian.Uint64(v)) / int64(time.Millisecond)
 			n := int(binary.BigEndian.Uint16(v[8:]))
 			if len(v) < 10+n {
 				break
 			}
-			byExp[exp] = append(byExp[exp], store.Lookup{Key: string(v[10 : 10+n]), Item: string(k)})
+			byExp[exp] = append(byExp[exp], string(v[10:10+n]))
 			v = v[10+n:]
 		}
-		for exp, ls := range byExp {
-			if err := recordLookups(sb, ls, exp); err != nil {
+		for exp, fields := range byExp {
+			if err := recordLookups(sb, []store.Lookup{{Item: string(k), Keys: fields}}, exp); err != nil {
 				return err
 			}
 		}

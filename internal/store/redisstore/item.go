@@ -73,7 +73,7 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 			sc = score(first)
 		}
 		args = append(args, it.Key, it.Hash, it.Source, sc, formatTime(it.Published),
-			formatTime(first), string(data), strconv.Itoa(len(it.Topics)))
+			formatTime(first), data, strconv.Itoa(len(it.Topics)))
 		for _, t := range it.Topics {
 			args = append(args, t)
 		}

@@ -469,7 +469,7 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 		v := snapItem{p: formatTime(it.Published), f: formatTime(it.FirstSeen), s: it.Source,
 			st: si.Story, sc: score(it.Published), it: it}
 		w.items = append(w.items, keyed[snapItem]{it.Key, v})
-		args = append(args, "I", it.Key, string(data), v.p, v.f, v.s, v.sc, string(topics), v.st)
+		args = append(args, "I", it.Key, data, v.p, v.f, v.s, v.sc, topics, v.st)
 	}
 	for _, m := range p.Marks {
 		mark := expiry + ":" + m.Hash
@@ -505,7 +505,7 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 		if err != nil {
 			return nil, fmt.Errorf("encode summary of %s: %w", ks.Key, err)
 		}
-		args = append(args, "RS", ks.Key, string(data))
+		args = append(args, "RS", ks.Key, data)
 	}
 	return args, nil
 }
