@@ -22,8 +22,10 @@
 //     aggregator target, release "r:linux/6.13", CVE "c:CVE-...", mail
 //     thread "s:...") and LSH buckets of a MinHash signature of its title
 //     (Signature(it).Buckets(): 24 short strings). A store keeps, for the
-//     story Window (7 days), which items it saw under each key and bucket,
-//     and fetches all of a poll's candidates in one batched round trip.
+//     story Window (7 days), which items it saw under each key and bucket
+//     (an index in each process's memory, persisted as one record per save
+//     and shared between replicas through Redis), and fetches all of a
+//     poll's candidates in at most one batched round trip.
 //  2. Verification. SameStory(candidate, item) decides on each candidate;
 //     the item joins the first story it verifies against (identity-key
 //     candidates first, then event keys, then buckets, oldest first).
