@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,11 +21,19 @@ import (
 type LookupIndex struct {
 	// first holds each field's first entry and more the rest: most
 	// fields (buckets above all) hold one item, which then costs no
-	// slice of its own.
-	first map[string]lookupEntry
-	more  map[string][]lookupEntry
+	// slice of its own. Fields are keyed by a 64-bit hash (fieldHash), so
+	// the index keeps none of their text: two fields colliding would only
+	// make an extra candidate, which SameStory still has to accept.
+	first map[uint64]lookupEntry
+	more  map[uint64][]lookupEntry
 	n     int
 }
+
+// fieldSeed seeds fieldHash; the index lives in one process's memory, so
+// a seed per process is fine.
+var fieldSeed = maphash.MakeSeed()
+
+func fieldHash(field string) uint64 { return maphash.String(fieldSeed, field) }
 
 // initialFields is the index's initial capacity: a few hundred items' worth.
 const initialFields = 1 << 13
@@ -40,29 +49,30 @@ func (x *LookupIndex) Add(field, item string, exp int64) {
 	if x.first == nil {
 		// A week of items is tens of thousands of entries: start big
 		// rather than grow through every size on the way.
-		x.first = make(map[string]lookupEntry, initialFields)
-		x.more = map[string][]lookupEntry{}
+		x.first = make(map[uint64]lookupEntry, initialFields)
+		x.more = map[uint64][]lookupEntry{}
 	}
-	e, ok := x.first[field]
+	f := fieldHash(field)
+	e, ok := x.first[f]
 	if !ok {
-		x.first[field] = lookupEntry{item, exp}
+		x.first[f] = lookupEntry{item, exp}
 		x.n++
 		return
 	}
 	if e.item == item {
 		if exp > e.exp {
-			x.first[field] = lookupEntry{item, exp}
+			x.first[f] = lookupEntry{item, exp}
 		}
 		return
 	}
-	es := x.more[field]
+	es := x.more[f]
 	for i := range es {
 		if es[i].item == item {
 			es[i].exp = max(es[i].exp, exp)
 			return
 		}
 	}
-	x.more[field] = append(es, lookupEntry{item, exp})
+	x.more[f] = append(es, lookupEntry{item, exp})
 	x.n++
 }
 
@@ -81,7 +91,8 @@ func (x *LookupIndex) AddAll(ls []Lookup, exp int64) {
 // ms), sorted by key, so candidates' order does not depend on who recorded
 // them first.
 func (x *LookupIndex) Live(field string, now int64) []string {
-	e, ok := x.first[field]
+	f := fieldHash(field)
+	e, ok := x.first[f]
 	if !ok {
 		return nil
 	}
@@ -89,7 +100,7 @@ func (x *LookupIndex) Live(field string, now int64) []string {
 	if e.exp > now {
 		out = append(out, e.item)
 	}
-	for _, e := range x.more[field] {
+	for _, e := range x.more[f] {
 		if e.exp > now {
 			out = append(out, e.item)
 		}
@@ -194,7 +205,8 @@ func DecodeLookups(blob string, add func(field, item string, exp int64)) error {
 			add(f, key, exp)
 			continue
 		}
-		key = line
+		// A copy: the entries would otherwise keep the whole blob alive.
+		key = strings.Clone(line)
 	}
 	return nil
 }
