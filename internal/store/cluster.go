@@ -23,7 +23,7 @@ func (w *world) cluster(it item.Item) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			for _, list := range [2][]string{found, w.lookups[k]} {
+			for _, list := range [2][]string{found, w.lookups.get(k)} {
 				for _, c := range list {
 					if seen[c] {
 						continue

@@ -67,7 +67,7 @@ type world struct {
 	items    map[string]*StoredItem // read or written; nil: known absent
 	stories  map[string]*Story      // read or written; nil: none (singleton or deleted)
 	marks    map[string]string      // marks set by the batch
-	lookups  map[string][]string    // lookups added by the batch
+	lookups  batchLookups           // lookups added by the batch
 	orig     map[string]*Story      // touched stories as read (nil: none)
 	touched  []string               // ids in first-touch order
 	gone     map[string]bool        // stories merged away
@@ -86,7 +86,7 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 	}
 	w := &world{
 		r: r, opts: opts, items: map[string]*StoredItem{}, stories: map[string]*Story{},
-		marks: map[string]string{}, lookups: map[string][]string{}, orig: map[string]*Story{},
+		marks: map[string]string{}, orig: map[string]*Story{},
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*StoredItem]any{},
 	}
 	p := &Plan{
@@ -338,9 +338,7 @@ func (w *world) save(p *Plan, src string, it item.Item, now time.Time) (Outcome,
 	w.marks[it.Key] = it.Hash
 	for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
 		for _, k := range keys {
-			if !slices.Contains(w.lookups[k], it.Key) {
-				w.lookups[k] = append(w.lookups[k], it.Key)
-			}
+			w.lookups.add(k, it.Key)
 		}
 	}
 	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets})
@@ -549,6 +547,53 @@ func entriesMinus(a, b []IndexEntry, exact bool) []IndexEntry {
 		}) {
 			out = append(out, e)
 		}
+	}
+	return out
+}
+
+// batchLookups are the fields a batch recorded its items under, in order:
+// each field's items are a chain through item and next, so recording one
+// costs no slice of its own.
+type batchLookups struct {
+	head map[string]int32
+	item []string
+	next []int32
+}
+
+// add records key under field, once.
+func (b *batchLookups) add(field, key string) {
+	if b.head == nil {
+		b.head = map[string]int32{}
+	}
+	h, ok := b.head[field]
+	if !ok {
+		b.head[field] = int32(len(b.item))
+		b.item = append(b.item, key)
+		b.next = append(b.next, -1)
+		return
+	}
+	for i := h; ; i = b.next[i] {
+		if b.item[i] == key {
+			return
+		}
+		if b.next[i] < 0 {
+			b.next[i] = int32(len(b.item))
+			b.item = append(b.item, key)
+			b.next = append(b.next, -1)
+			return
+		}
+	}
+}
+
+// get returns the keys recorded under field, in the order recorded.
+func (b *batchLookups) get(field string) []string {
+	h, ok := b.head[field]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for i := h; i >= 0; i = b.next[i] {
+		out = append(out, b.item[i])
 	}
 	return out
 }

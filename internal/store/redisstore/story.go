@@ -443,7 +443,10 @@ func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.T
 		changed = "1"
 	}
 	nChecks := len(snap.items) + len(snap.stories)
-	args := make([]any, 0, 12+3*nChecks+9*len(p.Items)+3*len(p.Marks))
+	args := make([]any, 0, 12+3*nChecks+9*len(p.Items)+3*len(p.Marks)+3*len(p.Links)+3*len(p.IndexRemove)+
+		4*len(p.IndexAdd)+4*len(p.Stories)+2*len(p.DeleteStories)+2*len(p.ClearSummary)+3*len(p.SetSummary))
+	w.items = make([]keyed[snapItem], 0, len(p.Items))
+	w.marks = make([]keyed[string], 0, len(p.Marks))
 	args = append(args, s.base, ttl, strconv.FormatInt(s.opts.LookupTTL().Milliseconds(), 10),
 		strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now), changed, strconv.Itoa(nChecks), snap.version, snap.cursor,
 		boolArg(snap.speculative))
