@@ -52,8 +52,21 @@ func bigFeed(name string, n int, stamp string) []byte {
 
 // TestRedisRoundTripsPerPoll holds the pipeline issue's promise: one poll of
 // one source costs a small constant number of Redis round trips, whether its
-// feed has 5 items or 500, new, unchanged or updated.
+// feed has 5 items or 500, new, unchanged or updated; with story clustering
+// too (its first save reads the lookup stream first: one more).
 func TestRedisRoundTripsPerPoll(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		opts store.Options
+	}{
+		{"plain", store.Options{SeenTTL: 90 * 24 * time.Hour}},
+		{"stories", func() store.Options { o := storyOptions(); o.SeenTTL = 90 * 24 * time.Hour; return o }()},
+	} {
+		t.Run(mode.name, func(t *testing.T) { testRoundTripsPerPoll(t, mode.opts) })
+	}
+}
+
+func testRoundTripsPerPoll(t *testing.T, storeOpts store.Options) {
 	url := os.Getenv("KERNELWIRE_TEST_REDIS")
 	if url == "" {
 		url = "redis://127.0.0.1:6379/0"
@@ -73,7 +86,7 @@ func TestRedisRoundTripsPerPoll(t *testing.T) {
 	}
 	client.AddHook(counter)
 	prefix := fmt.Sprintf("kwtest:poll:%d:", time.Now().UnixNano())
-	st := redisstore.New(client, prefix, store.Options{SeenTTL: 90 * 24 * time.Hour})
+	st := redisstore.New(client, prefix, storeOpts)
 	t.Cleanup(func() {
 		c := redis.NewClient(opts)
 		defer c.Close()
@@ -125,12 +138,14 @@ func TestRedisRoundTripsPerPoll(t *testing.T) {
 		n := counter.n.Load()
 		counts = append(counts, n)
 		t.Logf("%s: %d Redis round trips (new %d, updated %d, duplicate %d)", s.name, n, r.New, r.Updated, r.Duplicate)
-		// State read, lease acquire, items, state write, lease release.
+		// State read, lease acquire, items (clustered: a read first on
+		// the first save), state write, lease release.
 		if n > 6 {
 			t.Errorf("%s: %d round trips, want a small constant (<= 6)", s.name, n)
 		}
 	}
-	if counts[0] != counts[1] {
+	// (The first poll may cost one more: a clustering store's first save.)
+	if counts[1] > counts[0] {
 		t.Errorf("round trips grow with the feed: %d for 5 items, %d for 500", counts[0], counts[1])
 	}
 }
