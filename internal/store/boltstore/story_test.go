@@ -14,8 +14,8 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store/storetest"
 )
 
-func BenchmarkIngest(b *testing.B) {
-	storetest.BenchmarkIngest(b, func(b *testing.B, opts store.Options) store.Store {
+func BenchmarkStorySave(b *testing.B) {
+	storetest.BenchmarkStorySave(b, func(b *testing.B, opts store.Options) store.Store {
 		return openTemp(b, opts)
 	}, storetest.FixtureBatches(b, "../../parse/testdata"))
 }

@@ -271,9 +271,9 @@ func TestStoryMemory(t *testing.T) {
 	}
 }
 
-func BenchmarkIngest(b *testing.B) {
+func BenchmarkStorySave(b *testing.B) {
 	requireRedis(b)
-	storetest.BenchmarkIngest(b, func(b *testing.B, opts store.Options) store.Store {
+	storetest.BenchmarkStorySave(b, func(b *testing.B, opts store.Options) store.Store {
 		s, _ := newStore(b, opts)
 		return s
 	}, storetest.FixtureBatches(b, "../../parse/testdata"))
