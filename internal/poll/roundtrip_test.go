@@ -88,13 +88,7 @@ func testRoundTripsPerPoll(t *testing.T, storeOpts store.Options) {
 	prefix := fmt.Sprintf("kwtest:poll:%d:", time.Now().UnixNano())
 	st := redisstore.New(client, prefix, storeOpts)
 	t.Cleanup(func() {
-		c := redis.NewClient(opts)
-		defer c.Close()
-		ctx := context.Background()
-		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			c.Del(ctx, iter.Val())
-		}
+		deletePrefix(t, prefix)
 		st.Close()
 	})
 	tagger, err := tag.Compile([]tag.TopicSpec{{

@@ -116,6 +116,14 @@ func TestStoryTwoProcesses(t *testing.T) {
 			t.Fatalf("process %d: %v\n%s", p, errs[p], outs[p])
 		}
 	}
+	// Each source's own link plus the shared one.
+	checkStories(t, s, 2*helperSources+1)
+}
+
+// checkStories checks that s lists one story per helper event, each
+// holding links links.
+func checkStories(t *testing.T, s *Store, links int) {
+	t.Helper()
 	items, err := s.Items(t.Context(), store.Query{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -124,13 +132,12 @@ func TestStoryTwoProcesses(t *testing.T) {
 		t.Fatalf("got %d entries, want %d stories", len(items), helperEvents)
 	}
 	for _, rep := range items {
-		links := map[string]bool{rep.Link: true}
+		got := map[string]bool{rep.Link: true}
 		for _, r := range rep.Related {
-			links[r.URL] = true
+			got[r.URL] = true
 		}
-		// Each source's own link plus the shared one.
-		if want := 2*helperSources + 1; len(links) != want {
-			t.Fatalf("story %q holds %d links, want %d", rep.Title, len(links), want)
+		if len(got) != links {
+			t.Errorf("story %q holds %d links, want %d", rep.Title, len(got), links)
 		}
 	}
 }
@@ -207,22 +214,8 @@ func TestStorySpeculationMiss(t *testing.T) {
 	if n := rt.n.Load() - before; n != 1 {
 		t.Errorf("c again: %d round trips, want 1", n)
 	}
-	items, err := b.Items(ctx, store.Query{Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(items) != helperEvents {
-		t.Fatalf("got %d entries, want %d stories", len(items), helperEvents)
-	}
-	for _, rep := range items {
-		links := map[string]bool{rep.Link: true}
-		for _, r := range rep.Related {
-			links[r.URL] = true
-		}
-		if len(links) != 4 {
-			t.Errorf("story %q holds %d links, want 4 (a's, b's and c's own and the shared one)", rep.Title, len(links))
-		}
-	}
+	// a's, b's and c's own links and the shared one.
+	checkStories(t, b, 4)
 }
 
 // TestStoryMemory measures what each stored item costs in Redis (MEMORY
