@@ -17,22 +17,8 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store"
 	"github.com/kernelwire/kernelwire/internal/store/boltstore"
 	"github.com/kernelwire/kernelwire/internal/store/redisstore"
+	"github.com/kernelwire/kernelwire/internal/store/storetest"
 )
-
-// ingestFixtures are the ten real feeds of testdata, one source each: 223
-// items, among them the same Rust releases on the Rust blog and on GitHub.
-var ingestFixtures = []string{
-	"kdist_2020-05-03_feed-rs-fixture_1item.xml",
-	"lwn-headlines-rss_2023-07-07.rdf",
-	"lwn-republished-by-zhangyoufu_2026-07-02_rss2.xml",
-	"phoronix-rss_2025-08-02_rss2.xml",
-	"rust-blog-feed_2023-07-18_atom.xml",
-	"inside-rust-feed_2023-07-18_atom.xml",
-	"rust-lang-rust-github-releases_2024-03-28_rss2.xml",
-	"hn-frontpage-scraped_2025-12-01T0546_atom.xml",
-	"slashdot-main-rss1.0_2018-01-06T2359.rdf",
-	"reddit-r-rust_2020-05-18_atom_1item.xml",
-}
 
 // storyOptions are testOptions with story clustering, wired as serve
 // wires it.
@@ -47,7 +33,8 @@ func storyOptions() store.Options {
 }
 
 // BenchmarkIngest measures what story clustering adds to ingest: the ten
-// fixture feeds taken from fetched bytes into a fresh store (parse, tag,
+// real feeds of storetest.StoryFixtures (223 items) taken from fetched
+// bytes into a fresh store (parse, tag,
 // key, save: Poller.ingest, the part of a poll between fetch and
 // bookkeeping), with clustering ("stories") and without it ("plain": no
 // story keys or signatures computed, a store without clustering), same
@@ -55,8 +42,8 @@ func storyOptions() store.Options {
 func BenchmarkIngest(b *testing.B) {
 	var resps []*fetch.Response
 	var srcs []item.Source
-	for _, name := range ingestFixtures {
-		body, err := os.ReadFile(filepath.Join("testdata", name))
+	for _, name := range storetest.StoryFixtures {
+		body, err := os.ReadFile(filepath.Join("..", "parse", "testdata", name))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -12,10 +12,10 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store"
 )
 
-// storyFixtures are real feeds of internal/parse/testdata, one source
-// each, as the end-to-end test polls them (about 220 items, among them
-// the same Rust releases on the blog and on GitHub).
-var storyFixtures = []string{
+// StoryFixtures are real feeds of internal/parse/testdata, one source
+// each, as the end-to-end test polls them (223 items, among them the same
+// Rust releases on the blog and on GitHub).
+var StoryFixtures = []string{
 	"kdist_2020-05-03_feed-rs-fixture_1item.xml",
 	"lwn-headlines-rss_2023-07-07.rdf",
 	"lwn-republished-by-zhangyoufu_2026-07-02_rss2.xml",
@@ -34,7 +34,7 @@ var storyFixtures = []string{
 func FixtureBatches(tb testing.TB, dir string) [][]item.Item {
 	tb.Helper()
 	var out [][]item.Item
-	for _, name := range storyFixtures {
+	for _, name := range StoryFixtures {
 		body, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			tb.Fatal(err)
