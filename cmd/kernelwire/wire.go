@@ -64,6 +64,9 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 	// The prepared pair computes each item's features once per save, not per
 	// candidate pair; it gives the same verdicts as dedup.Same.
 	opts.Prepare, opts.SamePrepared = dedup.Prepared, dedup.SamePrepared
+	// A story found only by its headline's words is merged into the one an
+	// item joined only when the headline is all but the same.
+	opts.SameStrong = dedup.SameStrong
 	opts.Representative = dedup.RepresentativeBy(func(source string) int { return priority[source] })
 	opts.IsReply = dedup.IsReply
 	opts.StoryWindow = dedup.Window

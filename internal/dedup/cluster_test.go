@@ -110,11 +110,17 @@ func cluster(items []item.Item, mergeExact bool) (root []int, checked int) {
 		for tier, cands := range tiers {
 			slices.SortStableFunc(cands, func(a, b int) int { return feats[a].at.Compare(feats[b].at) })
 			for _, j := range cands {
-				if joined && (tier == 2 || !mergeExact) || find(i) == find(j) {
+				if joined && !mergeExact || find(i) == find(j) {
 					continue
 				}
 				checked++
-				if ok, _ := sameStory(feats[j], feats[i], Window); ok {
+				ok, _ := sameStory(feats[j], feats[i], Window)
+				if ok && joined && tier == 2 {
+					// A story found only by a bucket merges on strong
+					// evidence only (store: Options.SameStrong).
+					ok = SameStoryStrong(&Features{feats[j]}, &Features{feats[i]})
+				}
+				if ok {
 					parent[find(j)] = find(i)
 					joined = true
 				}

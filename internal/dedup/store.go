@@ -34,3 +34,7 @@ func SamePrepared(a, b any) bool {
 	ok, _ := SameStoryPrepared(a.(*Features), b.(*Features))
 	return ok
 }
+
+// SameStrong is SameStoryStrong as store.Options.SameStrong takes it: a
+// and b come from Prepared.
+func SameStrong(a, b any) bool { return SameStoryStrong(a.(*Features), b.(*Features)) }

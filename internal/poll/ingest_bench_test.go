@@ -25,7 +25,7 @@ import (
 func storyOptions() store.Options {
 	o := testOptions()
 	o.SameStory = dedup.Same
-	o.Prepare, o.SamePrepared = dedup.Prepared, dedup.SamePrepared
+	o.Prepare, o.SamePrepared, o.SameStrong = dedup.Prepared, dedup.SamePrepared, dedup.SameStrong
 	o.Representative = dedup.RepresentativeBy(func(string) int { return 0 })
 	o.IsReply = dedup.IsReply
 	o.StoryWindow = dedup.Window

@@ -12,9 +12,19 @@ import (
 // story), merging stories it proves to be one. Candidates found under a
 // story key come before those found under a bucket, oldest first within
 // each; the item joins the first that SameStory accepts. Another story
-// found under a story key (not a mere bucket) that also verifies is merged
-// in: "Stable kernels 6.17.9 and 6.12.59" joins the two releases' stories.
+// found under a story key that also verifies is merged in: "Stable
+// kernels 6.17.9 and 6.12.59" joins the two releases' stories. One found
+// only under a bucket is merged in only on Options.SameStrong's word: text
+// alike enough to match is not enough to join two stories.
 func (w *world) cluster(it item.Item) (string, error) {
+	return w.clusterInto(it, "")
+}
+
+// clusterInto is cluster for an item that has joined story joined already
+// ("" for none yet): another source carrying a stored article (an alias)
+// is in that article's story, and its own headline and keys may prove
+// another story the same.
+func (w *world) clusterInto(it item.Item, joined string) (string, error) {
 	tiers := [2][]*StoredItem{}
 	seen := map[string]bool{it.Key: true}
 	for tier, keys := range [2][]string{it.StoryKeys, it.Buckets} {
@@ -43,15 +53,18 @@ func (w *world) cluster(it item.Item) (string, error) {
 			return storyTime(a.Item).Compare(storyTime(b.Item))
 		})
 	}
-	joined := ""
-	same := w.sameAs(it)
+	same, strong := w.sameAs(it)
 	for tier, cands := range tiers {
 		for _, c := range cands {
 			sid := w.storyID(c)
-			if sid == joined || joined != "" && tier == 1 {
+			if sid == joined || joined != "" && tier == 1 && strong == nil {
 				continue
 			}
-			if !same(c) {
+			if joined != "" && tier == 1 {
+				if !strong(c) {
+					continue
+				}
+			} else if !same(c) {
 				continue
 			}
 			if joined == "" {
@@ -66,15 +79,16 @@ func (w *world) cluster(it item.Item) (string, error) {
 	return cmp.Or(joined, it.Key), nil
 }
 
-// sameAs returns SameStory(candidate, it), with prepared features when the
-// options have them: each stored copy is prepared once per save (a copy
-// changed by the batch is a new pointer, so it is prepared afresh).
-func (w *world) sameAs(it item.Item) func(c *StoredItem) bool {
+// sameAs returns SameStory(candidate, it) and SameStrong(candidate, it)
+// (nil without it), with prepared features when the options have them:
+// each stored copy is prepared once per save (a copy changed by the batch
+// is a new pointer, so it is prepared afresh).
+func (w *world) sameAs(it item.Item) (same, strong func(c *StoredItem) bool) {
 	if w.opts.Prepare == nil || w.opts.SamePrepared == nil {
-		return func(c *StoredItem) bool { return w.opts.SameStory(c.Item, it) }
+		return func(c *StoredItem) bool { return w.opts.SameStory(c.Item, it) }, nil
 	}
 	var pi any
-	return func(c *StoredItem) bool {
+	prepared := func(c *StoredItem) (any, any) {
 		if pi == nil {
 			pi = w.opts.Prepare(it)
 		}
@@ -83,8 +97,13 @@ func (w *world) sameAs(it item.Item) func(c *StoredItem) bool {
 			pc = w.opts.Prepare(c.Item)
 			w.prepared[c] = pc
 		}
-		return w.opts.SamePrepared(pc, pi)
+		return pc, pi
 	}
+	same = func(c *StoredItem) bool { return w.opts.SamePrepared(prepared(c)) }
+	if w.opts.SameStrong != nil {
+		strong = func(c *StoredItem) bool { return w.opts.SameStrong(prepared(c)) }
+	}
+	return same, strong
 }
 
 func storyTime(it item.Item) time.Time {

@@ -299,8 +299,15 @@ func (w *world) save(p *Plan, src string, it item.Item, now time.Time) (Outcome,
 		p.Marks = append(p.Marks, Mark{it.Key, markHash})
 		w.marks[it.Key] = markHash
 		if old != nil && old.Item.Source != it.Source {
-			if err := w.addAlias(p, old, it); err != nil {
+			added, err := w.addAlias(p, old, it)
+			if err != nil {
 				return 0, err
+			}
+			if added {
+				// The alias's own headline may bridge to another story.
+				if _, err := w.clusterInto(it, w.storyID(w.items[old.Item.Key])); err != nil {
+					return 0, err
+				}
 			}
 		}
 		return Duplicate, nil
@@ -380,21 +387,22 @@ func (w *world) put(p *Plan, it item.Item, sid string) error {
 	return nil
 }
 
-// addAlias records another source carrying the stored item's article.
-func (w *world) addAlias(p *Plan, stored *StoredItem, it item.Item) error {
+// addAlias records another source carrying the stored item's article;
+// added is false when it was recorded already.
+func (w *world) addAlias(p *Plan, stored *StoredItem, it item.Item) (added bool, err error) {
 	sid := w.storyID(stored)
 	s, err := w.story(sid)
 	if err != nil || s == nil {
-		return err
+		return false, err
 	}
 	if slices.ContainsFunc(s.Members, func(m Member) bool { return m.Key == it.Key && m.Source == it.Source }) {
-		return nil
+		return false, nil
 	}
 	if err := w.touch(sid); err != nil {
-		return err
+		return false, err
 	}
 	if s, err = w.story(sid); err != nil {
-		return err
+		return false, err
 	}
 	m := memberOf(it, w.opts.IsReply)
 	m.Alias = true
@@ -404,7 +412,7 @@ func (w *world) addAlias(p *Plan, stored *StoredItem, it item.Item) error {
 	s.Members = append(s.Members, m)
 	w.setStory(sid, s)
 	p.Changed = true
-	return nil
+	return true, nil
 }
 
 // merge moves every member of story from into story into.

@@ -46,6 +46,13 @@ type Options struct {
 	// recomputing either side per pair. They must agree with SameStory.
 	Prepare      func(it item.Item) any
 	SamePrepared func(a, b any) bool
+	// SameStrong (prepared, like SamePrepared) accepts a pair on evidence
+	// strong enough to merge the stories both already belong to: once a
+	// new item has joined a story, another story it finds only by a
+	// bucket is merged in when SameStrong accepts it (nil: never). An
+	// aggregator's copy of one outlet's headline that links to another
+	// outlet's article proves the two are one story.
+	SameStrong func(a, b any) bool
 	// Representative picks the member that stands for a story (nil: the
 	// first seen). Members carry Key, Source, Title, Link, Published,
 	// FirstSeen, Topics and Extracted.Patch.

@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener) {
 		{"StoryThreeSources", testStoryThreeSources},
 		{"StoryRepresentativeMoves", testStoryRepresentativeMoves},
 		{"StoryApart", testStoryApart},
+		{"StoryBridge", testStoryBridge},
 		{"StoryAlias", testStoryAlias},
 		{"StoryReplies", testStoryReplies},
 		{"StoryWindow", testStoryWindow},

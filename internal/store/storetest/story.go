@@ -17,7 +17,7 @@ import (
 func StoryOptions(prio map[string]int) store.Options {
 	o := defaultOptions()
 	o.SameStory = dedup.Same
-	o.Prepare, o.SamePrepared = dedup.Prepared, dedup.SamePrepared
+	o.Prepare, o.SamePrepared, o.SameStrong = dedup.Prepared, dedup.SamePrepared, dedup.SameStrong
 	o.Representative = dedup.RepresentativeBy(func(s string) int { return prio[s] })
 	o.IsReply = dedup.IsReply
 	o.StoryWindow = dedup.Window
@@ -139,6 +139,29 @@ func testStoryRepresentativeMoves(t *testing.T, open Opener) {
 		t.Fatal("duplicates changed the version")
 	}
 	e.wantKeys(t, store.Query{}, items[2].Key)
+}
+
+// testStoryBridge has a third item join one story by its link and match
+// another's headline word for word: the two stories become one. (LWN's
+// 20th birthday: Slashdot's headline, LWN's article, Hacker News linking
+// to LWN under Slashdot's words.) A merely similar headline must not
+// bridge: that is testStoryApart's and the labelled set's business.
+func testStoryBridge(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(storyPriorities))
+	sd := story("slashdot", "LWN.Net Celebrates Its 20th Birthday", "https://linux.slashdot.org/story/18/01/22/0727243/lwnnet-celebrates-its-20th-birthday", 5*hour, "news")
+	lwn := story("lwn", "Welcome to the LWN.net 20th anniversary", "https://lwn.net/Articles/743699/", hour, "news")
+	hn := story("hn", "LWN.net celebrates its 20th birthday", "https://lwn.net/Articles/743699/", 0, "news")
+	e.saveSrc(t, sd)
+	e.saveSrc(t, lwn)
+	e.wantCount(t, store.AllTopic, 2)
+	e.saveSrc(t, hn)
+	all := e.items(t, store.Query{})
+	if len(all) != 1 {
+		t.Fatalf("got %d stories, want 1: %v", len(all), all)
+	}
+	if got, want := relatedSources(all[0]), []string{"hn", "slashdot"}; all[0].Source != "lwn" || !slices.Equal(got, want) {
+		t.Fatalf("story: %s with related %v, want lwn with %v", all[0].Source, got, want)
+	}
 }
 
 func testStoryApart(t *testing.T, open Opener) {
