@@ -60,9 +60,10 @@ func readJSONL[T any](t testing.TB, path string) []T {
 // the new item, verify candidates with SameStory (identity-key candidates
 // first, then event keys, then buckets; oldest first), and join the story
 // of the first verified one. With mergeExact, a story that another
-// candidate sharing an exact key (not just a bucket) also verifies against
-// is merged in too: an item can prove two stories are one ("Stable kernels
-// 6.17.9 and 6.12.59" after kernel.org's two releases). It returns each
+// candidate sharing an exact key also verifies against is merged in too:
+// an item can prove two stories are one ("Stable kernels 6.17.9 and
+// 6.12.59" after kernel.org's two releases); one found only by a bucket
+// merges only on SameStoryStrong (the same headline, or a key). It returns each
 // item's story root and the number of candidates verified.
 func cluster(items []item.Item, mergeExact bool) (root []int, checked int) {
 	order := make([]int, len(items))
