@@ -1,8 +1,6 @@
 package dedup
 
 import (
-	"strconv"
-
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
@@ -67,21 +65,26 @@ func (s Sig) Buckets() []string {
 	if s.N == 0 {
 		return nil
 	}
-	out := make([]string, 0, Bands)
-	buf := make([]byte, 0, 12)
+	// One string holds all buckets and each is a slice of it: one
+	// allocation per item instead of one per bucket.
+	const width = 12 // "b07:9f2c1a3b"
+	buf := make([]byte, 0, Bands*width)
 	for b := range Bands {
 		h := uint64(b)
 		for r := range Rows {
 			h = splitmix64(h ^ s.Min[b*Rows+r])
 		}
-		buf = buf[:0]
 		buf = append(buf, 'b', byte('0'+b/10), byte('0'+b%10), ':')
-		v := strconv.FormatUint(h>>32, 16)
-		for range 8 - len(v) {
-			buf = append(buf, '0')
+		const hex = "0123456789abcdef"
+		v := uint32(h >> 32)
+		for shift := 28; shift >= 0; shift -= 4 {
+			buf = append(buf, hex[(v>>uint(shift))&0xf])
 		}
-		buf = append(buf, v...)
-		out = append(out, string(buf))
+	}
+	all := string(buf)
+	out := make([]string, Bands)
+	for b := range out {
+		out[b] = all[b*width : (b+1)*width]
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -111,5 +112,27 @@ func BenchmarkSameStory(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		SameStory(x, y)
+	}
+}
+
+// TestBucketsFormat pins the stored form of a bucket, "b<band>:<32 bits of
+// hex>", on every labelled item: buckets are stored, so a change of format
+// is a migration.
+func TestBucketsFormat(t *testing.T) {
+	for _, l := range readJSONL[labelled](t, "testdata/stories.jsonl") {
+		s := Signature(l.item())
+		got := s.Buckets()
+		if s.N == 0 {
+			continue
+		}
+		for b := range Bands {
+			h := uint64(b)
+			for r := range Rows {
+				h = splitmix64(h ^ s.Min[b*Rows+r])
+			}
+			if want := fmt.Sprintf("b%02d:%08x", b, h>>32); got[b] != want {
+				t.Fatalf("%q band %d: %q, want %q", l.Title, b, got[b], want)
+			}
+		}
 	}
 }
