@@ -54,22 +54,11 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 		return nil, fmt.Errorf("%s: %w", c.config, err)
 	}
 	opts := store.Options{SeenTTL: cfg.Defaults.SeenTTL, MaxAge: cfg.Defaults.MaxAge, MaxItems: cfg.Defaults.MaxItems}
-	// Story clustering: dedup's rules, injected so the stores stay free of
-	// them; a story is represented by its highest-priority source.
 	priority := make(map[string]int, len(cfg.Sources))
 	for _, src := range cfg.Sources {
 		priority[src.Name] = src.Priority
 	}
-	opts.SameStory = dedup.Same
-	// The prepared pair computes each item's features once per save, not per
-	// candidate pair; it gives the same verdicts as dedup.Same.
-	opts.Prepare, opts.SamePrepared = dedup.Prepared, dedup.SamePrepared
-	// A story found only by its headline's words is merged into the one an
-	// item joined only when the headline is all but the same.
-	opts.SameStrong = dedup.SameStrong
-	opts.Representative = dedup.RepresentativeBy(func(source string) int { return priority[source] })
-	opts.IsReply = dedup.IsReply
-	opts.StoryWindow = dedup.Window
+	opts = dedup.Clustering(opts, func(source string) int { return priority[source] })
 	st, err := openStore(ctx, c, opts)
 	if err != nil {
 		return nil, err

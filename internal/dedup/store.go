@@ -1,6 +1,28 @@
 package dedup
 
-import "github.com/kernelwire/kernelwire/internal/item"
+import (
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
+)
+
+// Clustering returns o with story clustering turned on by dedup's rules:
+// the store does not import dedup, so whoever opens it (main, tests)
+// injects them here, in one place. A story is represented by the member
+// whose source ranks highest by priority (feeds.yaml); a nil priority
+// ranks every source alike.
+func Clustering(o store.Options, priority func(source string) int) store.Options {
+	o.SameStory = Same
+	// The prepared pair computes each item's features once per save, not
+	// per candidate pair; it gives the same verdicts as Same.
+	o.Prepare, o.SamePrepared = Prepared, SamePrepared
+	// A story found only by its headline's words is merged into the one an
+	// item joined only when the headline is all but the same.
+	o.SameStrong = SameStrong
+	o.Representative = RepresentativeBy(priority)
+	o.IsReply = IsReply
+	o.StoryWindow = Window
+	return o
+}
 
 // Same is SameStory as store.Options.SameStory takes it: the reason is for
 // tests and explanations, the store only needs the verdict.

@@ -22,21 +22,12 @@ import (
 
 // storyOptions are testOptions with story clustering, wired as serve
 // wires it.
-func storyOptions() store.Options {
-	o := testOptions()
-	o.SameStory = dedup.Same
-	o.Prepare, o.SamePrepared, o.SameStrong = dedup.Prepared, dedup.SamePrepared, dedup.SameStrong
-	o.Representative = dedup.RepresentativeBy(func(string) int { return 0 })
-	o.IsReply = dedup.IsReply
-	o.StoryWindow = dedup.Window
-	return o
-}
+func storyOptions() store.Options { return dedup.Clustering(testOptions(), nil) }
 
 // BenchmarkIngest measures what story clustering adds to ingest: the ten
 // real feeds of storetest.StoryFixtures (223 items) taken from fetched
-// bytes into a fresh store (parse, tag,
-// key, save: Poller.ingest, the part of a poll between fetch and
-// bookkeeping), with clustering ("stories") and without it ("plain": no
+// bytes into a fresh store (parse, tag, key, save: Poller.ingest, the part
+// of a poll between fetch and bookkeeping), with clustering ("stories") and without it ("plain": no
 // story keys or signatures computed, a store without clustering), same
 // bytes, on both backends.
 func BenchmarkIngest(b *testing.B) {

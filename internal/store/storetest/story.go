@@ -15,13 +15,7 @@ import (
 // StoryOptions are the clustering options main wires (dedup's rules), with
 // priorities from prio and the default window.
 func StoryOptions(prio map[string]int) store.Options {
-	o := defaultOptions()
-	o.SameStory = dedup.Same
-	o.Prepare, o.SamePrepared, o.SameStrong = dedup.Prepared, dedup.SamePrepared, dedup.SameStrong
-	o.Representative = dedup.RepresentativeBy(func(s string) int { return prio[s] })
-	o.IsReply = dedup.IsReply
-	o.StoryWindow = dedup.Window
-	return o
+	return dedup.Clustering(defaultOptions(), func(s string) int { return prio[s] })
 }
 
 // storyPriorities rank the suite's sources as a feeds.yaml would.
