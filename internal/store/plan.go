@@ -174,6 +174,31 @@ func simpleItems(r StoryReader, items []item.Item, n int) ([]bool, error) {
 	return simple, nil
 }
 
+// admit readies an item of src for saving, or reports it older than
+// MaxAge: it takes src when it names none, and loses what only Items adds
+// (its story's coverage).
+func (w *world) admit(it *item.Item, src string, now time.Time) bool {
+	if w.opts.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-w.opts.MaxAge)) {
+		return false
+	}
+	if it.Source == "" {
+		it.Source = src
+	}
+	it.Related, it.Replies = nil, 0
+	return true
+}
+
+// firstSeen dates an item stored afresh: first seen now unless it says
+// otherwise, published when first seen unless it says otherwise.
+func firstSeen(it *item.Item, now time.Time) {
+	if it.FirstSeen.IsZero() {
+		it.FirstSeen = now
+	}
+	if it.Published.IsZero() {
+		it.Published = it.FirstSeen
+	}
+}
+
 // owners recycles simpleItems' field maps: thousands of entries per save,
 // allocated afresh they were a large share of a plan's garbage.
 var owners sync.Pool
@@ -182,19 +207,10 @@ var owners sync.Pool
 // and finish would: stored afresh as a story of one, indexed, recorded
 // under its fields.
 func (w *world) saveSimple(p *Plan, src string, it item.Item, now time.Time) Outcome {
-	if w.opts.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-w.opts.MaxAge)) {
+	if !w.admit(&it, src, now) {
 		return TooOld
 	}
-	if it.Source == "" {
-		it.Source = src
-	}
-	it.Related, it.Replies = nil, 0
-	if it.FirstSeen.IsZero() {
-		it.FirstSeen = now
-	}
-	if it.Published.IsZero() {
-		it.Published = it.FirstSeen
-	}
+	firstSeen(&it, now)
 	p.Items = append(p.Items, StoredItem{Item: it})
 	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
 	one := Story{ID: it.Key, Rep: it.Key, Members: []Member{memberOf(it, w.opts.IsReply)}}
@@ -279,13 +295,9 @@ func (w *world) touch(id string) error {
 }
 
 func (w *world) save(p *Plan, src string, it item.Item, now time.Time) (Outcome, error) {
-	if w.opts.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-w.opts.MaxAge)) {
+	if !w.admit(&it, src, now) {
 		return TooOld, nil
 	}
-	if it.Source == "" {
-		it.Source = src
-	}
-	it.Related, it.Replies = nil, 0
 	markHash, marked := w.mark(it.Key)
 	old, err := w.item(it.Key)
 	if err != nil {
@@ -322,12 +334,7 @@ func (w *world) save(p *Plan, src string, it item.Item, now time.Time) (Outcome,
 	} else {
 		// A mark that expired while the item was still stored makes it
 		// new again: stored afresh, in the story it already had.
-		if it.FirstSeen.IsZero() {
-			it.FirstSeen = now
-		}
-		if it.Published.IsZero() {
-			it.Published = it.FirstSeen
-		}
+		firstSeen(&it, now)
 	}
 	var sid string
 	if old != nil {
