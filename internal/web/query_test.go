@@ -144,11 +144,7 @@ func TestQueryScanBound(t *testing.T) {
 func TestQueryBadRequests(t *testing.T) {
 	s, _ := newFixtureServer(t, fixtureConfig())
 	valid := "maintainers, patches, releases, rust-for-linux, security, subsystems"
-	tests := []struct {
-		path string
-		code int
-		says []string
-	}{
+	tests := []errorCase{
 		{"/feeds/all.atom?topics=rust-for-linux,nope", 400, []string{`bad topics: unknown topic "nope"; valid topics: ` + valid}},
 		{"/feeds/all.rss?not=all", 400, []string{`bad not: unknown topic "all"`}},
 		{"/feeds/all.json?source=lwm", 400, []string{`bad source "lwm": unknown source; valid sources: kernel-org, lwn, phoronix, rust-blog`}},
@@ -160,17 +156,5 @@ func TestQueryBadRequests(t *testing.T) {
 		{"/?page=0", 400, []string{"bad page"}},
 		{"/?topics=nope", 400, []string{"bad topics"}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.path, func(t *testing.T) {
-			rec := do(t, s, tc.path)
-			if rec.Code != tc.code {
-				t.Errorf("status %d, want %d (%s)", rec.Code, tc.code, rec.Body)
-			}
-			for _, w := range tc.says {
-				if !strings.Contains(rec.Body.String(), w) {
-					t.Errorf("body %q does not say %q", rec.Body, w)
-				}
-			}
-		})
-	}
+	checkErrors(t, s, tests)
 }

@@ -165,22 +165,17 @@ func TestSelfLinkAndPaging(t *testing.T) {
 	}
 }
 
-func TestBadRequests(t *testing.T) {
-	s, _ := newTestServer(t, 1)
-	tests := []struct {
-		path string
-		code int
-		says []string
-	}{
-		{"/feeds/nope.atom", 404, []string{`unknown topic "nope"`, "all, releases, rust"}},
-		{"/feeds/all.xml2", 404, []string{"unknown feed format"}},
-		{"/feeds/all", 404, []string{"no feed"}},
-		{"/feeds/all.atom?limit=0", 400, []string{"limit", "1 to 1000"}},
-		{"/feeds/all.atom?limit=1001", 400, []string{"limit"}},
-		{"/feeds/all.atom?limit=ten", 400, []string{`bad limit "ten"`}},
-		{"/feeds/all.atom?offset=-1", 400, []string{"offset"}},
-		{"/nothing/here", 404, []string{"no such page"}},
-	}
+// errorCase is a request that must fail with code, its body saying each
+// of says.
+type errorCase struct {
+	path string
+	code int
+	says []string
+}
+
+// checkErrors makes each request of tests on s.
+func checkErrors(t *testing.T, s http.Handler, tests []errorCase) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
 			rec := do(t, s, tc.path)
@@ -194,6 +189,21 @@ func TestBadRequests(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestBadRequests(t *testing.T) {
+	s, _ := newTestServer(t, 1)
+	tests := []errorCase{
+		{"/feeds/nope.atom", 404, []string{`unknown topic "nope"`, "all, releases, rust"}},
+		{"/feeds/all.xml2", 404, []string{"unknown feed format"}},
+		{"/feeds/all", 404, []string{"no feed"}},
+		{"/feeds/all.atom?limit=0", 400, []string{"limit", "1 to 1000"}},
+		{"/feeds/all.atom?limit=1001", 400, []string{"limit"}},
+		{"/feeds/all.atom?limit=ten", 400, []string{`bad limit "ten"`}},
+		{"/feeds/all.atom?offset=-1", 400, []string{"offset"}},
+		{"/nothing/here", 404, []string{"no such page"}},
+	}
+	checkErrors(t, s, tests)
 }
 
 func TestConditionalAndGzip(t *testing.T) {
