@@ -118,61 +118,69 @@ func storeFlags(t *testing.T, backend string) []string {
 	return []string{"--redis", url, "--redis-prefix", prefix}
 }
 
-func TestEndToEnd(t *testing.T) {
+// eachBackend runs fn as a subtest on bbolt and on Redis (left out under
+// -short).
+func eachBackend(t *testing.T, fn func(t *testing.T, backend string)) {
 	for _, backend := range []string{"bolt", "redis"} {
 		t.Run(backend, func(t *testing.T) {
 			if backend == "redis" && testing.Short() {
 				t.Skip("-short: Redis-backed test left out knowingly")
 			}
-			up := fetchtest.NewServer(t)
-			cfg := testConfig(t, up)
-			flags := append([]string{"--config", cfg, "--log-level", "error"}, storeFlags(t, backend)...)
-			ctx := t.Context()
-
-			// First poll: every source answers, items are stored.
-			code, out, errOut := runCmd(t, ctx, append([]string{"poll", "--once"}, flags...)...)
-			if code != 0 {
-				t.Fatalf("first poll exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-			}
-			firstNew := 0
-			for _, f := range fixtures {
-				line := lineFor(t, out, f.name)
-				if !strings.Contains(line, " ok ") || !strings.Contains(line, " 200 ") {
-					t.Errorf("first poll of %s: %q", f.name, line)
-				}
-				var n int
-				if _, err := fmt.Sscanf(field(line, "new"), "%d", &n); err != nil || n == 0 {
-					t.Errorf("first poll of %s stored no new items: %q", f.name, line)
-				}
-				firstNew += n
-			}
-			if !strings.Contains(out, "10 sources, 0 failed") {
-				t.Errorf("summary missing: %s", out)
-			}
-
-			// Second poll: every upstream answers 304 and nothing is new.
-			code, out, errOut = runCmd(t, ctx, append([]string{"poll", "--once"}, flags...)...)
-			if code != 0 {
-				t.Fatalf("second poll exit %d\n%s\n%s", code, out, errOut)
-			}
-			for _, f := range fixtures {
-				line := lineFor(t, out, f.name)
-				if !strings.Contains(line, "not-modified") || !strings.Contains(line, " 304 ") {
-					t.Errorf("second poll of %s: %q, want a 304", f.name, line)
-				}
-				if got := up.Count("/" + f.name); got != 2 {
-					t.Errorf("%s fetched %d times, want 2", f.name, got)
-				}
-			}
-			if !strings.Contains(out, " 0 new, 0 updated, 0 duplicate") {
-				t.Errorf("second poll summary: %s", out)
-			}
-
-			// Serve what was stored and read it back as a reader would.
-			base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
-			checkFeeds(t, base, firstNew)
+			fn(t, backend)
 		})
 	}
+}
+
+func TestEndToEnd(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		up := fetchtest.NewServer(t)
+		cfg := testConfig(t, up)
+		flags := append([]string{"--config", cfg, "--log-level", "error"}, storeFlags(t, backend)...)
+		ctx := t.Context()
+
+		// First poll: every source answers, items are stored.
+		code, out, errOut := runCmd(t, ctx, append([]string{"poll", "--once"}, flags...)...)
+		if code != 0 {
+			t.Fatalf("first poll exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		firstNew := 0
+		for _, f := range fixtures {
+			line := lineFor(t, out, f.name)
+			if !strings.Contains(line, " ok ") || !strings.Contains(line, " 200 ") {
+				t.Errorf("first poll of %s: %q", f.name, line)
+			}
+			var n int
+			if _, err := fmt.Sscanf(field(line, "new"), "%d", &n); err != nil || n == 0 {
+				t.Errorf("first poll of %s stored no new items: %q", f.name, line)
+			}
+			firstNew += n
+		}
+		if !strings.Contains(out, "10 sources, 0 failed") {
+			t.Errorf("summary missing: %s", out)
+		}
+
+		// Second poll: every upstream answers 304 and nothing is new.
+		code, out, errOut = runCmd(t, ctx, append([]string{"poll", "--once"}, flags...)...)
+		if code != 0 {
+			t.Fatalf("second poll exit %d\n%s\n%s", code, out, errOut)
+		}
+		for _, f := range fixtures {
+			line := lineFor(t, out, f.name)
+			if !strings.Contains(line, "not-modified") || !strings.Contains(line, " 304 ") {
+				t.Errorf("second poll of %s: %q, want a 304", f.name, line)
+			}
+			if got := up.Count("/" + f.name); got != 2 {
+				t.Errorf("%s fetched %d times, want 2", f.name, got)
+			}
+		}
+		if !strings.Contains(out, " 0 new, 0 updated, 0 duplicate") {
+			t.Errorf("second poll summary: %s", out)
+		}
+
+		// Serve what was stored and read it back as a reader would.
+		base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
+		checkFeeds(t, base, firstNew)
+	})
 }
 
 // startServe runs `serve` on a free port until the test ends, then checks it

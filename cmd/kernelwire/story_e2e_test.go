@@ -78,22 +78,17 @@ func storyConfig(t *testing.T, up *fetchtest.Server) string {
 // /feeds/all back: each event is one entry, with the other sources'
 // reports attached.
 func TestStoryEndToEnd(t *testing.T) {
-	for _, backend := range []string{"bolt", "redis"} {
-		t.Run(backend, func(t *testing.T) {
-			if backend == "redis" && testing.Short() {
-				t.Skip("-short: Redis-backed test left out knowingly")
-			}
-			up := fetchtest.NewServer(t)
-			flags := append([]string{"--config", storyConfig(t, up), "--log-level", "error"}, storeFlags(t, backend)...)
-			code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...)
-			if code != 0 {
-				t.Fatalf("poll exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-			}
-			base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
-			checkStoryAtom(t, get(t, base+"/feeds/all.atom?limit=1000"))
-			checkStoryJSON(t, get(t, base+"/feeds/all.json?limit=1000"))
-		})
-	}
+	eachBackend(t, func(t *testing.T, backend string) {
+		up := fetchtest.NewServer(t)
+		flags := append([]string{"--config", storyConfig(t, up), "--log-level", "error"}, storeFlags(t, backend)...)
+		code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...)
+		if code != 0 {
+			t.Fatalf("poll exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+		}
+		base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
+		checkStoryAtom(t, get(t, base+"/feeds/all.atom?limit=1000"))
+		checkStoryJSON(t, get(t, base+"/feeds/all.json?limit=1000"))
+	})
 }
 
 // storyWant is what each event must look like in the feed: its one entry
