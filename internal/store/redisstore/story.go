@@ -183,17 +183,23 @@ func (m *memIndex) apply(tail []string) error {
 	return nil
 }
 
-// unloaded returns the live candidates of fields that loaded lacks.
-func (m *memIndex) unloaded(fields []string, now int64, loaded map[string]snapItem) []string {
-	var out []string
+// live returns the live candidates of fields, by field (fields with none
+// left out), and those of them that loaded lacks.
+func (m *memIndex) live(fields []string, now int64, loaded map[string]snapItem) (byField map[string][]string, unloaded []string) {
+	byField = map[string][]string{}
 	for _, f := range fields {
-		for _, k := range m.x.Live(f, now) {
-			if _, ok := loaded[k]; !ok && !slices.Contains(out, k) {
-				out = append(out, k)
+		ks := m.x.Live(f, now)
+		if len(ks) == 0 {
+			continue
+		}
+		byField[f] = ks
+		for _, k := range ks {
+			if _, ok := loaded[k]; !ok && !slices.Contains(unloaded, k) {
+				unloaded = append(unloaded, k)
 			}
 		}
 	}
-	return out
+	return byField, unloaded
 }
 
 // streamIDAfter reports whether stream ID a ("<ms>-<seq>") comes after b.
@@ -257,15 +263,10 @@ func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Ti
 	for round := range maxReadRounds + 1 {
 		s.index.mu.Lock()
 		cursor := s.index.cursor
-		cands := s.index.unloaded(snap.fields, nowMs, snap.items)
+		lookups, cands := s.index.live(snap.fields, nowMs, snap.items)
 		if round > 0 && len(cands) == 0 {
-			snap.lookups = make(map[string][]string)
-			for _, f := range snap.fields {
-				if live := s.index.x.Live(f, nowMs); len(live) > 0 {
-					snap.lookups[f] = live
-				}
-			}
-			snap.cursor = s.index.cursor
+			snap.lookups = lookups
+			snap.cursor = cursor
 			s.index.mu.Unlock()
 			return snap, true, nil
 		}
