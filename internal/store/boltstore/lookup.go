@@ -60,9 +60,10 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 	}
 	x.x = store.LookupIndex{}
 	err := sb.lookupLog.ForEach(func(k, v []byte) error {
-		if err := store.DecodeLookups(string(v), x.x.Add); err != nil {
-			return fmt.Errorf("record %x: %w", k, err)
-		}
+		// A malformed record is skipped, whatever of it decoded kept: it
+		// costs at most the merges its items would have made, where
+		// failing would stop every clustered save until it expired.
+		_ = store.DecodeLookups(string(v), x.x.Add)
 		return nil
 	})
 	if err != nil {

@@ -152,3 +152,46 @@ func TestStoryLookupsConvert(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestStoryLookupsMalformed reopens a store whose lookup log holds a record
+// that is none of kernelwire's: it is skipped, and the good ones still find
+// their stories.
+func TestStoryLookupsMalformed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kernelwire.db")
+	opts := storetest.StoryOptions(nil)
+	clock := storetest.NewClock(storetest.T0())
+	ctx := t.Context()
+	s, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetClock(clock.Now)
+	first := []item.Item{{Source: "lwn", Title: "Linux 6.13 released", Link: "https://lwn.net/Articles/1/", Published: clock.Now().Add(-time.Hour)}}
+	dedup.Assign(first, "lwn")
+	if _, err := s.SaveItems(ctx, "lwn", first); err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketLookupLog)).Put(logKey(clock.Now().Add(time.Hour).UnixMilli(), 99), []byte("not base36 !\n"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(path, opts); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetClock(clock.Now)
+	next := []item.Item{{Source: "phoronix", Title: "Linux 6.13 Released", Link: "https://phoronix.com/linux-613", Published: clock.Now()}}
+	dedup.Assign(next, "phoronix")
+	res, err := s.SaveItems(ctx, "phoronix", next)
+	if err != nil {
+		t.Fatalf("a malformed lookup record stopped the save: %v", err)
+	}
+	if res.Joined != 1 {
+		t.Fatalf("joined %d stories, want 1", res.Joined)
+	}
+}

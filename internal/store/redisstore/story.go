@@ -169,18 +169,19 @@ type memIndex struct {
 // apply records stream entries read after the cursor, in order. Entries
 // at or before the cursor (another save of this process applied them
 // first) are skipped.
-func (m *memIndex) apply(tail []string) error {
+func (m *memIndex) apply(tail []string) {
 	for ; len(tail) >= 2; tail = tail[2:] {
 		id, blob := tail[0], tail[1]
 		if m.cursor != "" && !streamIDAfter(id, m.cursor) {
 			continue
 		}
-		if err := store.DecodeLookups(blob, m.x.Add); err != nil {
-			return fmt.Errorf("lookup stream entry %s: %w", id, err)
-		}
+		// A malformed entry (none of ours) is skipped, whatever of it
+		// decoded kept: losing it costs at most the merges its items would
+		// have made, where failing would stop every clustered save until
+		// it expired.
+		_ = store.DecodeLookups(blob, m.x.Add)
 		m.cursor = id
 	}
-	return nil
 }
 
 // live returns the live candidates of fields, by field (fields with none
@@ -299,12 +300,9 @@ func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Ti
 			snap.version = version
 		}
 		s.index.mu.Lock()
-		err = s.index.apply(tail)
-		s.index.synced = s.index.synced || err == nil
+		s.index.apply(tail)
+		s.index.synced = true
 		s.index.mu.Unlock()
-		if err != nil {
-			return nil, false, fmt.Errorf("read stories: %w", err)
-		}
 	}
 	return nil, false, nil
 }

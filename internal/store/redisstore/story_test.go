@@ -369,3 +369,29 @@ func storyBatch(src, site string) []item.Item {
 	dedup.Assign(items, src)
 	return items
 }
+
+// TestStoryMalformedLookups has a lookup stream entry that is none of
+// kernelwire's: a fresh process skips it and still finds the stories the
+// good entries name.
+func TestStoryMalformedLookups(t *testing.T) {
+	opts := storetest.StoryOptions(nil)
+	first, admin := newStore(t, opts)
+	ctx := t.Context()
+	if _, err := first.SaveItems(ctx, "a", storyBatch("a", "https://a.example/")); err != nil {
+		t.Fatal(err)
+	}
+	for _, junk := range []string{"", "not base36 !\n", "zz\n\tfield before any item\n"} {
+		if err := admin.XAdd(ctx, &redis.XAddArgs{Stream: first.base + "lookups", Values: []string{"e", junk}}).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second := New(client(t), strings.TrimSuffix(first.base, "{kw}:"), opts)
+	t.Cleanup(func() { _ = second.Close() })
+	res, err := second.SaveItems(ctx, "b", storyBatch("b", "https://b.example/"))
+	if err != nil {
+		t.Fatalf("a malformed stream entry stopped the save: %v", err)
+	}
+	if res.Joined != len(helperTitles) {
+		t.Fatalf("joined %d stories, want %d", res.Joined, len(helperTitles))
+	}
+}
