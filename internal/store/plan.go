@@ -94,7 +94,7 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 		Items: make([]StoredItem, 0, len(items)), Marks: make([]Mark, 0, len(items)),
 		IndexAdd: make([]IndexEntry, 0, 4*len(items)),
 	}
-	simple, err := simpleItems(r, items, n)
+	simple, err := w.simpleItems(items, n)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 // another item of the batch. Most items of a poll are that; saveSimple
 // plans them without the world's bookkeeping, and no other item of the
 // batch can reach them. n is the batch's number of fields.
-func simpleItems(r StoryReader, items []item.Item, n int) ([]bool, error) {
+func (w *world) simpleItems(items []item.Item, n int) ([]bool, error) {
 	simple := make([]bool, len(items))
 	owner, _ := owners.Get().(map[string]int)
 	if owner == nil {
@@ -146,11 +146,13 @@ func simpleItems(r StoryReader, items []item.Item, n int) ([]bool, error) {
 		if !simple[i] {
 			continue
 		}
-		if _, marked := r.Mark(it.Key); marked {
+		if _, marked := w.mark(it.Key); marked {
 			simple[i] = false
 			continue
 		}
-		if _, found, err := r.Item(it.Key); err != nil || found {
+		// Through the world, so an item that turns out complex is not
+		// read twice.
+		if si, err := w.item(it.Key); err != nil || si != nil {
 			if err != nil {
 				return nil, fmt.Errorf("item %s: %w", it.Key, err)
 			}
@@ -160,7 +162,7 @@ func simpleItems(r StoryReader, items []item.Item, n int) ([]bool, error) {
 	fields:
 		for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
 			for _, f := range keys {
-				found, err := r.Lookup(f)
+				found, err := w.r.Lookup(f)
 				if err != nil {
 					return nil, fmt.Errorf("item %s: %w", it.Key, err)
 				}
