@@ -114,8 +114,8 @@ func PlanSave(r StoryReader, opts Options, src string, items []item.Item, now ti
 
 // simpleItems marks the items that start a story of their own with nothing
 // to decide: new to the store (no seen mark, no stored copy), no candidate
-// under any of their story keys and buckets, and no field shared with
-// another item of the batch. Most items of a poll are that; saveSimple
+// under any of their story keys and buckets, and no key or field shared
+// with another item of the batch. Most items of a poll are that; saveSimple
 // plans them without the world's bookkeeping, and no other item of the
 // batch can reach them. n is the batch's number of fields.
 func (w *world) simpleItems(items []item.Item, n int) ([]bool, error) {
@@ -128,8 +128,16 @@ func (w *world) simpleItems(items []item.Item, n int) ([]bool, error) {
 		clear(owner)
 		owners.Put(owner)
 	}()
+	// An item the batch holds twice is not simple either: its second copy
+	// must see the first (a duplicate or an update, never new twice).
+	byKey := make(map[string]int, len(items))
 	for i, it := range items {
 		simple[i] = true
+		if j, ok := byKey[it.Key]; ok {
+			simple[i], simple[j] = false, false
+		} else {
+			byKey[it.Key] = i
+		}
 		for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
 			for _, f := range keys {
 				j, ok := owner[f]
@@ -527,8 +535,11 @@ func (w *world) finish(p *Plan) error {
 		if n != nil {
 			newE = n.Entries()
 		}
-		p.IndexRemove = append(p.IndexRemove, entriesMinus(oldE, newE, false)...)
-		p.IndexAdd = append(p.IndexAdd, entriesMinus(newE, oldE, true)...)
+		// Exact both ways: an entry whose date moved is removed and added
+		// again. bbolt keys entries by date, so one left behind would list
+		// the story twice.
+		p.IndexRemove = append(p.IndexRemove, entriesMinus(oldE, newE)...)
+		p.IndexAdd = append(p.IndexAdd, entriesMinus(newE, oldE)...)
 		hadRecord := o != nil && len(o.Members) > 1
 		hasRecord := n != nil && len(n.Members) > 1
 		switch {
@@ -554,13 +565,13 @@ func (w *world) finish(p *Plan) error {
 	return nil
 }
 
-// entriesMinus returns the entries of a that b lacks: by index and key, or
-// with exact (also the date) when an entry must be rewritten to move.
-func entriesMinus(a, b []IndexEntry, exact bool) []IndexEntry {
+// entriesMinus returns the entries of a that b lacks: same index, key and
+// date.
+func entriesMinus(a, b []IndexEntry) []IndexEntry {
 	var out []IndexEntry
 	for _, e := range a {
 		if !slices.ContainsFunc(b, func(x IndexEntry) bool {
-			return x.Kind == e.Kind && x.Name == e.Name && x.Key == e.Key && (!exact || x.Published.Equal(e.Published))
+			return x.Kind == e.Kind && x.Name == e.Name && x.Key == e.Key && x.Published.Equal(e.Published)
 		}) {
 			out = append(out, e)
 		}

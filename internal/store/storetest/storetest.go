@@ -83,6 +83,8 @@ func Run(t *testing.T, open Opener) {
 		{"Meta", testMeta},
 		{"Lease", testLease},
 		{"Concurrent", testConcurrent},
+		{"StoryInBatchDuplicates", testStoryInBatchDuplicates},
+		{"StoryUpdateMovesEntry", testStoryUpdateMovesEntry},
 		{"StoryThreeSources", testStoryThreeSources},
 		{"StoryRepresentativeMoves", testStoryRepresentativeMoves},
 		{"StoryApart", testStoryApart},

@@ -63,6 +63,54 @@ func rust171() []item.Item {
 	}
 }
 
+// testStoryInBatchDuplicates saves a batch holding one keyed item twice
+// (and another twice, changed the second time) with clustering on: the
+// second copy is a duplicate or an update of the first, never new again.
+// Items without story keys or buckets are the ones the planner's fast path
+// takes.
+func testStoryInBatchDuplicates(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(nil))
+	a, b := Item("a", "s1", hour), Item("b", "s1", 2*hour)
+	e.saveWant(t, "s1", outcomes(store.New, store.Duplicate, store.New, store.Updated, store.Duplicate),
+		a, a, b, withHash(b, "h2"), withHash(b, "h2"))
+	e.wantKeys(t, store.Query{}, "a", "b")
+	e.wantCount(t, store.AllTopic, 2)
+	if got := e.item(t, "b").Hash; got != "h2" {
+		t.Fatalf("Item(b).Hash: got %q, want h2", got)
+	}
+	// The same with story keys: two sightings of one article in a batch.
+	lwn := story("lwn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", hour, "mm")
+	e.saveWant(t, "lwn", outcomes(store.New, store.Duplicate), lwn, lwn)
+	e.wantCount(t, store.AllTopic, 3)
+}
+
+// testStoryUpdateMovesEntry updates an item with a later date, with
+// clustering on: its index entries move, it is listed once.
+func testStoryUpdateMovesEntry(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(nil))
+	a := Item("a", "s1", 2*hour, "x")
+	e.saveWant(t, "s1", outcomes(store.New, store.New), a, Item("b", "s1", hour, "x"))
+	e.wantKeys(t, store.Query{}, "b", "a")
+	upd := withHash(a, "h2")
+	upd.Published = T0().Add(-10 * time.Minute)
+	e.saveWant(t, "s1", outcomes(store.Updated), upd)
+	for _, q := range []store.Query{{}, {Topic: "x"}, {Source: "s1"}} {
+		e.wantKeys(t, q, "a", "b")
+	}
+	e.wantCount(t, store.AllTopic, 2)
+	e.wantCount(t, "x", 2)
+	// A story of several members moves too when its representative's
+	// date does.
+	items := rust171()
+	e.saveSrc(t, items[0])
+	e.saveSrc(t, items[1])
+	moved := withHash(items[0], "h2")
+	moved.Published = T0().Add(-5 * time.Minute)
+	e.saveWant(t, "lwn", outcomes(store.Updated), moved)
+	e.wantKeys(t, store.Query{}, items[0].Key, "a", "b")
+	e.wantCount(t, store.AllTopic, 3)
+}
+
 func testStoryThreeSources(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(storyPriorities))
 	items := rust171()
