@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -72,6 +73,13 @@ func (c *Cache) Get(ctx context.Context, key string, version int64, render func(
 		}
 		return res.Val.(*Entry), nil
 	}
+}
+
+// Last returns the newest entry cached for key, whatever its version, or
+// nil. It is the stale copy a server may still serve when the store it
+// would check the version against does not answer.
+func (c *Cache) Last(key string) *Entry {
+	return c.lookup(key, math.MinInt64)
 }
 
 // Len is the number of cached entries.

@@ -200,3 +200,28 @@ func TestCacheWaiterCancellation(t *testing.T) {
 		}
 	})
 }
+
+func TestCacheLast(t *testing.T) {
+	c := NewCache(4)
+	if e := c.Last("all.atom"); e != nil {
+		t.Fatalf("Last of an empty cache = %p, want nil", e)
+	}
+	r := &counter{body: func(n int64) string { return fmt.Sprint("render ", n) }}
+	for _, v := range []int64{3, 7} {
+		if _, err := c.Get(t.Context(), "all.atom", v, r.render); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A failed render of a newer version keeps the last good entry.
+	failing := &counter{err: errors.New("store down")}
+	if _, err := c.Get(t.Context(), "all.atom", 9, failing.render); err == nil {
+		t.Fatal("a failed render returned no error")
+	}
+	e := c.Last("all.atom")
+	if e == nil || string(e.Body) != "render 2" {
+		t.Fatalf("Last = %v, want the version-7 entry", e)
+	}
+	if e := c.Last("rust.atom"); e != nil {
+		t.Errorf("Last of an uncached key = %p, want nil", e)
+	}
+}

@@ -47,10 +47,13 @@ func (s *Server) handle(route string, h handlerFunc) http.Handler {
 		case errors.Is(err, context.Canceled):
 			// The client went away; nobody reads the answer.
 			return
+		case errors.Is(err, errStoreDown):
+			code, msg = http.StatusServiceUnavailable, "store unreachable; try again shortly"
+			w.Header().Set("Retry-After", "5")
 		case errors.Is(err, context.DeadlineExceeded):
 			code, msg = http.StatusServiceUnavailable, "store did not answer in time"
 		}
-		if code >= 500 {
+		if code >= 500 && !errors.Is(err, errStoreDown) { // an outage is logged once, in version
 			s.cfg.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", code, "err", err)
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"time"
 )
 
 // handleFeedList serves GET /feeds: every feed with its three format URLs,
@@ -11,23 +13,27 @@ import (
 // can be linked and cached without Vary.
 func (s *Server) handleFeedList(w http.ResponseWriter, r *http.Request) error {
 	base := s.baseURL(r)
-	v := struct {
-		chrome
-		Subscribe []feedRow
-		Example   string
-		ScanLimit int
-	}{
-		chrome:    s.chrome(base, "kernelwire: every feed"),
-		Subscribe: s.feedRows(base),
-		Example:   base + "/feeds/all.atom?not=" + firstNonAll(s.topicSlugs()) + "&q=rust",
-		ScanLimit: s.cfg.ScanLimit,
-	}
-	v.Alternates = s.feedLinks(base, "all", "kernelwire: all news", nil)
-	var err error
-	if v.SourceCount, err = s.sourceCount(r); err != nil {
-		return err
-	}
-	return s.render(w, "feeds", v)
+	setHTMLHeaders(w.Header())
+	return s.serveCached(w, r, s.pages, base+"/feeds", func(ctx context.Context) ([]byte, string, time.Time, error) {
+		v := struct {
+			chrome
+			Subscribe []feedRow
+			Example   string
+			ScanLimit int
+		}{
+			chrome:    s.chrome(base, "kernelwire: every feed"),
+			Subscribe: s.feedRows(base),
+			Example:   base + "/feeds/all.atom?not=" + firstNonAll(s.topicSlugs()) + "&q=rust",
+			ScanLimit: s.cfg.ScanLimit,
+		}
+		v.Alternates = s.feedLinks(base, "all", "kernelwire: all news", nil)
+		var err error
+		if v.SourceCount, err = s.sourceCount(ctx); err != nil {
+			return nil, "", time.Time{}, err
+		}
+		body, err := s.execute("feeds", v)
+		return body, htmlType, time.Time{}, err
+	})
 }
 
 func firstNonAll(slugs []string) string {

@@ -127,28 +127,17 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(r)
-	defer cancel()
 	base := s.baseURL(r)
 	self := fr.url(base, fr.offset)
-	ver, err := s.version(ctx)
-	if err != nil {
-		return err
-	}
-	entry, err := s.cache.Get(ctx, self, ver, func(ctx context.Context) ([]byte, string, time.Time, error) {
-		return s.renderFeed(ctx, fr, base, self)
-	})
-	if err != nil {
-		return err
-	}
 	if s.cfg.HubURL != "" {
 		// WebSub section 4: discovery by HTTP Link headers, for subscribers
 		// that do not parse the body.
 		w.Header().Add("Link", "<"+s.cfg.HubURL+">; rel=\"hub\"")
 		w.Header().Add("Link", "<"+self+">; rel=\"self\"")
 	}
-	entry.ServeHTTP(w, r)
-	return nil
+	return s.serveCached(w, r, s.cache, self, func(ctx context.Context) ([]byte, string, time.Time, error) {
+		return s.renderFeed(ctx, fr, base, self)
+	})
 }
 
 // url is the canonical URL of the request at offset: the query string has

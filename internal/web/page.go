@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -122,44 +124,93 @@ type Coverage struct {
 	URL    string
 }
 
-func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
-	topic := r.PathValue("topic")
-	var path Filter
-	if topic != "" {
-		if _, ok := s.topics[topic]; !ok {
-			return errNotFound("unknown topic %q; valid topics: %s", topic, strings.Join(s.topicSlugs()[1:], ", "))
+// pageRequest is a validated request for the page.
+type pageRequest struct {
+	topic string // "" for all news
+	page  int
+	query Filter
+}
+
+func (s *Server) parsePageRequest(r *http.Request) (pageRequest, error) {
+	pr := pageRequest{topic: r.PathValue("topic")}
+	if pr.topic != "" {
+		if _, ok := s.topics[pr.topic]; !ok {
+			return pageRequest{}, errNotFound("unknown topic %q; valid topics: %s", pr.topic, strings.Join(s.topicSlugs()[1:], ", "))
 		}
-		path = Filter{Topics: []string{topic}}
 	}
 	q := r.URL.Query()
-	page, err := intParam(q, "page", 1, 1, maxPage)
-	if err != nil {
-		return err
+	var err error
+	if pr.page, err = intParam(q, "page", 1, 1, maxPage); err != nil {
+		return pageRequest{}, err
 	}
-	query, err := s.parseFilter(q)
-	if err != nil {
-		return err
+	if pr.query, err = s.parseFilter(q); err != nil {
+		return pageRequest{}, err
 	}
-	ctx, cancel := withTimeout(r)
-	defer cancel()
-	items, more, err := s.scan(ctx, []Filter{path, query}, (page-1)*pageSize, pageSize)
+	return pr, nil
+}
+
+// path is the page's path, without the base URL.
+func (pr pageRequest) path() string {
+	if pr.topic == "" {
+		return "/"
+	}
+	return "/topics/" + pr.topic
+}
+
+// url is the canonical URL of page n of the request.
+func (pr pageRequest) url(base string, n int) string {
+	v := pr.query.values()
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return base + pr.path() + encodeQuery(v)
+}
+
+// handlePage serves the page from the page cache: rendered once per
+// canonical URL and store version (so a crowd costs one render, as feeds
+// do), and once a minute, because the page shows relative times.
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
+	pr, err := s.parsePageRequest(r)
 	if err != nil {
 		return err
 	}
 	base := s.baseURL(r)
+	now := s.cfg.Now().UTC().Truncate(time.Minute)
+	key := pr.url(base, pr.page) + "\x00" + now.Format(time.RFC3339)
+	setHTMLHeaders(w.Header())
+	return s.serveCached(w, r, s.pages, key, func(ctx context.Context) ([]byte, string, time.Time, error) {
+		v, err := s.pageView(ctx, pr, base, now)
+		if err != nil {
+			return nil, "", time.Time{}, err
+		}
+		body, err := s.execute("page", v)
+		return body, htmlType, time.Time{}, err
+	})
+}
+
+func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now time.Time) (pageView, error) {
+	var path Filter
+	if pr.topic != "" {
+		path = Filter{Topics: []string{pr.topic}}
+	}
+	query, page := pr.query, pr.page
+	items, more, err := s.scan(ctx, []Filter{path, query}, (page-1)*pageSize, pageSize)
+	if err != nil {
+		return pageView{}, err
+	}
 	v := pageView{Query: query.Q, Page: page, First: (page-1)*pageSize + 1}
 	v.chrome = s.chrome(base, "kernelwire: Linux kernel and Rust-for-Linux news")
-	feedName, pagePath := store.AllTopic, base+"/"
+	feedName := store.AllTopic
 	v.Heading, v.Scope = "Latest news", "all news"
-	if topic != "" {
-		t := s.topics[topic]
-		feedName, pagePath = topic, base+"/topics/"+topic
+	if pr.topic != "" {
+		t := s.topics[pr.topic]
+		feedName = pr.topic
 		v.Heading, v.Scope = t.Title, t.Title
 		v.Title = "kernelwire: " + t.Title
 	}
 	// Relative, so the CSP's form-action 'self' holds even when BaseURL
 	// names another origin than the one the page was loaded from.
-	v.Action = strings.TrimPrefix(pagePath, base)
+	v.Action = pr.path()
 	if query.Q != "" {
 		v.Heading = "Search: " + query.Q
 		v.Title += " — search: " + query.Q
@@ -169,31 +220,22 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if !rest.isZero() {
 		v.Filter = describe(rest)
 	}
-	fq := query.values()
-	v.ShownFeed = s.feedLinks(base, feedName, s.feedTitle(feedName, query), fq)
+	v.ShownFeed = s.feedLinks(base, feedName, s.feedTitle(feedName, query), query.values())
 	v.Alternates = v.ShownFeed
-	if v.Nav, err = s.nav(r, base, topic); err != nil {
-		return err
+	if v.Nav, err = s.nav(ctx, base, pr.topic); err != nil {
+		return pageView{}, err
 	}
-	if v.SourceCount, err = s.sourceCount(r); err != nil {
-		return err
+	if v.SourceCount, err = s.sourceCount(ctx); err != nil {
+		return pageView{}, err
 	}
-	now := s.cfg.Now()
 	for i := range items {
 		v.Items = append(v.Items, s.itemView(&items[i], base, now))
 	}
-	pageURL := func(n int) string {
-		pv := query.values()
-		if n > 1 {
-			pv.Set("page", strconv.Itoa(n))
-		}
-		return pagePath + encodeQuery(pv)
-	}
 	if page > 1 {
-		v.Prev = pageURL(page - 1)
+		v.Prev = pr.url(base, page-1)
 	}
 	if more {
-		v.Next = pageURL(page + 1)
+		v.Next = pr.url(base, page+1)
 	}
 	switch {
 	case page > 1 && len(items) == 0:
@@ -204,29 +246,37 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 		v.Empty = "Nothing yet: the first poll has not finished."
 	}
 	v.Subscribe = s.feedRows(base)
-	return s.render(w, "page", v)
+	return v, nil
 }
 
-func (s *Server) render(w http.ResponseWriter, name string, data any) error {
+const htmlType = "text/html; charset=utf-8"
+
+// setHTMLHeaders sets the security headers of every HTML page. No script
+// runs on these pages, so the CSP allows none; frame-ancestors (and
+// X-Frame-Options for browsers without CSP level 2) keeps other sites from
+// framing the page under their own UI; the referrer policy sends other
+// sites the origin only, never a search query in the URL.
+func setHTMLHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+}
+
+// execute renders template name with data.
+func (s *Server) execute(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := s.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
-		return err
+		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	// No script runs on these pages; say so to the browser.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'")
-	_, err := w.Write(buf.Bytes())
-	return err
+	return buf.Bytes(), nil
 }
 
 func (s *Server) chrome(base, title string) chrome {
 	return chrome{Title: title, Base: base, Version: s.cfg.Version}
 }
 
-func (s *Server) sourceCount(r *http.Request) (int, error) {
-	ctx, cancel := withTimeout(r)
-	defer cancel()
+func (s *Server) sourceCount(ctx context.Context) (int, error) {
 	states, err := s.cfg.Store.SourceStates(ctx)
 	if err != nil {
 		return 0, err
@@ -235,9 +285,7 @@ func (s *Server) sourceCount(r *http.Request) (int, error) {
 }
 
 // nav lists all news and every topic with its item count.
-func (s *Server) nav(r *http.Request, base, current string) ([]navLink, error) {
-	ctx, cancel := withTimeout(r)
-	defer cancel()
+func (s *Server) nav(ctx context.Context, base, current string) ([]navLink, error) {
 	out := make([]navLink, 0, len(s.cfg.Topics)+1)
 	for _, t := range s.topicsWithAll() {
 		n, err := s.cfg.Store.Count(ctx, t.Slug)

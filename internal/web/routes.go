@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -22,7 +23,23 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /metrics", s.instrument("metrics",
 		promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{Registry: s.cfg.Registry})))
 	mux.Handle("/", s.handle("notfound", func(w http.ResponseWriter, r *http.Request) error {
-		return errNotFound("no such page: %s", r.URL.Path)
+		return notFound(mux, w, r)
 	}))
 	return recoverPanics(s.cfg.Log, mux)
+}
+
+// notFound answers what no route took. Every route is GET (and so HEAD):
+// the catch-all "/" matches any method, so the mux's own 405 never happens,
+// and a POST to a feed would read as "no such page". A path that a GET
+// would find gets 405 with Allow instead (RFC 9110 section 15.5.6).
+func notFound(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		probe := r.Clone(r.Context())
+		probe.Method = http.MethodGet
+		if _, pattern := mux.Handler(probe); pattern != "/" {
+			w.Header().Set("Allow", "GET, HEAD")
+			return &httpError{http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s: use GET or HEAD", r.Method, r.URL.Path)}
+		}
+	}
+	return errNotFound("no such page: %s", r.URL.Path)
 }

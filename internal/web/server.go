@@ -9,11 +9,15 @@
 //
 // Rendered feeds are cached as bytes against the store's Version, which is
 // re-read at most once per VersionTTL, so a cached feed costs about what a
-// static file costs and a change reaches readers within that TTL.
+// static file costs and a change reaches readers within that TTL. The HTML
+// pages are cached the same way (cached.go). While the store does not
+// answer, the last rendered copies are served stale, with a Warning.
 package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -45,7 +49,10 @@ type Config struct {
 	Registry   *prometheus.Registry
 	Log        *slog.Logger
 	VersionTTL time.Duration // default 1s
-	CacheSize  int           // rendered feeds kept, default 256
+	// StoreWait bounds how long a request waits for the store's version
+	// before it serves its last rendered copy (default 1s).
+	StoreWait time.Duration
+	CacheSize int // rendered feeds kept (default 256), and as many pages
 
 	// NamedFeeds are feeds.yaml's saved queries, at /feeds/<Name>.<ext>.
 	NamedFeeds []NamedFeed
@@ -64,7 +71,8 @@ type Config struct {
 // Server is kernelwire's HTTP front.
 type Server struct {
 	cfg     Config
-	cache   *publish.Cache
+	cache   *publish.Cache // rendered feeds
+	pages   *publish.Cache // rendered HTML pages
 	metrics *httpMetrics
 	topics  map[string]item.Topic
 	// titles and sourceURLs are handed to every render, read-only.
@@ -93,6 +101,9 @@ func New(cfg Config) *Server {
 	if cfg.VersionTTL <= 0 {
 		cfg.VersionTTL = time.Second
 	}
+	if cfg.StoreWait <= 0 {
+		cfg.StoreWait = time.Second
+	}
 	if cfg.CacheSize <= 0 {
 		cfg.CacheSize = 256
 	}
@@ -115,6 +126,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		cfg:     cfg,
 		cache:   publish.NewCache(cfg.CacheSize),
+		pages:   publish.NewCache(cfg.CacheSize),
 		metrics: newHTTPMetrics(cfg.Registry),
 		topics:  make(map[string]item.Topic, len(cfg.Topics)),
 		named:   make(map[string]NamedFeed, len(cfg.NamedFeeds)),
@@ -146,27 +158,64 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 type versionAt struct {
-	v  int64
-	at time.Time
+	v   int64
+	err error // the store did not answer: v is not known
+	at  time.Time
+	// since is when the store stopped answering, while err is set.
+	since time.Time
 }
+
+// errStoreDown marks a store that did not answer a version read: the
+// handlers serve their last rendered copy, or 503 when they have none.
+var errStoreDown = errors.New("store unreachable")
 
 // version returns the store's change counter, re-read at most once per
 // VersionTTL. Within the TTL it is one atomic load; when it expires, the lock
 // makes concurrent callers wait for one read instead of each sending one.
-// Errors are not kept: the next request tries the store again.
+// The read waits at most StoreWait: a store that does not answer makes
+// callers serve stale copies, not queue up. A failure is remembered for the
+// TTL too, so while the store is down requests fail fast instead of each
+// waiting StoreWait.
 func (s *Server) version(ctx context.Context) (int64, error) {
 	if f := s.fresh.Load(); f != nil && time.Since(f.at) < s.cfg.VersionTTL {
-		return f.v, nil
+		return f.v, f.err
 	}
 	s.verMu.Lock()
 	defer s.verMu.Unlock()
-	if f := s.fresh.Load(); f != nil && time.Since(f.at) < s.cfg.VersionTTL {
-		return f.v, nil
+	f := s.fresh.Load()
+	if f != nil && time.Since(f.at) < s.cfg.VersionTTL {
+		return f.v, f.err
 	}
-	v, err := s.cfg.Store.Version(ctx)
+	rctx, cancel := context.WithTimeout(ctx, s.cfg.StoreWait)
+	defer cancel()
+	v, err := s.cfg.Store.Version(rctx)
 	if err != nil {
-		return 0, err
+		if ctx.Err() != nil {
+			// The client left: that says nothing about the store.
+			return 0, ctx.Err()
+		}
+		return 0, s.markDown(fmt.Errorf("version: %w", err))
+	}
+	if f != nil && f.err != nil {
+		s.cfg.Log.Info("store reachable again", "down_for", time.Since(f.since).Round(time.Millisecond))
 	}
 	s.fresh.Store(&versionAt{v: v, at: time.Now()})
 	return v, nil
+}
+
+// markDown records that the store did not answer (err says how), so that
+// requests within VersionTTL fail fast, and returns err wrapped in
+// errStoreDown. The caller holds verMu. The first failure of an outage is
+// logged; the others would be one line per request.
+func (s *Server) markDown(err error) error {
+	err = fmt.Errorf("%w: %w", errStoreDown, err)
+	now := time.Now()
+	since := now
+	if f := s.fresh.Load(); f != nil && f.err != nil {
+		since = f.since
+	} else {
+		s.cfg.Log.Warn("store unreachable: serving cached copies", "err", err)
+	}
+	s.fresh.Store(&versionAt{err: err, at: now, since: since})
+	return err
 }

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/publish"
+)
+
+// renderFunc renders one document for the cache: its bytes, media type and
+// Last-Modified (zero for none).
+type renderFunc = func(ctx context.Context) ([]byte, string, time.Time, error)
+
+// serveCached serves the document cached in c under key at the store's
+// current version, rendering it on a miss (once, however many requests
+// miss together). When the store does not answer, it serves the last copy
+// cached under key instead, with a Warning header: a subscriber keeps
+// getting the feed it had while Redis restarts, and /readyz (which asks the
+// store every time) still tells the load balancer the truth. Without a
+// cached copy the answer is 503.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, c *publish.Cache, key string, render renderFunc) error {
+	ctx, cancel := withTimeout(r)
+	defer cancel()
+	ver, err := s.version(ctx)
+	var entry *publish.Entry
+	if err == nil {
+		entry, err = c.Get(ctx, key, ver, render)
+	}
+	if err != nil {
+		if r.Context().Err() != nil {
+			return err // the client left; nobody reads a stale copy either
+		}
+		if !errors.Is(err, errStoreDown) {
+			err = s.checkStore(ctx, err)
+		}
+		stale := c.Last(key)
+		if stale == nil {
+			return err
+		}
+		if !errors.Is(err, errStoreDown) {
+			// Version errors are logged once per outage (version);
+			// a render that failed after the version answered is not.
+			s.cfg.Log.Warn("render failed: serving the cached copy", "path", r.URL.Path, "err", err)
+		}
+		// RFC 7234 section 5.5.2: 111 "Revalidation Failed" is the
+		// warning for a stale response served because the origin of
+		// freshness could not be reached. RFC 9111 dropped the header;
+		// it is still what people and tools look for.
+		w.Header().Set("Warning", `111 kernelwire "Revalidation Failed: store unreachable, serving a cached copy"`)
+		entry = stale
+	}
+	entry.ServeHTTP(w, r)
+	return nil
+}
+
+// checkStore is called after a render failed while the version was still
+// fresh: when the store does not answer a ping either, it is down, and the
+// version cache learns so at once (the next requests fail fast); err is
+// then wrapped in errStoreDown.
+func (s *Server) checkStore(ctx context.Context, err error) error {
+	pctx, cancel := context.WithTimeout(ctx, s.cfg.StoreWait)
+	defer cancel()
+	if perr := s.cfg.Store.Ping(pctx); perr == nil || ctx.Err() != nil {
+		return err
+	}
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	return s.markDown(err)
+}
