@@ -15,18 +15,19 @@ type renderFunc = func(ctx context.Context) ([]byte, string, time.Time, error)
 
 // serveCached serves the document cached in c under key at the store's
 // current version, rendering it on a miss (once, however many requests
-// miss together). When the store does not answer, it serves the last copy
+// miss together). A tick other than zero (the page's minute) also makes
+// the copy of an earlier tick a miss. When the store does not answer, it serves the last copy
 // cached under key instead, with a Warning header: a subscriber keeps
 // getting the feed it had while Redis restarts, and /readyz (which asks the
 // store every time) still tells the load balancer the truth. Without a
 // cached copy the answer is 503.
-func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, c *publish.Cache, key string, render renderFunc) error {
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, c *publish.Cache, key string, tick int64, render renderFunc) error {
 	ctx, cancel := withTimeout(r)
 	defer cancel()
 	ver, err := s.version(ctx)
 	var entry *publish.Entry
 	if err == nil {
-		entry, err = c.Get(ctx, key, ver, render)
+		entry, err = c.Get(ctx, key, tickVersion(tick, ver), render)
 	}
 	if err != nil {
 		if r.Context().Err() != nil {
@@ -68,4 +69,17 @@ func (s *Server) checkStore(ctx context.Context, err error) error {
 	s.verMu.Lock()
 	defer s.verMu.Unlock()
 	return s.markDown(err)
+}
+
+// versionBits is how many low bits of a cache version hold the store's
+// version when a tick holds the high ones: 2^38 store changes, and ticks
+// of minutes until the year 65,000.
+const versionBits = 38
+
+// tickVersion orders (tick, version) pairs as one int64, for the cache's
+// "older than" test: a later tick, or the same tick and a later store
+// version, is newer. The key stays the same across ticks, so the stale
+// copy of a page is found whatever minute the store went down in.
+func tickVersion(tick, version int64) int64 {
+	return tick<<versionBits | version&(1<<versionBits-1)
 }

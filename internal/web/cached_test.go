@@ -22,6 +22,7 @@ import (
 type countingStore struct {
 	store.Store
 	reads atomic.Int64
+	now   atomic.Pointer[time.Time] // the server's clock
 }
 
 func (c *countingStore) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
@@ -40,10 +41,12 @@ func newCountingServer(t *testing.T, n int) (*Server, *countingStore) {
 	t.Cleanup(func() { st.Close() })
 	saveItems(t, st, 0, n)
 	cs := &countingStore{Store: st}
+	start := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	cs.now.Store(&start)
 	s := New(Config{
 		Store: cs, Topics: testTopics, Version: "test", VersionTTL: time.Nanosecond,
 		Sources: []item.Source{{Name: "lwn", URL: "https://lwn.net/headlines/rss"}},
-		Now:     func() time.Time { return time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC) },
+		Now:     func() time.Time { return *cs.now.Load() },
 	})
 	return s, cs
 }
@@ -98,6 +101,34 @@ func TestPageCached(t *testing.T) {
 	do(t, s, "/topics/releases")
 	if got := st.reads.Load(); got != 3 {
 		t.Errorf("item reads after a topic page twice = %d, want 3", got)
+	}
+	// Relative times move on: a minute later the page is rendered again,
+	// within the minute it is not.
+	later := st.now.Load().Add(59 * time.Second)
+	st.now.Store(&later)
+	do(t, s, "/")
+	if got := st.reads.Load(); got != 3 {
+		t.Errorf("item reads 59 s later = %d, want 3", got)
+	}
+	later = later.Add(time.Second)
+	st.now.Store(&later)
+	do(t, s, "/")
+	if got := st.reads.Load(); got != 4 {
+		t.Errorf("item reads a minute later = %d, want 4", got)
+	}
+}
+
+// TestPageStaleAcrossMinutes: the page cached before the store went down is
+// served stale even once its minute has passed.
+func TestPageStaleAcrossMinutes(t *testing.T) {
+	s, st := newCountingServer(t, 2)
+	before := do(t, s, "/")
+	st.Close()
+	later := st.now.Load().Add(10 * time.Minute)
+	st.now.Store(&later)
+	rec := do(t, s, "/")
+	if rec.Code != http.StatusOK || rec.Header().Get("Warning") == "" || rec.Body.String() != before.Body.String() {
+		t.Errorf("page 10 minutes into an outage: %d, Warning %q; want the stale copy", rec.Code, rec.Header().Get("Warning"))
 	}
 }
 

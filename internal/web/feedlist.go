@@ -14,7 +14,7 @@ import (
 func (s *Server) handleFeedList(w http.ResponseWriter, r *http.Request) error {
 	base := s.baseURL(r)
 	setHTMLHeaders(w.Header())
-	return s.serveCached(w, r, s.pages, base+"/feeds", func(ctx context.Context) ([]byte, string, time.Time, error) {
+	return s.serveCached(w, r, s.pages, base+"/feeds", 0, func(ctx context.Context) ([]byte, string, time.Time, error) {
 		v := struct {
 			chrome
 			Subscribe []feedRow

@@ -135,7 +135,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Add("Link", "<"+s.cfg.HubURL+">; rel=\"hub\"")
 		w.Header().Add("Link", "<"+self+">; rel=\"self\"")
 	}
-	return s.serveCached(w, r, s.cache, self, func(ctx context.Context) ([]byte, string, time.Time, error) {
+	return s.serveCached(w, r, s.cache, self, 0, func(ctx context.Context) ([]byte, string, time.Time, error) {
 		return s.renderFeed(ctx, fr, base, self)
 	})
 }

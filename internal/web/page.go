@@ -176,9 +176,8 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	base := s.baseURL(r)
 	now := s.cfg.Now().UTC().Truncate(time.Minute)
-	key := pr.url(base, pr.page) + "\x00" + now.Format(time.RFC3339)
 	setHTMLHeaders(w.Header())
-	return s.serveCached(w, r, s.pages, key, func(ctx context.Context) ([]byte, string, time.Time, error) {
+	return s.serveCached(w, r, s.pages, pr.url(base, pr.page), now.Unix()/60, func(ctx context.Context) ([]byte, string, time.Time, error) {
 		v, err := s.pageView(ctx, pr, base, now)
 		if err != nil {
 			return nil, "", time.Time{}, err
