@@ -9,8 +9,9 @@ run:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/kernelwire ./cmd/kernelwire
 
-# Redis-backed tests need a Redis at 127.0.0.1:6379 (or KERNELWIRE_TEST_REDIS)
-# and fail without one; .ci/run starts one when absent.
+# Redis-backed tests use KERNELWIRE_TEST_REDIS, else 127.0.0.1:6379, else a
+# redis-server they start themselves (internal/store/redistest); they fail,
+# never skip, when redis-server is not installed.
 test:
 	$(GO) test -race -count=1 ./...
 

@@ -17,9 +17,9 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/kernelwire/kernelwire/internal/fetch/fetchtest"
+	"github.com/kernelwire/kernelwire/internal/store/redistest"
 )
 
 // fixtures are ten real feeds, one source each (testdata/README.md).
@@ -90,44 +90,15 @@ func storeFlags(t *testing.T, backend string) []string {
 	if backend == "bolt" {
 		return []string{"--data", t.TempDir()}
 	}
-	url := os.Getenv("KERNELWIRE_TEST_REDIS")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	prefix := fmt.Sprintf("kwtest:e2e:%d:", time.Now().UnixNano())
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("KERNELWIRE_TEST_REDIS: %v", err)
-	}
-	opts.DisableIdentity = true
-	c := redis.NewClient(opts)
-	if err := c.Ping(t.Context()).Err(); err != nil {
-		t.Fatalf("Redis at %s unreachable (start one, or run go test -short): %v", url, err)
-	}
-	t.Cleanup(func() {
-		defer c.Close()
-		ctx := context.Background()
-		iter := c.Scan(ctx, 0, prefix+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			c.Del(ctx, iter.Val())
-		}
-		if err := iter.Err(); err != nil {
-			t.Errorf("delete test keys %s*: %v", prefix, err)
-		}
-	})
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, "e2e")
 	return []string{"--redis", url, "--redis-prefix", prefix}
 }
 
-// eachBackend runs fn as a subtest on bbolt and on Redis (left out under
-// -short).
+// eachBackend runs fn as a subtest on bbolt and on Redis.
 func eachBackend(t *testing.T, fn func(t *testing.T, backend string)) {
 	for _, backend := range []string{"bolt", "redis"} {
-		t.Run(backend, func(t *testing.T) {
-			if backend == "redis" && testing.Short() {
-				t.Skip("-short: Redis-backed test left out knowingly")
-			}
-			fn(t, backend)
-		})
+		t.Run(backend, func(t *testing.T) { fn(t, backend) })
 	}
 }
 

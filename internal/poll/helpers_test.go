@@ -2,7 +2,6 @@ package poll
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/kernelwire/kernelwire/internal/fetch"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 	"github.com/kernelwire/kernelwire/internal/store/boltstore"
 	"github.com/kernelwire/kernelwire/internal/store/redisstore"
+	"github.com/kernelwire/kernelwire/internal/store/redistest"
 	"github.com/kernelwire/kernelwire/internal/tag"
 )
 
@@ -51,44 +49,15 @@ func boltStore(t testing.TB) store.Store {
 	return s
 }
 
-func redisURL() string {
-	if u := os.Getenv("KERNELWIRE_TEST_REDIS"); u != "" {
-		return u
-	}
-	return "redis://127.0.0.1:6379/0"
-}
-
-// redisStore opens a store on the real Redis under a random prefix and
-// deletes that prefix's keys (and only those) afterwards. Without Redis the
-// test fails, except under -short.
+// redisStore opens stores on the test Redis (redistest finds or starts
+// one) under one random prefix, whose keys (and only those) are deleted
+// afterwards. Every store open returns shares the prefix, as replicas do.
 func redisStore(t testing.TB) (open func() store.Store) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	o, err := redis.ParseURL(redisURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.DisableIdentity = true
-	admin := redis.NewClient(o)
-	if err := admin.Ping(ctx).Err(); err != nil {
-		_ = admin.Close()
-		if testing.Short() {
-			t.Skipf("no Redis at %s (-short): %v", o.Addr, err)
-		}
-		t.Fatalf("no Redis at %s (set KERNELWIRE_TEST_REDIS, or -short to skip): %v", o.Addr, err)
-	}
-	prefix := "kwtest:poll:" + rand.Text() + ":"
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := admin.Scan(ctx, 0, prefix+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			admin.Del(ctx, iter.Val())
-		}
-		_ = admin.Close()
-	})
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t, "poll")
 	return func() store.Store {
-		s, err := redisstore.Open(context.Background(), redisURL(), prefix, testOptions())
+		s, err := redisstore.Open(context.Background(), url, prefix, testOptions())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,14 +2,11 @@ package poll
 
 import (
 	"context"
-	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/fetch"
@@ -17,6 +14,7 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store"
 	"github.com/kernelwire/kernelwire/internal/store/boltstore"
 	"github.com/kernelwire/kernelwire/internal/store/redisstore"
+	"github.com/kernelwire/kernelwire/internal/store/redistest"
 	"github.com/kernelwire/kernelwire/internal/store/storetest"
 )
 
@@ -59,16 +57,13 @@ func BenchmarkIngest(b *testing.B) {
 			return s
 		}},
 		{"redis", func(b *testing.B, opts store.Options) store.Store {
-			prefix := "kwtest:ingest:" + rand.Text() + ":"
-			s, err := redisstore.Open(context.Background(), redisURL(), prefix, opts)
+			s, err := redisstore.Open(context.Background(), redistest.URL(b), redistest.Prefix(b, "ingest"), opts)
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Cleanup(func() { deletePrefix(b, prefix) })
 			return s
 		}},
 	}
-	redisStore(b) // fails the benchmark without Redis
 	for _, be := range backends {
 		for _, mode := range []string{"plain", "stories"} {
 			b.Run(be.name+"/"+mode, func(b *testing.B) {
@@ -97,21 +92,5 @@ func BenchmarkIngest(b *testing.B) {
 				b.ReportMetric(float64(n)/float64(b.N), "items/op")
 			})
 		}
-	}
-}
-
-// deletePrefix deletes the keys under prefix, and only those.
-func deletePrefix(tb testing.TB, prefix string) {
-	o, err := redis.ParseURL(redisURL())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	o.DisableIdentity = true
-	c := redis.NewClient(o)
-	defer c.Close()
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, prefix+"*", 500).Iterator()
-	for iter.Next(ctx) {
-		c.Del(ctx, iter.Val())
 	}
 }

@@ -2,9 +2,7 @@ package redisstore
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,26 +12,18 @@ import (
 
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/redistest"
 	"github.com/kernelwire/kernelwire/internal/store/storetest"
 )
 
-// testURL is the Redis the tests use: a real server, never a fake, because
-// the Lua scripts are what is under test.
-func testURL() string {
-	if u := os.Getenv("KERNELWIRE_TEST_REDIS"); u != "" {
-		return u
-	}
-	return "redis://127.0.0.1:6379/0"
-}
-
-// client returns a new client on testURL with hooks, configured as Open
-// configures its own. Without Redis it fails the test, except under -short.
+// client returns a new client on the test Redis with hooks, configured as
+// Open configures its own. The server is real, never a fake, because the
+// Lua scripts are what is under test; redistest finds or starts one.
 func client(t testing.TB, hooks ...redis.Hook) *redis.Client {
 	t.Helper()
-	requireRedis(t)
-	o, err := clientOptions(testURL())
+	o, err := clientOptions(redistest.URL(t))
 	if err != nil {
-		t.Fatalf("KERNELWIRE_TEST_REDIS: %v", err)
+		t.Fatalf("test Redis URL: %v", err)
 	}
 	c := redis.NewClient(o)
 	for _, h := range hooks {
@@ -42,65 +32,19 @@ func client(t testing.TB, hooks ...redis.Hook) *redis.Client {
 	return c
 }
 
-// requireRedis pings testURL once, without the client's dial retries, so a
-// missing server fails (or, under -short, skips) each test in milliseconds.
-func requireRedis(t testing.TB) {
-	t.Helper()
-	o, err := clientOptions(testURL())
-	if err != nil {
-		t.Fatalf("KERNELWIRE_TEST_REDIS: %v", err)
-	}
-	o.DialerRetries, o.MaxRetries = 1, -1
-	c := redis.NewClient(o)
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		if testing.Short() {
-			t.Skipf("no Redis at %s (-short): %v", o.Addr, err)
-		}
-		t.Fatalf("no Redis at %s (set KERNELWIRE_TEST_REDIS, or run with -short to skip): %v", o.Addr, err)
-	}
-}
-
 // newStore returns a store on its own random prefix, whose keys are deleted
-// (SCAN MATCH prefix*, never FLUSHDB: the server may be shared) on cleanup.
+// (never the whole database: the server may be shared) on cleanup.
 func newStore(t testing.TB, opts store.Options, hooks ...redis.Hook) (*Store, *redis.Client) {
 	t.Helper()
-	prefix := "kwtest:" + rand.Text() + ":"
+	prefix := redistest.Prefix(t, "redisstore")
 	admin := client(t)
-	t.Cleanup(func() {
-		deleteKeys(t, admin, prefix)
-		_ = admin.Close()
-	})
+	t.Cleanup(func() { _ = admin.Close() })
 	s := New(client(t, hooks...), prefix, opts)
 	t.Cleanup(func() { _ = s.Close() }) // the suite may have closed it already
 	return s, admin
 }
 
-func deleteKeys(t testing.TB, c *redis.Client, prefix string) {
-	ctx := context.Background() // t.Context is already done in cleanup
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var batch []string
-	for iter.Next(ctx) {
-		batch = append(batch, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Errorf("cleanup scan %s*: %v", prefix, err)
-		return
-	}
-	for len(batch) > 0 {
-		n := min(len(batch), 500)
-		if err := c.Del(ctx, batch[:n]...).Err(); err != nil {
-			t.Errorf("cleanup del: %v", err)
-			return
-		}
-		batch = batch[n:]
-	}
-}
-
 func TestConformance(t *testing.T) {
-	requireRedis(t)
 	storetest.Run(t, func(t *testing.T, opts store.Options) store.Store {
 		s, _ := newStore(t, opts)
 		return s
@@ -251,15 +195,14 @@ func TestKeysUnderPrefix(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	requireRedis(t)
 	ctx := t.Context()
-	prefix := "kwtest:" + rand.Text() + ":"
+	prefix := redistest.Prefix(t, "redisstore")
 	cases := []struct {
 		name    string
 		url     string
 		wantErr bool
 	}{
-		{"reachable", testURL(), false},
+		{"reachable", redistest.URL(t), false},
 		{"not a URL", "mysql://x", true},
 		{"refused, password not echoed", "redis://:s3cret@127.0.0.1:1/0", true},
 	}

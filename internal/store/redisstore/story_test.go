@@ -16,6 +16,7 @@ import (
 	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/redistest"
 	"github.com/kernelwire/kernelwire/internal/store/storetest"
 )
 
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(redistest.Main(m))
 }
 
 const (
@@ -68,7 +69,8 @@ func helperBatch(src string) []item.Item {
 // ingestHelper saves helperSources batches concurrently into prefix,
 // starting at the unix millisecond start so both processes collide.
 func ingestHelper(prefix, id, start string) error {
-	o, err := clientOptions(testURL())
+	// The parent's redistest.URL exported the server's URL to us.
+	o, err := clientOptions(os.Getenv(redistest.Env))
 	if err != nil {
 		return err
 	}
@@ -265,7 +267,6 @@ func TestStoryMemory(t *testing.T) {
 }
 
 func BenchmarkStorySave(b *testing.B) {
-	requireRedis(b)
 	storetest.BenchmarkStorySave(b, func(b *testing.B, opts store.Options) store.Store {
 		s, _ := newStore(b, opts)
 		return s
