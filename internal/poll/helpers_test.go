@@ -86,10 +86,13 @@ func testPoller(t testing.TB, st store.Store, fc fetch.Config, srcs ...item.Sour
 		MaxInterval: time.Minute,
 		MaxBackoff:  10 * time.Second,
 		Workers:     4,
-		LeaseTTL:    time.Second,
-		Fetcher:     fetch.New(fc),
-		Tagger:      tagger(t),
-		Store:       st,
+		// Long enough that a renewal delayed by a loaded machine (-race,
+		// parallel packages) never loses the lease; tests of lease
+		// expiry set their own.
+		LeaseTTL: 10 * time.Second,
+		Fetcher:  fetch.New(fc),
+		Tagger:   tagger(t),
+		Store:    st,
 	})
 }
 
