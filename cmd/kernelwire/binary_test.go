@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kernelwire/kernelwire/internal/store/redistest"
 )
 
 // envRunMain makes the test binary run kernelwire's main instead of the
@@ -25,7 +27,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	os.Exit(redistest.Main(m)) // stops the Redis redistest may start
 }
 
 // binary is a kernelwire process a test started.
