@@ -39,6 +39,10 @@ type Item struct {
 	// Published is the item's date: published, else updated, else first
 	// seen; never more than a day in the future (parse clamps it).
 	Published time.Time `json:"published"`
+	// Undated reports that the upstream gave no date parse could read:
+	// Published is then when the item was first parsed, not its own date,
+	// and listings place it after dated items.
+	Undated bool `json:"undated,omitempty"`
 	// Updated is the upstream's updated date, zero if none.
 	Updated time.Time `json:"updated,omitzero"`
 	// FirstSeen is when kernelwire first stored the item.

@@ -2,8 +2,10 @@ package parse
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func FuzzParse(f *testing.F) {
@@ -74,4 +76,79 @@ func BenchmarkParse(b *testing.B) {
 			}
 		}
 	}
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2003-12", "Seg, 24 Set 2018 19:42:40 -0300", "Thu, 01 Jan 2004 19:48:21 Etc/GMT+2",
+		"Tue Jun 09 2020 10:00:00 GMT+0200 (CEST)", "2020/1/10 14:33:00", "24.12.2014 20:00", "x:y", "1:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseDate(s)
+		if !ok {
+			return
+		}
+		if got.Location() != time.UTC || got.Year() < 1969 || got.Year() > 2201 {
+			t.Fatalf("parseDate(%q) = %v", s, got)
+		}
+		// What we would publish reads back as the same instant.
+		if again, ok := parseDate(got.Format(time.RFC3339Nano)); !ok || !again.Equal(got) {
+			t.Fatalf("parseDate(%q) = %v, which reads back as %v, %v", s, got, again, ok)
+		}
+	})
+}
+
+func FuzzTitle(f *testing.F) {
+	for _, s := range []string{"include <linux/slab.h>", "<b>x</b> &amp; y", "Vec<T>", "a\x00b", "&#xD800;", "<script>x</script>"} {
+		f.Add(s, "")
+		f.Add(s, "html")
+	}
+	f.Fuzz(func(t *testing.T, s, typ string) {
+		for _, rss := range []bool{false, true} {
+			got := titleOf(s, typ, rss)
+			checkText(t, "title", got)
+			if got != collapse(got) {
+				t.Fatalf("titleOf(%q) = %q: white space not collapsed", s, got)
+			}
+		}
+		// Text is kept whole: nothing but white space and forbidden
+		// characters may go.
+		if got, want := textOf(s), collapse(xmlChars(s)); got != want {
+			t.Fatalf("textOf(%q) = %q, want %q", s, got, want)
+		}
+		if c := capText(s, 10); utf8.RuneCountInString(c) > 10 {
+			t.Fatalf("capText(%q, 10) = %q", s, c)
+		}
+	})
+}
+
+func FuzzScanXML(f *testing.F) {
+	for _, name := range []string{"rust-blog-feed_2023-07-18_atom.xml", "rss-shaped-xmlbase-atomlink-description-only.xml"} {
+		f.Add(readFixture(f, name))
+	}
+	f.Add([]byte(`<a xml:base="x"><b xml:base='../y'/><!--`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		out, info := scanXML(doc, "https://example.org/a/feed.xml")
+		if len(out) > len(doc) {
+			t.Fatalf("scan grew the document")
+		}
+		for _, e := range info.entries {
+			for _, b := range []string{e.base, e.contentBase, e.summaryBase} {
+				if b != "" && !strings.Contains(b, ":") {
+					t.Fatalf("relative base %q", b)
+				}
+			}
+		}
+	})
+}
+
+func FuzzTruncateHTML(f *testing.F) {
+	f.Add("<p><b>abc</b> def &amp; ghi</p>", 10)
+	f.Add("<ul><li>a<li>b</ul>", 5)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > len(s) {
+			return
+		}
+		_ = truncateHTML(s, n)
+	})
 }

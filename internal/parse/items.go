@@ -1,12 +1,14 @@
 package parse
 
 import (
+	"cmp"
 	"html"
 	"strings"
 	"time"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -17,60 +19,116 @@ import (
 // the future would otherwise stay on top of every listing.
 const maxFuture = 24 * time.Hour
 
-// source is the format-specific item gofeed translated from, when known.
+// source is the format-specific item gofeed translated from, when known,
+// and what scanXML found about it.
 type source struct {
-	rss  *rss.Item
-	atom *atom.Entry
+	format string // gofeed's FeedType: "rss", "atom" or "json"
+	rss    *rss.Item
+	atom   *atom.Entry
+	json   *jsonfeed.Item
+	info   *entryInfo
 }
 
 // convertItem normalises one gofeed item. It reports false for an item with
 // neither title, link nor guid: nothing could identify or show it.
 func (p *Parser) convertItem(gi *gofeed.Item, src source, base string, now time.Time) (item.Item, bool) {
+	info := entryInfo{}
+	if src.info != nil {
+		info = *src.info
+	}
 	it := item.Item{
-		GUID:       xmlChars(strings.TrimSpace(gi.GUID)),
-		Title:      plainText(gi.Title),
-		Author:     author(gi),
-		Categories: categories(gi.Categories),
+		GUID:       capText(xmlChars(strings.TrimSpace(gi.GUID)), maxGUID),
+		Title:      capText(itemTitle(gi, src, info), maxTitle),
+		Author:     capText(author(gi), maxAuthor),
+		Categories: categories(itemCategories(gi, src)),
 	}
 
+	if info.base != "" {
+		base = info.base
+	}
 	abs := itemLink(gi, src, base)
 	if c, err := CanonicalURL(abs); err == nil {
 		it.Link = c
 	}
-	if it.Title == "" && it.Link == "" && it.GUID == "" {
-		return item.Item{}, false
-	}
 
-	// Relative references in content are relative to the item's own page
-	// when it has one (RSS has no xml:base), else to the feed.
-	contentBase := abs
-	if contentBase == "" {
-		contentBase = base
+	// Relative references in content are relative to the xml:base in
+	// scope; without one, to the item's own page when it has one (most
+	// feeds write them relative to the article), else to the feed.
+	contentBase := cmp.Or(abs, base)
+	summary, content := gi.Description, gi.Content
+	switch {
+	case src.atom != nil:
+		// Atom type="text" is plain text: a literal "<" is a less-than
+		// sign, not a tag (RFC 4287 section 3.1.1.1). The default type
+		// is text too.
+		if src.atom.Content != nil && (isTextType(src.atom.Content.Type) || src.atom.Content.Type == "") {
+			content = html.EscapeString(content)
+		}
+		if !isHTMLType(info.summaryType) {
+			summary = html.EscapeString(summary)
+		}
+	case src.json != nil:
+		// JSON Feed: summary and content_text are plain text; HTML is
+		// only ever in content_html (JSON Feed 1.1, "Items").
+		summary = html.EscapeString(src.json.Summary)
+		if src.json.ContentHTML == "" {
+			content = html.EscapeString(src.json.ContentText)
+		}
 	}
-	it.Summary = p.sanitize(gi.Description, contentBase)
-	content := gi.Content
-	if src.atom != nil && src.atom.Content != nil && isTextType(src.atom.Content.Type) {
-		// Atom type="text" is plain text: a literal "<" is a less-than sign,
-		// not a tag (RFC 4287 section 3.1.1.1).
-		content = html.EscapeString(content)
-	}
-	it.Content = p.sanitize(content, contentBase)
+	it.Summary = p.sanitize(summary, cmp.Or(info.summaryBase, contentBase))
+	it.Content = p.sanitize(content, cmp.Or(info.contentBase, contentBase))
+	it.Summary, it.Content = capHTML(it.Summary, it.Content)
 	if it.Summary == "" && it.Content != "" {
 		it.Summary = excerpt(it.Content)
 	}
+	if it.Title == "" && it.Link == "" && it.GUID == "" {
+		it.GUID = contentID(it.Summary, it.Content)
+		if it.GUID == "" {
+			return item.Item{}, false
+		}
+	}
 
-	if gi.UpdatedParsed != nil {
-		it.Updated = clamp(*gi.UpdatedParsed, now)
-	}
-	switch {
-	case gi.PublishedParsed != nil:
-		it.Published = clamp(*gi.PublishedParsed, now)
-	case !it.Updated.IsZero():
-		it.Published = it.Updated
-	default:
-		it.Published = now
-	}
+	dateItem(&it, gi, src, now)
 	return it, true
+}
+
+// itemTitle reads the title by its format's rules (see titleOf).
+func itemTitle(gi *gofeed.Item, src source, info entryInfo) string {
+	switch src.format {
+	case "json":
+		return jsonText(gi.Title)
+	case "atom":
+		if src.info == nil {
+			// The scan lost track of the entries: read the title the
+			// cautious way, as if untyped.
+			return titleOf(gi.Title, "", true)
+		}
+		return titleOf(gi.Title, info.titleType, false)
+	}
+	return titleOf(gi.Title, "", true)
+}
+
+// jsonText reads a JSON Feed title: plain text (JSON Feed 1.1: "the only
+// place HTML is allowed in this format is in content_html"), so "&amp;"
+// is five characters, as every JSON Feed reader shows it.
+func jsonText(s string) string {
+	return textOf(s)
+}
+
+// itemCategories keeps an Atom category's term, the category itself (RFC
+// 4287 section 4.2.2.1), rather than gofeed's label, which is display
+// text.
+func itemCategories(gi *gofeed.Item, src source) []string {
+	if src.atom == nil {
+		return gi.Categories
+	}
+	out := make([]string, 0, len(src.atom.Categories))
+	for _, c := range src.atom.Categories {
+		if c != nil {
+			out = append(out, cmp.Or(c.Term, c.Label))
+		}
+	}
+	return out
 }
 
 func isTextType(t string) bool {
@@ -90,7 +148,11 @@ func clamp(t, now time.Time) time.Time {
 //   - feedburner:origLink first: FeedBurner (Slashdot's RDF among others)
 //     rewrites <link> to a redirector, which would make the same story look
 //     different in every feed that carries it;
-//   - then <link> (JSON Feed "url", Atom rel="alternate");
+//   - then <link> (JSON Feed "url", Atom rel="alternate"): in Atom, only an
+//     alternate link is the article; rel="self" is the entry document,
+//     "edit" its API, "replies" a comment feed;
+//   - then, in RSS, an <atom:link> with rel="alternate" (or none): some
+//     generators write their only link that way;
 //   - then an RSS <guid> that is a permalink (isPermaLink defaults to true,
 //     RSS 2.0 spec) and an http(s) URL: some feeds carry no <link> at all
 //     (testdata/guid-dupes_braingle-feedburner_2014-06_rss2.xml).
@@ -103,12 +165,35 @@ func itemLink(gi *gofeed.Item, src source, base string) string {
 	if l := httpURL(Resolve(base, gi.Link)); l != "" {
 		return l
 	}
-	for _, l := range gi.Links {
+	if src.atom != nil {
+		return ""
+	}
+	if src.json != nil || src.rss == nil {
+		for _, l := range gi.Links {
+			if l := httpURL(Resolve(base, l)); l != "" {
+				return l
+			}
+		}
+		if src.rss == nil {
+			return ""
+		}
+	}
+	for _, l := range src.rss.Links {
 		if l := httpURL(Resolve(base, l)); l != "" {
 			return l
 		}
 	}
-	if src.rss != nil && src.rss.GUID != nil && !strings.EqualFold(strings.TrimSpace(src.rss.GUID.IsPermalink), "false") {
+	for _, prefix := range []string{"atom", "atom10", "atom03"} {
+		for _, l := range gi.Extensions[prefix]["link"] {
+			if rel := strings.ToLower(strings.TrimSpace(l.Attrs["rel"])); rel == "" || rel == "alternate" {
+				if u := httpURL(Resolve(base, l.Attrs["href"])); u != "" {
+					return u
+				}
+			}
+		}
+	}
+	if src.rss.GUID != nil && !strings.EqualFold(strings.TrimSpace(src.rss.GUID.IsPermalink), "false") {
+		// Absolute only: a relative guid ("12345") is an id, not a link.
 		return httpURL(Resolve("", src.rss.GUID.Value))
 	}
 	return ""

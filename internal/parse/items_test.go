@@ -167,7 +167,8 @@ func TestDates(t *testing.T) {
 <item><title>within a day</title><link>https://example.org/2</link><pubDate>Tue, 01 Dec 2026 20:00:00 GMT</pubDate></item>
 <item><title>undated</title><link>https://example.org/3</link></item>
 <item><title>zoned</title><link>https://example.org/4</link><pubDate>Sat, 02 Aug 2025 11:50:00 -0400</pubDate></item>
-<item><title>unparsable</title><link>https://example.org/5</link><pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate></item>
+<item><title>portuguese</title><link>https://example.org/5</link><pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate></item>
+<item><title>unparsable</title><link>https://example.org/6</link><pubDate>sometime last week</pubDate></item>
 </channel></rss>`
 	feed, err := Parse([]byte(doc), "", "https://example.org/feed", testNow)
 	if err != nil {
@@ -178,12 +179,17 @@ func TestDates(t *testing.T) {
 		time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC),
 		testNow,
 		time.Date(2025, 8, 2, 15, 50, 0, 0, time.UTC),
+		time.Date(2018, 9, 24, 22, 42, 40, 0, time.UTC),
 		testNow,
 	}
+	wantUndated := []bool{false, false, true, false, false, true}
 	for i, w := range want {
 		got := feed.Items[i].Published
 		if !got.Equal(w) || got.Location() != time.UTC {
 			t.Errorf("item %d (%s): got %v, want %v in UTC", i, feed.Items[i].Title, got, w)
+		}
+		if feed.Items[i].Undated != wantUndated[i] {
+			t.Errorf("item %d (%s): undated %v, want %v", i, feed.Items[i].Title, feed.Items[i].Undated, wantUndated[i])
 		}
 	}
 
@@ -214,7 +220,8 @@ func TestItemFields(t *testing.T) {
   <author>dev@example.org</author>
   <category> kernel </category><category>kernel</category><category>rust</category><category> </category></item>
 <item><guid isPermaLink="false">https://example.org/not-a-link</guid><title>opaque guid</title></item>
-<item><description>no title, link or guid: dropped</description></item>
+<item><description>no title, link or guid: kept, identified by its content</description></item>
+<item><description>  </description></item>
 <item><title>long</title><link>https://example.org/long</link><content:encoded>&lt;p&gt;` + strings.Repeat("word ", 200) + `&lt;/p&gt;</content:encoded></item>
 </channel></rss>`
 	feed, err := Parse([]byte(doc), "", "https://example.org/feed", testNow)
@@ -227,8 +234,8 @@ func TestItemFields(t *testing.T) {
 	if feed.TTL != 90*time.Minute || feed.HubURL != "https://hub.example.net/" || feed.UpdatePeriod != 6*time.Hour {
 		t.Errorf("feed: got ttl %v hub %q update period %v", feed.TTL, feed.HubURL, feed.UpdatePeriod)
 	}
-	if len(feed.Items) != 3 {
-		t.Fatalf("got %d items, want 3 (one dropped)", len(feed.Items))
+	if len(feed.Items) != 4 {
+		t.Fatalf("got %d items, want 4 (the empty one dropped)", len(feed.Items))
 	}
 	first := feed.Items[0]
 	if first.Link != "https://example.org/permalink" || first.GUID != "https://example.org/permalink?utm_source=feedburner" {
@@ -243,7 +250,10 @@ func TestItemFields(t *testing.T) {
 	if feed.Items[1].Link != "" {
 		t.Errorf("isPermaLink=false guid used as link %q", feed.Items[1].Link)
 	}
-	long := feed.Items[2]
+	if d := feed.Items[2]; d.GUID == "" || !strings.HasPrefix(d.GUID, "content:") || d.Summary == "" {
+		t.Errorf("description-only item: got guid %q summary %q", d.GUID, d.Summary)
+	}
+	long := feed.Items[3]
 	if !strings.HasPrefix(long.Content, "<p>word word") {
 		t.Errorf("content: got %.60q", long.Content)
 	}

@@ -1,7 +1,15 @@
 // Package parse turns a fetched feed body into kernelwire items: it owns
 // charset handling, format detection (RSS 0.9x/1.0/2.0, Atom 1.0, JSON Feed
 // 1.0/1.1, via gofeed), canonical links (CanonicalURL), plain-text titles,
-// sanitised HTML summaries and content, and dates (clamped, never zero).
+// sanitised HTML summaries and content, and dates (clamped, never zero;
+// Item.Undated when the upstream gave none we could read).
+//
+// Text stays text: an Atom type="text" title or summary, a JSON Feed title,
+// summary or content_text and an RSS title that does not look like HTML
+// keep every character ("include <linux/slab.h>", "Vec<T>"); only
+// type="html"/"xhtml" and HTML-looking RSS titles are reduced to text, and
+// then only real HTML elements count as tags (text.go). Titles, summaries
+// and content are capped (caps.go).
 //
 // It must not fetch, log, decide identity (Item.Key, package dedup), assign
 // topics (package tag) or store anything: Parse is a pure function of the
@@ -13,12 +21,19 @@
 //     cannot transcode a second time (decode.go);
 //   - gofeed only looks 4 KiB into the body for the root element; a body
 //     whose root comes later is cut to start at the root;
+//   - gofeed resolves xml:base as if every base were a folder; scanXML
+//     computes the bases as RFC 3986 does, removes xml:base from the
+//     document and convertItem resolves links and content itself
+//     (xmlscan.go);
+//   - gofeed reads a date with an unknown zone as UTC; dates are read by
+//     parseDate only (dates.go);
 //   - gofeed's per-item HTML scan for a first image is turned off: we never
 //     use Item.Image and it was half the allocations on large feeds.
 package parse
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -29,6 +44,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -92,6 +108,10 @@ func (p *Parser) Parse(body []byte, contentType, feedURL string, now time.Time) 
 	if root > detectWindow/2 {
 		doc = doc[root:]
 	}
+	var info docInfo
+	if t := bytes.TrimLeft(doc, " \t\r\n"); len(t) > 0 && t[0] == '<' {
+		doc, info = scanXML(doc, feedURL)
+	}
 	gf, err := gofeedParse(doc)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w: %w", feedURL, ErrNotFeed, err)
@@ -101,7 +121,7 @@ func (p *Parser) Parse(body []byte, contentType, feedURL string, now time.Time) 
 	if gf.FeedType == "json" && !strings.Contains(gf.FeedVersion, "jsonfeed.org/version/") {
 		return nil, fmt.Errorf("parse %s: %w: JSON without a JSON Feed version", feedURL, ErrNotFeed)
 	}
-	return p.convert(gf, feedURL, now), nil
+	return p.convert(gf, info, feedURL, now), nil
 }
 
 // gofeedParse runs gofeed and turns a panic into an error: a malformed
@@ -120,11 +140,14 @@ func gofeedParse(doc []byte) (f *gofeed.Feed, err error) {
 	return fp.Parse(bytes.NewReader(doc))
 }
 
-func (p *Parser) convert(gf *gofeed.Feed, feedURL string, now time.Time) *Feed {
+func (p *Parser) convert(gf *gofeed.Feed, info docInfo, feedURL string, now time.Time) *Feed {
 	f := &Feed{
-		Title:       plainText(gf.Title),
-		Description: plainText(gf.Description),
-		Link:        httpURL(Resolve(feedURL, gf.Link)),
+		Title:       capText(titleOf(gf.Title, info.titleType, gf.FeedType == "rss"), maxFeedTitle),
+		Description: capText(plainText(gf.Description), maxSummaryText),
+		Link:        httpURL(Resolve(cmp.Or(info.base, feedURL), gf.Link)),
+	}
+	if gf.FeedType == "json" {
+		f.Title = capText(jsonText(gf.Title), maxFeedTitle)
 	}
 	base := f.Link
 	if base == "" {
@@ -133,8 +156,11 @@ func (p *Parser) convert(gf *gofeed.Feed, feedURL string, now time.Time) *Feed {
 	var (
 		rssItems  []*rss.Item
 		atomItems []*atom.Entry
+		jsonItems []*jsonfeed.Item
 	)
 	switch orig := gf.OriginalFeed().(type) {
+	case *jsonfeed.Feed:
+		jsonItems = orig.Items
 	case *rss.Feed:
 		f.TTL = minutes(orig.TTL)
 		f.HubURL = hubFromExtensions(orig.Extensions)
@@ -158,12 +184,18 @@ func (p *Parser) convert(gf *gofeed.Feed, feedURL string, now time.Time) *Feed {
 		if gi == nil {
 			continue
 		}
-		var src source
+		src := source{format: gf.FeedType}
 		if len(rssItems) == len(gf.Items) {
 			src.rss = rssItems[i]
 		}
 		if len(atomItems) == len(gf.Items) {
 			src.atom = atomItems[i]
+		}
+		if len(jsonItems) == len(gf.Items) {
+			src.json = jsonItems[i]
+		}
+		if len(info.entries) == len(gf.Items) {
+			src.info = &info.entries[i]
 		}
 		if it, ok := p.convertItem(gi, src, base, now); ok {
 			f.Items = append(f.Items, it)

@@ -34,6 +34,14 @@ func plainText(s string) string {
 			}
 		case xhtml.StartTagToken:
 			name, _ := z.TagName()
+			if !knownElement(string(name)) {
+				// "<linux/slab.h>", "Vec<T>", "<bar@example.org>": not
+				// markup, whatever the type says, so the text is kept.
+				if skip == 0 {
+					b.Write(z.Raw())
+				}
+				continue
+			}
 			if rawTextElement(string(name)) {
 				skip++
 			}
@@ -42,6 +50,12 @@ func plainText(s string) string {
 			}
 		case xhtml.EndTagToken:
 			name, _ := z.TagName()
+			if !knownElement(string(name)) {
+				if skip == 0 {
+					b.Write(z.Raw())
+				}
+				continue
+			}
 			if rawTextElement(string(name)) && skip > 0 {
 				skip--
 			}
@@ -49,6 +63,12 @@ func plainText(s string) string {
 				b.WriteByte(' ')
 			}
 		case xhtml.SelfClosingTagToken:
+			if name, _ := z.TagName(); !knownElement(string(name)) {
+				if skip == 0 {
+					b.Write(z.Raw())
+				}
+				continue
+			}
 			b.WriteByte(' ')
 		}
 	}
@@ -144,4 +164,103 @@ func excerpt(htmlText string) string {
 		text = strings.TrimRight(text[:cut], " ,;:.-") + "…"
 	}
 	return html.EscapeString(text)
+}
+
+// htmlElements are the element names of HTML (WHATWG, plus the obsolete
+// ones feeds still carry). Only these are markup when a string is read as
+// HTML: "<linux/slab.h>", "Vec<T>" or "Option<Box<Error>>" in a kernel mail
+// subject are text even in an HTML-typed title.
+var htmlElements = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`a abbr acronym address area article aside audio b base basefont bdi bdo
+		big blink blockquote body br button canvas caption center cite code col colgroup data datalist
+		dd del details dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame
+		frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li
+		link main map mark marquee menu meta meter nav nobr noembed noframes noscript object ol optgroup
+		option output p param picture plaintext pre progress q rp rt ruby s samp script search section
+		select slot small source span strike strong style sub summary sup svg math table tbody td template
+		textarea tfoot th thead time title tr track tt u ul var video wbr xmp`) {
+		m[n] = true
+	}
+	return m
+}()
+
+// knownElement reports whether a tag name (lower-cased by the tokenizer,
+// possibly prefixed as in XHTML "xhtml:b") is an HTML element.
+func knownElement(name string) bool {
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	return htmlElements[name]
+}
+
+// textOf is a plain-text string as it reaches us (Atom type="text", JSON
+// Feed title and summary, an RSS title without markup): every character is
+// kept, only white space is collapsed and characters XML forbids dropped.
+func textOf(s string) string {
+	return collapse(xmlChars(s))
+}
+
+// titleOf reads a title by its declared type: Atom "html" and "xhtml" are
+// reduced to text; Atom "text" (the default) is text; RSS titles have no
+// type, so they are HTML only when they look like it (looksLikeMarkup),
+// as feedparser decides.
+func titleOf(s, typ string, rss bool) string {
+	switch {
+	case isHTMLType(typ):
+		return plainText(s)
+	case rss && looksLikeMarkup(s):
+		return plainText(s)
+	}
+	return textOf(s)
+}
+
+func isHTMLType(t string) bool {
+	t = strings.ToLower(strings.TrimSpace(t))
+	return t == "html" || t == "xhtml" || t == "text/html" || strings.HasSuffix(t, "xhtml+xml")
+}
+
+// looksLikeMarkup reports whether an untyped string (an RSS title) is
+// HTML: it closes an HTML element ("<b>6.18</b>"), has a line break or
+// image, or carries a character reference that means something
+// ("&amp;", "&#8211;": an XML-escaped title escaped once more). A lone
+// "<script>" or "<linux/slab.h>" opens nothing: it is text.
+func looksLikeMarkup(s string) bool {
+	if !strings.ContainsAny(s, "<&") {
+		return false
+	}
+	for rest := s; ; {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+		closing := strings.HasPrefix(rest, "/")
+		name := strings.TrimPrefix(rest, "/")
+		end := strings.IndexFunc(name, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == ':') })
+		if end < 0 {
+			continue
+		}
+		tag := strings.ToLower(name[:end])
+		next := name[end]
+		switch {
+		case closing && next == '>' && knownElement(tag):
+			return true
+		case (tag == "br" || tag == "img" || tag == "hr") && (next == '>' || next == '/' || next == ' '):
+			return true
+		}
+	}
+	for rest := s; ; {
+		i := strings.IndexByte(rest, '&')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i:]
+		if j := strings.IndexByte(rest, ';'); j > 1 && j < 12 {
+			if html.UnescapeString(rest[:j+1]) != rest[:j+1] {
+				return true
+			}
+		}
+		rest = rest[1:]
+	}
 }

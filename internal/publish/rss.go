@@ -2,6 +2,8 @@ package publish
 
 import (
 	"encoding/xml"
+	"html"
+	"strings"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -103,7 +105,7 @@ func newRSSDoc(m *model) *rssDoc {
 
 func newRSSItem(e *entry) rssItem {
 	r := rssItem{
-		Title:      e.title,
+		Title:      rssTitle(e.title),
 		Link:       e.link,
 		Categories: e.topics,
 		// The id is a tag: URI, not a URL a reader could open.
@@ -137,4 +139,22 @@ func newRSSItem(e *entry) rssItem {
 		r.Source = &rssSource{URL: e.sourceURL, Name: e.source}
 	}
 	return r
+}
+
+// rssTitle writes a plain-text title so that RSS readers, which guess
+// whether an untyped title is HTML (feedparser: a closing tag or a
+// character reference makes it HTML), read it back as it is: a title that
+// would pass for HTML is escaped once more, as HTML whose text is the
+// title; any other ("include <linux/slab.h>") is written as it is.
+//
+// The test is broader than any reader's (any "</", "<br", "<img", "<hr" or
+// reference-shaped "&...;"): escaping a title that was not ambiguous costs
+// nothing, since the escaped form is read as HTML by everyone.
+func rssTitle(title string) string {
+	l := strings.ToLower(title)
+	if strings.Contains(l, "</") || strings.Contains(l, "<br") || strings.Contains(l, "<img") ||
+		strings.Contains(l, "<hr") || entity.MatchString(title) {
+		return html.EscapeString(title)
+	}
+	return title
 }
