@@ -27,7 +27,7 @@ var brokenFixtures = map[string]bool{
 // linklessFixtures hold items that have no link of their own (an Atom
 // entry with only rel="self", an RSS item with only a description).
 var linklessFixtures = map[string]bool{
-	"lore-shaped-atom_angle-bracket-subjects.atom":      true,
+	"lore-shaped-atom_angle-bracket-subjects.atom":     true,
 	"rss-shaped-xmlbase-atomlink-description-only.xml": true,
 }
 

@@ -237,7 +237,9 @@ func looksLikeMarkup(s string) bool {
 		rest = rest[i+1:]
 		closing := strings.HasPrefix(rest, "/")
 		name := strings.TrimPrefix(rest, "/")
-		end := strings.IndexFunc(name, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == ':') })
+		end := strings.IndexFunc(name, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == ':')
+		})
 		if end < 0 {
 			continue
 		}
