@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -112,8 +113,16 @@ func TestFeedFormats(t *testing.T) {
 					t.Errorf("items not newest first at %d", i)
 				}
 			}
-			if len(f.Items) > 0 && f.Items[0].Title != "Article 6 <b>&amp;</b>" && !strings.Contains(tc.path, "releases") {
-				t.Errorf("title %q did not survive", f.Items[0].Title)
+			if len(f.Items) > 0 && !strings.Contains(tc.path, "releases") {
+				got := f.Items[0].Title
+				if strings.HasSuffix(tc.path, ".rss") {
+					// An RSS title that looks like HTML is written as HTML
+					// (publish.rssTitle); gofeed hands it over undecoded.
+					got = html.UnescapeString(got)
+				}
+				if got != "Article 6 <b>&amp;</b>" {
+					t.Errorf("title %q did not survive", f.Items[0].Title)
+				}
 			}
 		})
 	}
