@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/kernelwire/kernelwire/internal/config"
-	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/fetch"
 	"github.com/kernelwire/kernelwire/internal/poll"
 	"github.com/kernelwire/kernelwire/internal/store"
@@ -53,12 +52,12 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.config, err)
 	}
-	opts := store.Options{SeenTTL: cfg.Defaults.SeenTTL, MaxAge: cfg.Defaults.MaxAge, MaxItems: cfg.Defaults.MaxItems}
 	priority := make(map[string]int, len(cfg.Sources))
 	for _, src := range cfg.Sources {
 		priority[src.Name] = src.Priority
 	}
-	opts = dedup.Clustering(opts, func(source string) int { return priority[source] })
+	opts := store.Options{SeenTTL: cfg.Defaults.SeenTTL, MaxAge: cfg.Defaults.MaxAge, MaxItems: cfg.Defaults.MaxItems,
+		Stories: true, Priority: priority}
 	st, err := openStore(ctx, c, opts)
 	if err != nil {
 		return nil, err

@@ -2,28 +2,29 @@ package poll
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/fetch"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 	"github.com/kernelwire/kernelwire/internal/store/boltstore"
 	"github.com/kernelwire/kernelwire/internal/store/redisstore"
 	"github.com/kernelwire/kernelwire/internal/store/redistest"
-	"github.com/kernelwire/kernelwire/internal/store/storetest"
+	"github.com/kernelwire/kernelwire/internal/story/storytest"
 )
 
 // storyOptions are testOptions with story clustering, wired as serve
 // wires it.
-func storyOptions() store.Options { return dedup.Clustering(testOptions(), nil) }
+func storyOptions() store.Options {
+	o := testOptions()
+	o.Stories = true
+	return o
+}
 
 // BenchmarkIngest measures what story clustering adds to ingest: the ten
-// real feeds of storetest.StoryFixtures (223 items) taken from fetched
+// real feeds of storytest.Fixtures (223 items) taken from fetched
 // bytes into a fresh store (parse, tag, key, save: Poller.ingest, the part
 // of a poll between fetch and bookkeeping), with clustering ("stories") and without it ("plain": no
 // story keys or signatures computed, a store without clustering), same
@@ -31,18 +32,9 @@ func storyOptions() store.Options { return dedup.Clustering(testOptions(), nil) 
 func BenchmarkIngest(b *testing.B) {
 	var resps []*fetch.Response
 	var srcs []item.Source
-	for _, name := range storetest.StoryFixtures {
-		body, err := os.ReadFile(filepath.Join("..", "parse", "testdata", name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		ct := "application/rss+xml"
-		if strings.Contains(name, "atom") {
-			ct = "application/atom+xml"
-		}
-		u := "https://fixture.example/" + name
-		resps = append(resps, &fetch.Response{Status: 200, Body: body, ContentType: ct, FinalURL: u})
-		srcs = append(srcs, item.Source{Name: strings.SplitN(name, "_", 2)[0], URL: u})
+	for _, f := range storytest.Fixtures(b) {
+		resps = append(resps, &fetch.Response{Status: 200, Body: f.Body, ContentType: f.ContentType, FinalURL: f.URL})
+		srcs = append(srcs, item.Source{Name: f.Source, URL: f.URL})
 	}
 	now := time.Date(2026, 7, 3, 0, 0, 0, 0, time.UTC)
 	backends := []struct {

@@ -277,10 +277,10 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 	}
 	h.TTL, h.UpdatePeriod = feed.TTL, feed.UpdatePeriod
 	items := feed.Items
-	res.New = saved.Count(store.New)
-	res.Updated = saved.Count(store.Updated)
-	res.Duplicate = saved.Count(store.Duplicate)
-	res.TooOld = saved.Count(store.TooOld)
+	res.New = saved.Count(item.New)
+	res.Updated = saved.Count(item.Updated)
+	res.Duplicate = saved.Count(item.Duplicate)
+	res.TooOld = saved.Count(item.TooOld)
 	st.ItemsSeen += int64(len(items))
 	// Only now are the validators safe to keep (see the package comment).
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified

@@ -83,7 +83,7 @@ func Retag(ctx context.Context, st store.Store, tagger *tag.Tagger, sources []it
 			if err != nil {
 				return changed, fmt.Errorf("retag: save items of %s: %w", name, err)
 			}
-			changed += res.Count(store.Updated) + res.Count(store.New)
+			changed += res.Count(item.Updated) + res.Count(item.New)
 			items = items[n:]
 		}
 	}

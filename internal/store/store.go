@@ -1,7 +1,10 @@
-// Package store defines the contract between the poller (which writes) and the
-// web server (which reads). Backends live in subpackages: redisstore (shared by
-// replicas) and boltstore (embedded, single process). Every backend passes the
-// storetest conformance suite.
+// Package store is the contract between the poller (which writes) and the
+// web server (which reads), and nothing else: interfaces and types, no
+// logic. Backends live in subpackages: redisstore (shared by replicas) and
+// boltstore (embedded, single process); every backend passes the storetest
+// conformance suite. What a save changes in stories is decided above the
+// store, in package story, and applied by each backend; store imports
+// item and nothing else of ours.
 //
 // Methods take whole batches so that a poll of one source costs a constant
 // number of round trips, whatever the number of items.
@@ -34,71 +37,27 @@ type Options struct {
 	// items beyond it are dropped. Zero means no limit.
 	MaxItems int
 
-	// SameStory, when set, turns story clustering on (see story.go): a new
-	// item joins the story of a stored item that shares one of its
-	// StoryKeys or Buckets and that SameStory accepts. Nil keeps every item
-	// a story of its own. The store does not import package dedup: main
-	// injects these.
-	SameStory func(a, b item.Item) bool
-	// Prepare and SamePrepared, when both set, are SameStory split in two:
-	// Prepare computes once per item and save what SamePrepared compares,
-	// so a new item is checked against many candidates without
-	// recomputing either side per pair. They must agree with SameStory.
-	Prepare      func(it item.Item) any
-	SamePrepared func(a, b any) bool
-	// SameStrong (prepared, like SamePrepared) accepts a pair on evidence
-	// strong enough to merge the stories both already belong to: once a
-	// new item has joined a story, another story it finds only by a
-	// bucket is merged in when SameStrong accepts it (nil: never). An
-	// aggregator's copy of one outlet's headline that links to another
-	// outlet's article proves the two are one story.
-	SameStrong func(a, b any) bool
-	// Representative picks the member that stands for a story (nil: the
-	// first seen). Members carry Key, Source, Title, Link, Published,
-	// FirstSeen, Topics and Extracted.Patch.
-	Representative func(members []item.Item) int
-	// IsReply reports a mailing-list reply: replies are counted on their
-	// story (Item.Replies) instead of listed as its coverage.
-	IsReply func(it item.Item) bool
+	// Stories turns story clustering on (package story); off, every item
+	// is a story of its own.
+	Stories bool
+	// Priority ranks sources (feeds.yaml priority, higher wins) when
+	// several carry one story: the highest ranking member represents it.
+	Priority map[string]int
 	// StoryWindow is how long story keys and buckets are kept for lookup
-	// (default 7 days).
+	// (zero: story.DefaultWindow).
 	StoryWindow time.Duration
-}
-
-// Outcome is what happened to one item of a batch.
-type Outcome int
-
-const (
-	New       Outcome = iota + 1 // stored for the first time
-	Updated                      // same key, changed hash: updated in place
-	Duplicate                    // same key, same hash (or carried by another source)
-	TooOld                       // older than Options.MaxAge: not taken
-)
-
-func (o Outcome) String() string {
-	switch o {
-	case New:
-		return "new"
-	case Updated:
-		return "updated"
-	case Duplicate:
-		return "duplicate"
-	case TooOld:
-		return "too-old"
-	}
-	return "unknown"
 }
 
 // SaveResult reports a batch: one Outcome per input item, in input order.
 type SaveResult struct {
-	Outcomes []Outcome
+	Outcomes []item.Outcome
 	// Joined counts the New items that joined an existing story (with
 	// clustering on); they are stored, but curated feeds list the story.
 	Joined int
 }
 
 // Count returns how many items had outcome o.
-func (r SaveResult) Count(o Outcome) int {
+func (r SaveResult) Count(o item.Outcome) int {
 	n := 0
 	for _, x := range r.Outcomes {
 		if x == o {

@@ -39,11 +39,11 @@ func bucketsOf(tx *bolt.Tx) buckets {
 // the whole batch (items, indexes, seen marks, retention, version) commits or
 // none of it does.
 func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
-	res := store.SaveResult{Outcomes: make([]store.Outcome, len(items))}
+	res := store.SaveResult{Outcomes: make([]item.Outcome, len(items))}
 	if len(items) == 0 {
 		return res, nil
 	}
-	if s.opts.Clustering() {
+	if s.opts.Stories {
 		return s.saveStories(ctx, src, items)
 	}
 	now := s.now()
@@ -59,7 +59,7 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 				return fmt.Errorf("item %s: %w", it.Key, err)
 			}
 			res.Outcomes[i] = o
-			changed = changed || o == store.New || o == store.Updated
+			changed = changed || o == item.New || o == item.Updated
 		}
 		removed, err := s.retain(b, now)
 		if err != nil {
@@ -76,16 +76,16 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 	return res, nil
 }
 
-func (s *Store) saveOne(b buckets, src string, it item.Item, now time.Time) (store.Outcome, error) {
+func (s *Store) saveOne(b buckets, src string, it item.Item, now time.Time) (item.Outcome, error) {
 	if tooOld(it, now, s.opts.MaxAge) {
-		return store.TooOld, nil
+		return item.TooOld, nil
 	}
 	if it.Source == "" {
 		it.Source = src
 	}
 	markHash, marked := s.seenHash(b, it.Key, now)
 	if marked && markHash == it.Hash {
-		return store.Duplicate, s.mark(b, it.Key, markHash, now)
+		return item.Duplicate, s.mark(b, it.Key, markHash, now)
 	}
 	old, found, err := getItem(b, it.Key)
 	if err != nil {
@@ -95,16 +95,16 @@ func (s *Store) saveOne(b buckets, src string, it item.Item, now time.Time) (sto
 		// Pruned (never resurrect) or owned by the first source to carry it.
 		// The mark keeps the stored hash so that source's own updates still
 		// compare against what it stored.
-		return store.Duplicate, s.mark(b, it.Key, markHash, now)
+		return item.Duplicate, s.mark(b, it.Key, markHash, now)
 	}
-	outcome := store.New
+	outcome := item.New
 	if found {
 		if err := unindex(b, old); err != nil {
 			return 0, err
 		}
 	}
 	if marked {
-		outcome = store.Updated
+		outcome = item.Updated
 		it.Source = old.Source
 		it.FirstSeen = old.FirstSeen
 		if it.Published.IsZero() {

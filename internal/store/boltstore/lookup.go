@@ -8,7 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/story"
 )
 
 // The story lookup index (which items were recorded under which story key
@@ -16,7 +16,7 @@ import (
 // clustered save:
 //
 //	lookuplog  8-byte big-endian expiry (unix ms) + 8-byte sequence ->
-//	           the save's lookups (store.EncodeLookups)
+//	           the save's lookups (story.EncodeLookups)
 //
 // A clustered save records each new item under ~26 keys (24 buckets and
 // its story keys). As bbolt keys those were 26 puts per item and clustering
@@ -34,7 +34,7 @@ const (
 	bucketLookupV1  = "lookup"
 )
 
-// lookupIndex is the in-memory index (store.LookupIndex, expiries in unix
+// lookupIndex is the in-memory index (story.LookupIndex, expiries in unix
 // ms). mu is held across a whole clustered save (read, plan, write,
 // commit, then the index update), so no save plans from an index that
 // misses a committed save's entries. bbolt runs one writer at a time
@@ -42,7 +42,7 @@ const (
 type lookupIndex struct {
 	mu     sync.Mutex
 	loaded bool
-	x      store.LookupIndex
+	x      story.LookupIndex
 }
 
 // load reads the index from tx once per Store, converting former layouts.
@@ -58,12 +58,12 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 	if err := convertLookupsV2(tx, sb); err != nil {
 		return err
 	}
-	x.x = store.LookupIndex{}
+	x.x = story.LookupIndex{}
 	err := sb.lookupLog.ForEach(func(k, v []byte) error {
 		// A malformed record is skipped, whatever of it decoded kept: it
 		// costs at most the merges its items would have made, where
 		// failing would stop every clustered save until it expired.
-		_ = store.DecodeLookups(string(v), x.x.Add)
+		_ = story.DecodeLookups(string(v), x.x.Add)
 		return nil
 	})
 	if err != nil {
@@ -84,7 +84,7 @@ func (x *lookupIndex) sweep(now time.Time) { x.x.Sweep(now.UnixMilli()) }
 
 // recordLookups appends the plan's lookups, expiring at exp (unix ms), to
 // the log.
-func recordLookups(sb storyBuckets, ls []store.Lookup, exp int64) error {
+func recordLookups(sb storyBuckets, ls []story.Lookup, exp int64) error {
 	if len(ls) == 0 {
 		return nil
 	}
@@ -92,7 +92,7 @@ func recordLookups(sb storyBuckets, ls []store.Lookup, exp int64) error {
 	if err != nil {
 		return fmt.Errorf("record lookups: %w", err)
 	}
-	if err := sb.lookupLog.Put(logKey(exp, seq), []byte(store.EncodeLookups(ls, exp))); err != nil {
+	if err := sb.lookupLog.Put(logKey(exp, seq), []byte(story.EncodeLookups(ls, exp))); err != nil {
 		return fmt.Errorf("record lookups: %w", err)
 	}
 	return nil
@@ -139,7 +139,7 @@ func convertLookupsV2(tx *bolt.Tx, sb storyBuckets) error {
 			v = v[10+n:]
 		}
 		for exp, fields := range byExp {
-			if err := recordLookups(sb, []store.Lookup{{Item: string(k), Keys: fields}}, exp); err != nil {
+			if err := recordLookups(sb, []story.Lookup{{Item: string(k), Keys: fields}}, exp); err != nil {
 				return err
 			}
 		}

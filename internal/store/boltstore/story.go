@@ -10,11 +10,12 @@ import (
 
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/story"
 )
 
 // Story buckets (with clustering on), created by the first clustered save:
 //
-//	stories  story id -> JSON store.Story
+//	stories  story id -> JSON story.Story
 //	storyof  item key -> story id, for members of stories of more than one
 //	lookuplog  the story keys and buckets items were recorded under (see
 //	           lookup.go)
@@ -53,7 +54,7 @@ func createStoryBuckets(tx *bolt.Tx) (storyBuckets, error) {
 func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
 	var res store.SaveResult
 	now := s.now()
-	exp := now.Add(s.opts.LookupTTL()).UnixMilli()
+	exp := now.Add(story.LookupTTL(s.opts.StoryWindow)).UnixMilli()
 	// The plan's lookups go into the memory index while bbolt commits
 	// (mu, held throughout, keeps every other save out of it). Should the
 	// commit fail, entries naming items that were not stored only make
@@ -72,14 +73,11 @@ func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) 
 		b := bucketsOf(tx)
 		b.story = sb
 		r := &reader{s: s, b: b, sb: sb, now: now}
-		plan, err := store.PlanSave(r, s.opts, src, items, now)
+		plan, err := story.PlanSave(r, story.Rules{MaxAge: s.opts.MaxAge, Priority: s.opts.Priority}, src, items, now)
 		if err != nil {
 			return err
 		}
-		if err := s.apply(b, sb, plan, now); err != nil {
-			return err
-		}
-		if err := recordLookups(sb, plan.Lookups, exp); err != nil {
+		if err := plan.Apply(&writer{s: s, b: b, sb: sb, now: now, exp: exp}); err != nil {
 			return err
 		}
 		added = make(chan struct{})
@@ -116,91 +114,100 @@ type reader struct {
 
 func (r *reader) Mark(key string) (string, bool) { return r.s.seenHash(r.b, key, r.now) }
 
-func (r *reader) Item(key string) (store.StoredItem, bool, error) {
+func (r *reader) Item(key string) (story.Stored, bool, error) {
 	it, found, err := getItem(r.b, key)
 	if err != nil || !found {
-		return store.StoredItem{}, false, err
+		return story.Stored{}, false, err
 	}
-	return store.StoredItem{Item: it, Story: string(r.sb.storyOf.Get([]byte(key)))}, true, nil
+	return story.Stored{Item: it, Story: string(r.sb.storyOf.Get([]byte(key)))}, true, nil
 }
 
-func (r *reader) Story(id string) (store.Story, bool, error) { return getStory(r.sb, id) }
+func (r *reader) Story(id string) (story.Story, bool, error) { return getStory(r.sb, id) }
 
 func (r *reader) Lookup(key string) ([]string, error) { return r.s.lookups.lookup(key, r.now), nil }
 
-func getStory(sb storyBuckets, id string) (store.Story, bool, error) {
+func getStory(sb storyBuckets, id string) (story.Story, bool, error) {
 	if sb.stories == nil {
-		return store.Story{}, false, nil
+		return story.Story{}, false, nil
 	}
 	data := sb.stories.Get([]byte(id))
 	if data == nil {
-		return store.Story{}, false, nil
+		return story.Story{}, false, nil
 	}
-	var st store.Story
+	var st story.Story
 	if err := json.Unmarshal(data, &st); err != nil {
-		return store.Story{}, false, fmt.Errorf("decode story %s: %w", id, err)
+		return story.Story{}, false, fmt.Errorf("decode story %s: %w", id, err)
 	}
 	return st, true, nil
 }
 
-// apply writes plan in the order Plan documents. Summaries are not stored:
+// writer applies a plan in the transaction. Summaries are not stored:
 // Items computes them from the story record in its read transaction.
-func (s *Store) apply(b buckets, sb storyBuckets, p *store.Plan, now time.Time) error {
-	for _, si := range p.Items {
-		data, err := json.Marshal(si.Item)
-		if err != nil {
-			return fmt.Errorf("encode item %s: %w", si.Item.Key, err)
-		}
-		if err := b.items.Put([]byte(si.Item.Key), data); err != nil {
-			return fmt.Errorf("put item %s: %w", si.Item.Key, err)
-		}
-		if err := link(sb, si.Item.Key, si.Story); err != nil {
-			return err
-		}
+type writer struct {
+	s   *Store
+	b   buckets
+	sb  storyBuckets
+	now time.Time
+	exp int64 // lookup expiry, unix ms
+}
+
+func (w *writer) PutItem(si story.Stored) error {
+	data, err := json.Marshal(si.Item)
+	if err != nil {
+		return fmt.Errorf("encode item %s: %w", si.Item.Key, err)
 	}
-	for _, m := range p.Marks {
-		if err := s.mark(b, m.Key, m.Hash, now); err != nil {
-			return err
-		}
+	if err := w.b.items.Put([]byte(si.Item.Key), data); err != nil {
+		return fmt.Errorf("put item %s: %w", si.Item.Key, err)
 	}
-	for _, l := range p.Links {
-		if b.items.Get([]byte(l.Key)) == nil {
-			continue
-		}
-		if err := link(sb, l.Key, l.Story); err != nil {
-			return err
-		}
+	return link(w.sb, si.Item.Key, si.Story)
+}
+
+func (w *writer) PutMark(key, hash string) error { return w.s.mark(w.b, key, hash, w.now) }
+
+func (w *writer) Link(key, id string) error {
+	if w.b.items.Get([]byte(key)) == nil {
+		return nil
 	}
-	for _, e := range p.IndexRemove {
-		if err := dropIndexEntry(b, indexName(e), indexKey(e.Published, e.Key)); err != nil {
-			return err
-		}
+	return link(w.sb, key, id)
+}
+
+func (w *writer) RemoveEntry(e story.IndexEntry) error {
+	return dropIndexEntry(w.b, indexName(e), indexKey(e.Published, e.Key))
+}
+
+func (w *writer) AddEntry(e story.IndexEntry) error {
+	ib, err := w.b.idx.CreateBucketIfNotExists([]byte(indexName(e)))
+	if err == nil {
+		err = ib.Put(indexKey(e.Published, e.Key), nil)
 	}
-	for _, e := range p.IndexAdd {
-		ib, err := b.idx.CreateBucketIfNotExists([]byte(indexName(e)))
-		if err == nil {
-			err = ib.Put(indexKey(e.Published, e.Key), nil)
-		}
-		if err != nil {
-			return fmt.Errorf("index %s: %w", indexName(e), err)
-		}
-	}
-	for _, st := range p.Stories {
-		data, err := json.Marshal(st)
-		if err != nil {
-			return fmt.Errorf("encode story %s: %w", st.ID, err)
-		}
-		if err := sb.stories.Put([]byte(st.ID), data); err != nil {
-			return fmt.Errorf("put story %s: %w", st.ID, err)
-		}
-	}
-	for _, id := range p.DeleteStories {
-		if err := sb.stories.Delete([]byte(id)); err != nil {
-			return fmt.Errorf("delete story %s: %w", id, err)
-		}
+	if err != nil {
+		return fmt.Errorf("index %s: %w", indexName(e), err)
 	}
 	return nil
 }
+
+func (w *writer) PutStory(st story.Story) error {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode story %s: %w", st.ID, err)
+	}
+	if err := w.sb.stories.Put([]byte(st.ID), data); err != nil {
+		return fmt.Errorf("put story %s: %w", st.ID, err)
+	}
+	return nil
+}
+
+func (w *writer) DeleteStory(id string) error {
+	if err := w.sb.stories.Delete([]byte(id)); err != nil {
+		return fmt.Errorf("delete story %s: %w", id, err)
+	}
+	return nil
+}
+
+func (w *writer) ClearSummary(string) error              { return nil }
+func (w *writer) SetSummary(string, story.Summary) error { return nil }
+
+func (w *writer) RecordLookups(ls []story.Lookup) error { return recordLookups(w.sb, ls, w.exp) }
 
 // link records key's story ("" for a story of its own).
 func link(sb storyBuckets, key, story string) error {
@@ -216,11 +223,11 @@ func link(sb storyBuckets, key, story string) error {
 	return nil
 }
 
-func indexName(e store.IndexEntry) string {
+func indexName(e story.IndexEntry) string {
 	switch e.Kind {
-	case store.IndexSource:
+	case story.IndexSource:
 		return "s:" + e.Name
-	case store.IndexTopic:
+	case story.IndexTopic:
 		return "t:" + e.Name
 	}
 	return allIndex

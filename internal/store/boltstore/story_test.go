@@ -12,12 +12,14 @@ import (
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 	"github.com/kernelwire/kernelwire/internal/store/storetest"
+	"github.com/kernelwire/kernelwire/internal/story"
+	"github.com/kernelwire/kernelwire/internal/story/storytest"
 )
 
 func BenchmarkStorySave(b *testing.B) {
 	storetest.BenchmarkStorySave(b, func(b *testing.B, opts store.Options) store.Store {
 		return openTemp(b, opts)
-	}, storetest.FixtureBatches(b, "../../parse/testdata"))
+	}, storytest.FixtureBatches(b, storetest.T0()))
 }
 
 // TestStoryLookupsReopen checks the in-memory lookup index against its
@@ -71,7 +73,7 @@ func TestStoryLookupsReopen(t *testing.T) {
 	if n := records(); n != 2 {
 		t.Fatalf("%d lookup records, want 2", n)
 	}
-	clock.Advance(opts.LookupTTL() + time.Hour)
+	clock.Advance(story.LookupTTL(opts.StoryWindow) + time.Hour)
 	if _, err := s.Prune(ctx, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestStoryLookupsConvert(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Rewrite the log as the former layout would have held it.
-	exp := clock.Now().Add(opts.LookupTTL()).UnixNano()
+	exp := clock.Now().Add(story.LookupTTL(opts.StoryWindow)).UnixNano()
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket([]byte(bucketLookupLog)); err != nil {
 			return err

@@ -21,7 +21,7 @@ const (
 	fieldPublished = "p"
 	fieldFirstSeen = "f"
 	fieldSource    = "s"
-	// fieldSummary is a story representative's store.Summary (story.go).
+	// fieldSummary is a story representative's story.Summary (story.go).
 	fieldSummary = "rel"
 )
 
@@ -32,10 +32,10 @@ const headerArgs = 7
 // EVAL once if Redis lost the script): one round trip whatever the batch
 // size, atomic for the whole batch.
 func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
-	if s.opts.Clustering() && len(items) > 0 {
+	if s.opts.Stories && len(items) > 0 {
 		return s.saveStories(ctx, src, items)
 	}
-	res := store.SaveResult{Outcomes: make([]store.Outcome, len(items))}
+	res := store.SaveResult{Outcomes: make([]item.Outcome, len(items))}
 	now := s.now()
 	args := make([]any, headerArgs, headerArgs+9*len(items))
 	args[0], args[1] = s.base, src
@@ -52,7 +52,7 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 		// A zero Published is not judged: on an update it means "keep the
 		// stored date", on a new item it becomes the first-seen time.
 		if s.opts.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-s.opts.MaxAge)) {
-			res.Outcomes[i] = store.TooOld
+			res.Outcomes[i] = item.TooOld
 			continue
 		}
 		if it.Source == "" {
@@ -93,11 +93,11 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 	for j, code := range codes {
 		switch code {
 		case 1:
-			res.Outcomes[sent[j]] = store.New
+			res.Outcomes[sent[j]] = item.New
 		case 2:
-			res.Outcomes[sent[j]] = store.Updated
+			res.Outcomes[sent[j]] = item.Updated
 		case 3:
-			res.Outcomes[sent[j]] = store.Duplicate
+			res.Outcomes[sent[j]] = item.Duplicate
 		default:
 			return store.SaveResult{}, fmt.Errorf("save items of %s: script returned outcome %d", src, code)
 		}

@@ -159,7 +159,7 @@ func TestSeenMarkExpiresInRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Outcomes[0] != store.New {
+	if res.Outcomes[0] != item.New {
 		t.Fatalf("after expiry: got %v, want new", res.Outcomes[0])
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
-	"github.com/kernelwire/kernelwire/internal/store"
 )
 
 // Speculative saves. A clustered save plans from a snapshot of what it
@@ -39,21 +38,23 @@ type keyed[V any] struct {
 type written struct {
 	items   []keyed[snapItem] // without mark and token: see marks
 	marks   []keyed[string]
+	links   []keyed[string] // item key -> story
 	stories []keyed[snapStory]
+	deleted []string // story ids
 }
 
 // stored reports whether the item has a hash (it may have only a mark).
-func (v snapItem) stored() bool { return v.d != "" || v.it != nil }
+func (v snapItem) stored() bool { return v.data != "" || v.item != nil }
 
 // tokenOf is common.lua's tokenOf.
 func tokenOf(mark, src, st, sc string) string { return mark + "|" + src + "|" + st + "|" + sc }
 
-// scOf is the score a token was made of.
-func scOf(v snapItem) string {
-	if v.sc != "" {
-		return v.sc
+// scoreOf is the score a token was made of.
+func scoreOf(v snapItem) string {
+	if v.score != "" {
+		return v.score
 	}
-	return v.tok[strings.LastIndexByte(v.tok, '|')+1:]
+	return v.token[strings.LastIndexByte(v.token, '|')+1:]
 }
 
 func boolArg(b bool) string {
@@ -81,7 +82,7 @@ func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
 		if v, ok := m.items[it.Key]; ok {
 			snap.items[it.Key] = v
 		} else {
-			snap.items[it.Key] = snapItem{tok: absentToken}
+			snap.items[it.Key] = snapItem{token: absentToken}
 		}
 	}
 	nowMs := now.UnixMilli()
@@ -93,7 +94,7 @@ func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
 		snap.lookups[f] = live
 		for _, k := range live {
 			if v, ok := snap.items[k]; ok {
-				if v.tok == absentToken && batch[k] {
+				if v.token == absentToken && batch[k] {
 					// Recorded, so stored: not absent after all.
 					return nil
 				}
@@ -107,30 +108,31 @@ func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
 		}
 	}
 	for _, v := range snap.items {
-		if v.st == "" {
+		if v.story == "" {
 			continue
 		}
-		if _, ok := snap.stories[v.st]; ok {
+		if _, ok := snap.stories[v.story]; ok {
 			continue
 		}
-		st, ok := m.stories[v.st]
+		st, ok := m.stories[v.story]
 		if !ok {
 			return nil
 		}
-		snap.stories[v.st] = st
+		snap.stories[v.story] = st
 	}
 	return snap
 }
 
-// remember notes what a successful write of plan, planned from snap, left
-// in Redis: what snap held, changed by what the write wrote. m.mu is held.
-func (m *memIndex) remember(snap *snapshot, p *store.Plan, w *written) {
+// remember notes what a successful write, planned from snap, left in
+// Redis: what snap held, changed by what the write wrote (w). m.mu is
+// held.
+func (m *memIndex) remember(snap *snapshot, w *written) {
 	if m.items == nil {
 		m.items = map[string]snapItem{}
 		m.stories = map[string]snapStory{}
 	}
 	for k, v := range snap.items {
-		if v.stored() || v.m != "" {
+		if v.stored() || v.mark != "" {
 			m.items[k] = v
 		} else {
 			delete(m.items, k)
@@ -144,24 +146,24 @@ func (m *memIndex) remember(snap *snapshot, p *store.Plan, w *written) {
 	}
 	for _, x := range w.marks {
 		v := m.items[x.key]
-		v.m = x.v
-		v.tok = tokenOf(v.m, v.s, v.st, scOf(v))
+		v.mark = x.v
+		v.token = tokenOf(v.mark, v.source, v.story, scoreOf(v))
 		m.items[x.key] = v
 	}
-	for _, l := range p.Links {
-		v, ok := m.items[l.Key]
+	for _, l := range w.links {
+		v, ok := m.items[l.key]
 		if !ok || !v.stored() {
 			// storysave.lua links only items that exist.
 			continue
 		}
-		v.st = l.Story
-		v.tok = tokenOf(v.m, v.s, v.st, scOf(v))
-		m.items[l.Key] = v
+		v.story = l.v
+		v.token = tokenOf(v.mark, v.source, v.story, scoreOf(v))
+		m.items[l.key] = v
 	}
 	for _, x := range w.stories {
 		m.stories[x.key] = x.v
 	}
-	for _, id := range p.DeleteStories {
+	for _, id := range w.deleted {
 		m.stories[id] = snapStory{}
 	}
 	forgetHalf(m.items)

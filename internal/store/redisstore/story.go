@@ -17,6 +17,7 @@ import (
 
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/story"
 )
 
 var (
@@ -31,17 +32,17 @@ var (
 
 // Story keys (with clustering on), beside those of the package comment:
 //
-//	<prefix>{kw}:story:<id>     hash: v (version), d (store.Story JSON)
+//	<prefix>{kw}:story:<id>     hash: v (version), d (story.Story JSON)
 //	<prefix>{kw}:lookups        stream, one entry per clustered save that
 //	                            recorded items: field e, a blob of the
 //	                            save's lookup expiry (unix ms on the
 //	                            store's clock, base 36) and each item
 //	                            with the story keys and buckets it was
-//	                            recorded under (see store.EncodeLookups);
+//	                            recorded under (see story.EncodeLookups);
 //	                            PEXPIRE lookup TTL on each write, Prune
 //	                            trims expired entries from the head.
 //
-// Every process keeps an in-memory store.LookupIndex built from that
+// Every process keeps an in-memory story.LookupIndex built from that
 // stream: a save names its candidates from memory, and its read script
 // returns the stream entries the process has not seen yet. Reading and
 // rewriting the ~26 lookup fields per item in Redis (a hash, and before
@@ -50,7 +51,7 @@ var (
 // item.
 //
 // and two fields of an item hash: st (its story id, when the story has more
-// than one member) and rel (on a representative: its store.Summary JSON, so
+// than one member) and rel (on a representative: its story.Summary JSON, so
 // Items reads a page in the same two round trips as before).
 
 // ErrConflict is returned when a clustered save kept colliding with
@@ -107,13 +108,13 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 			return store.SaveResult{}, false, nil, err
 		}
 	}
-	plan, err := store.PlanSave(snap, s.opts, src, items, now)
+	plan, err := story.PlanSave(snap, story.Rules{MaxAge: s.opts.MaxAge, Priority: s.opts.Priority}, src, items, now)
 	if err != nil {
 		return store.SaveResult{}, false, nil, err
 	}
-	exp := now.Add(s.opts.LookupTTL()).UnixMilli()
+	exp := now.Add(story.LookupTTL(s.opts.StoryWindow)).UnixMilli()
 	var w written
-	args, err := s.planArgs(plan, snap, store.EncodeLookups(plan.Lookups, exp), now, &w)
+	args, err := s.planArgs(plan, snap, exp, now, &w)
 	if err != nil {
 		return store.SaveResult{}, false, nil, err
 	}
@@ -148,7 +149,7 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 	if id != "" && reply[3] == int64(1) && s.index.cursor == snap.cursor {
 		s.index.cursor = id
 	}
-	s.index.remember(snap, plan, &w)
+	s.index.remember(snap, &w)
 	s.index.mu.Unlock()
 	return store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}, true, nil, nil
 }
@@ -156,7 +157,7 @@ func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Ite
 // memIndex is the process's copy of the lookup stream.
 type memIndex struct {
 	mu sync.Mutex
-	x  store.LookupIndex
+	x  story.LookupIndex
 	// cursor is the ID of the last stream entry applied ("" for none).
 	cursor string
 	// synced: the index caught up with the stream at least once.
@@ -179,7 +180,7 @@ func (m *memIndex) apply(tail []string) {
 		// decoded kept: losing it costs at most the merges its items would
 		// have made, where failing would stop every clustered save until
 		// it expired.
-		_ = store.DecodeLookups(blob, m.x.Add)
+		_ = story.DecodeLookups(blob, m.x.Add)
 		m.cursor = id
 	}
 }
@@ -235,15 +236,19 @@ type snapshot struct {
 	speculative bool
 }
 
-// snapItem is an item as storyread.lua returns it (sc only as this
-// process wrote it: the token holds it). it is the item itself when this
-// process wrote it, so it is not decoded again.
+// snapItem is an item as storyread.lua returns it: data, published,
+// firstSeen, source and story are the item hash's d, p, f, s and st
+// fields, mark the seen mark's value, token what storysave.lua checks.
+// score (the hash's sc) is set only when this process wrote the item (the
+// token holds it otherwise), and item is then the item itself, so it is
+// not decoded again.
 type snapItem struct {
-	d, p, f, s, st, sc, m, tok string
-	it                         *item.Item
+	data, published, firstSeen, source, story, score, mark, token string
+	item                                                          *item.Item
 }
 
-type snapStory struct{ v, d string }
+// snapStory is a story hash's v and d fields.
+type snapStory struct{ version, data string }
 
 // maxReadRounds bounds the reads of one snapshot. A round only follows
 // when the stream brought entries naming items not loaded yet: a
@@ -347,12 +352,12 @@ func (sn *snapshot) decode(raw []any) (tail []string, version string, err error)
 	}
 	for v := parts[0]; len(v) > 0; v = v[8:] {
 		if _, ok := sn.items[v[0]]; !ok {
-			sn.items[v[0]] = snapItem{d: v[1], p: v[2], f: v[3], s: v[4], st: v[5], m: v[6], tok: v[7]}
+			sn.items[v[0]] = snapItem{data: v[1], published: v[2], firstSeen: v[3], source: v[4], story: v[5], mark: v[6], token: v[7]}
 		}
 	}
 	for v := parts[1]; len(v) > 0; v = v[3:] {
 		if _, ok := sn.stories[v[0]]; !ok {
-			sn.stories[v[0]] = snapStory{v: v[1], d: v[2]}
+			sn.stories[v[0]] = snapStory{version: v[1], data: v[2]}
 		}
 	}
 	return parts[2], version, nil
@@ -360,7 +365,7 @@ func (sn *snapshot) decode(raw []any) (tail []string, version string, err error)
 
 // Mark parses a mark "<expiry ms>:<hash>" as save.lua does.
 func (sn *snapshot) Mark(key string) (string, bool) {
-	m := sn.items[key].m
+	m := sn.items[key].mark
 	exp, hash, ok := strings.Cut(m, ":")
 	if !ok {
 		return "", false
@@ -372,32 +377,32 @@ func (sn *snapshot) Mark(key string) (string, bool) {
 	return hash, true
 }
 
-func (sn *snapshot) Item(key string) (store.StoredItem, bool, error) {
+func (sn *snapshot) Item(key string) (story.Stored, bool, error) {
 	v, ok := sn.items[key]
 	if !ok {
 		// PlanSave only asks for what the snapshot holds, unless a story
 		// record vanished between two reads of the script (a concurrent
 		// prune): its version check then fails the write.
-		return store.StoredItem{}, false, nil
+		return story.Stored{}, false, nil
 	}
-	if v.it != nil {
-		return store.StoredItem{Item: *v.it, Story: v.st}, true, nil
+	if v.item != nil {
+		return story.Stored{Item: *v.item, Story: v.story}, true, nil
 	}
-	it, found, err := decodeItem([]any{nilIfEmpty(v.d), v.p, v.f, v.s})
+	it, found, err := decodeItem([]any{nilIfEmpty(v.data), v.published, v.firstSeen, v.source})
 	if err != nil || !found {
-		return store.StoredItem{}, false, err
+		return story.Stored{}, false, err
 	}
-	return store.StoredItem{Item: it, Story: v.st}, true, nil
+	return story.Stored{Item: it, Story: v.story}, true, nil
 }
 
-func (sn *snapshot) Story(id string) (store.Story, bool, error) {
+func (sn *snapshot) Story(id string) (story.Story, bool, error) {
 	v, ok := sn.stories[id]
-	if !ok || v.d == "" {
-		return store.Story{}, false, nil
+	if !ok || v.data == "" {
+		return story.Story{}, false, nil
 	}
-	var st store.Story
-	if err := json.Unmarshal([]byte(v.d), &st); err != nil {
-		return store.Story{}, false, fmt.Errorf("decode story %s: %w", id, err)
+	var st story.Story
+	if err := json.Unmarshal([]byte(v.data), &st); err != nil {
+		return story.Story{}, false, fmt.Errorf("decode story %s: %w", id, err)
 	}
 	return st, true, nil
 }
@@ -428,100 +433,6 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// planArgs encodes the checks and the plan for storysave.lua; entry is
-// the lookup stream entry to add. It notes in w what the write will leave
-// in Redis, for this process to remember.
-func (s *Store) planArgs(p *store.Plan, snap *snapshot, entry string, now time.Time, w *written) ([]any, error) {
-	expiry, ttl := "0", "0"
-	if s.opts.SeenTTL > 0 {
-		expiry = strconv.FormatInt(now.Add(s.opts.SeenTTL).UnixMilli(), 10)
-		ttl = strconv.FormatInt(s.opts.SeenTTL.Milliseconds(), 10)
-	}
-	changed := "0"
-	if p.Changed {
-		changed = "1"
-	}
-	nChecks := len(snap.items) + len(snap.stories)
-	args := make([]any, 0, 12+3*nChecks+9*len(p.Items)+3*len(p.Marks)+3*len(p.Links)+3*len(p.IndexRemove)+
-		4*len(p.IndexAdd)+4*len(p.Stories)+2*len(p.DeleteStories)+2*len(p.ClearSummary)+3*len(p.SetSummary))
-	w.items = make([]keyed[snapItem], 0, len(p.Items))
-	w.marks = make([]keyed[string], 0, len(p.Marks))
-	args = append(args, s.base, ttl, strconv.FormatInt(s.opts.LookupTTL().Milliseconds(), 10),
-		strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now), changed, strconv.Itoa(nChecks), snap.version, snap.cursor,
-		boolArg(snap.speculative))
-	for k, v := range snap.items {
-		args = append(args, "i", k, v.tok)
-	}
-	for id, v := range snap.stories {
-		args = append(args, "s", id, v.v)
-	}
-	args = append(args, snap.packFields(), entry)
-	for i := range p.Items {
-		si := &p.Items[i]
-		it := &si.Item
-		data, err := json.Marshal(it)
-		if err != nil {
-			return nil, fmt.Errorf("encode item %s: %w", it.Key, err)
-		}
-		topics, err := json.Marshal(append([]string{}, it.Topics...))
-		if err != nil {
-			return nil, fmt.Errorf("encode topics of %s: %w", it.Key, err)
-		}
-		// Remembered as the item itself, not its JSON (see snapItem).
-		v := snapItem{p: formatTime(it.Published), f: formatTime(it.FirstSeen), s: it.Source,
-			st: si.Story, sc: score(it.Published), it: it}
-		w.items = append(w.items, keyed[snapItem]{it.Key, v})
-		args = append(args, "I", it.Key, data, v.p, v.f, v.s, v.sc, topics, v.st)
-	}
-	for _, m := range p.Marks {
-		mark := expiry + ":" + m.Hash
-		w.marks = append(w.marks, keyed[string]{m.Key, mark})
-		args = append(args, "M", m.Key, mark)
-	}
-	for _, l := range p.Links {
-		args = append(args, "K", l.Key, l.Story)
-	}
-	for _, e := range p.IndexRemove {
-		args = append(args, "Z-", s.indexOf(e), e.Key)
-	}
-	for _, e := range p.IndexAdd {
-		args = append(args, "Z+", s.indexOf(e), score(e.Published), e.Key)
-	}
-	for _, st := range p.Stories {
-		data, err := json.Marshal(st)
-		if err != nil {
-			return nil, fmt.Errorf("encode story %s: %w", st.ID, err)
-		}
-		v := snapStory{v: strconv.FormatInt(st.Version, 10), d: string(data)}
-		w.stories = append(w.stories, keyed[snapStory]{st.ID, v})
-		args = append(args, "S", st.ID, v.v, v.d)
-	}
-	for _, id := range p.DeleteStories {
-		args = append(args, "SD", id)
-	}
-	for _, k := range p.ClearSummary {
-		args = append(args, "RC", k)
-	}
-	for _, ks := range p.SetSummary {
-		data, err := json.Marshal(ks.Summary)
-		if err != nil {
-			return nil, fmt.Errorf("encode summary of %s: %w", ks.Key, err)
-		}
-		args = append(args, "RS", ks.Key, data)
-	}
-	return args, nil
-}
-
-func (s *Store) indexOf(e store.IndexEntry) string {
-	switch e.Kind {
-	case store.IndexSource:
-		return s.sourceIndex(e.Name)
-	case store.IndexTopic:
-		return s.topicIndex(e.Name)
-	}
-	return s.topicIndex(store.AllTopic)
-}
-
 // applySummary overlays a representative's story summary (HMGET field
 // rel) on it.
 func applySummary(it *item.Item, rel any) error {
@@ -529,7 +440,7 @@ func applySummary(it *item.Item, rel any) error {
 	if data == "" {
 		return nil
 	}
-	var sum store.Summary
+	var sum story.Summary
 	if err := json.Unmarshal([]byte(data), &sum); err != nil {
 		return fmt.Errorf("decode story summary: %w", err)
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store"
 	"github.com/kernelwire/kernelwire/internal/store/redistest"
 	"github.com/kernelwire/kernelwire/internal/store/storetest"
+	"github.com/kernelwire/kernelwire/internal/story"
+	"github.com/kernelwire/kernelwire/internal/story/storytest"
 )
 
 // Environment of the ingesting helper process TestStoryTwoProcesses starts.
@@ -153,7 +155,7 @@ func TestStoryRoundTrips(t *testing.T) {
 	var rt counter
 	s, _ := newStore(t, storetest.StoryOptions(nil), &rt)
 	ctx := t.Context()
-	batches := storetest.FixtureBatches(t, "../../parse/testdata")
+	batches := storytest.FixtureBatches(t, storetest.T0())
 	// The connection's handshake (HELLO) passes the hook too.
 	if err := s.Ping(ctx); err != nil {
 		t.Fatal(err)
@@ -202,7 +204,7 @@ func TestStorySpeculationMiss(t *testing.T) {
 	if n := rt.n.Load() - before; n < 2 {
 		t.Errorf("a save planned from stale memory took %d round trip, want its write refused", n)
 	}
-	if got := res.Count(store.New); got != helperEvents {
+	if got := res.Count(item.New); got != helperEvents {
 		t.Errorf("c: %d new, want %d (its own links; the shared ones are known)", got, helperEvents)
 	}
 	// Saved again, everything is known: all duplicates, one round trip.
@@ -210,7 +212,7 @@ func TestStorySpeculationMiss(t *testing.T) {
 	if res, err = a.SaveItems(ctx, "c", helperBatch("c")); err != nil {
 		t.Fatal(err)
 	}
-	if got := res.Count(store.Duplicate); got != 2*helperEvents {
+	if got := res.Count(item.Duplicate); got != 2*helperEvents {
 		t.Errorf("c again: %d duplicates, want %d", got, 2*helperEvents)
 	}
 	if n := rt.n.Load() - before; n != 1 {
@@ -223,7 +225,7 @@ func TestStorySpeculationMiss(t *testing.T) {
 // TestStoryMemory measures what each stored item costs in Redis (MEMORY
 // USAGE of every key) with and without clustering, on the real fixtures.
 func TestStoryMemory(t *testing.T) {
-	batches := storetest.FixtureBatches(t, "../../parse/testdata")
+	batches := storytest.FixtureBatches(t, storetest.T0())
 	perItem := map[string]float64{}
 	for _, mode := range []struct {
 		name string
@@ -240,7 +242,7 @@ func TestStoryMemory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			stored += res.Count(store.New)
+			stored += res.Count(item.New)
 		}
 		byKind := map[string]int64{}
 		var total int64
@@ -270,7 +272,7 @@ func BenchmarkStorySave(b *testing.B) {
 	storetest.BenchmarkStorySave(b, func(b *testing.B, opts store.Options) store.Store {
 		s, _ := newStore(b, opts)
 		return s
-	}, storetest.FixtureBatches(b, "../../parse/testdata"))
+	}, storytest.FixtureBatches(b, storetest.T0()))
 }
 
 // TestStoryLookupExpiry checks that the lookup stream expires with the
@@ -293,8 +295,8 @@ func TestStoryLookupExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ttl <= 0 || ttl > opts.LookupTTL() {
-		t.Fatalf("PTTL of the lookup stream: %v, want in (0, %v]", ttl, opts.LookupTTL())
+	if ttl <= 0 || ttl > story.LookupTTL(opts.StoryWindow) {
+		t.Fatalf("PTTL of the lookup stream: %v, want in (0, %v]", ttl, story.LookupTTL(opts.StoryWindow))
 	}
 	if n, err := admin.XLen(ctx, key).Result(); err != nil || n != 2 {
 		t.Fatalf("lookup stream after two clustered saves: %d entries (%v), want 2", n, err)
@@ -303,7 +305,7 @@ func TestStoryLookupExpiry(t *testing.T) {
 	if held == 0 {
 		t.Fatal("the process's index holds nothing after two clustered saves")
 	}
-	clock.Advance(opts.LookupTTL() - time.Minute)
+	clock.Advance(story.LookupTTL(opts.StoryWindow) - time.Minute)
 	if _, err := s.Prune(ctx, clock.Now()); err != nil {
 		t.Fatal(err)
 	}

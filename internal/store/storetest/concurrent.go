@@ -41,13 +41,13 @@ func testConcurrent(t *testing.T, open Opener) {
 		if errs[w] != nil {
 			t.Fatalf("worker %d: %v", w, errs[w])
 		}
-		if got := results[w].Count(store.New) + results[w].Count(store.Duplicate); got != perPoll {
+		if got := results[w].Count(item.New) + results[w].Count(item.Duplicate); got != perPoll {
 			t.Fatalf("worker %d: %d new+duplicate of %d: %v", w, got, perPoll, results[w].Outcomes)
 		}
 	}
 	total := 0
 	for w := range workers {
-		total += results[w].Count(store.New)
+		total += results[w].Count(item.New)
 	}
 	items, err := e.s.Items(e.ctx, store.Query{Limit: 2 * keys})
 	if err != nil {

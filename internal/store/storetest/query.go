@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 )
 
@@ -99,7 +100,7 @@ func testCount(t *testing.T, open Opener) {
 	// Dropping the "all" topic on update must keep the item in the all index.
 	upd := Item("d", "s1", time.Hour)
 	upd.Hash = "h2"
-	e.saveWant(t, "s1", outcomes(store.Updated), upd)
+	e.saveWant(t, "s1", outcomes(item.Updated), upd)
 	e.wantCount(t, store.AllTopic, 4)
 	e.wantKeys(t, store.Query{Limit: 10}, "a", "b", "c", "d")
 }
@@ -117,7 +118,7 @@ func BenchmarkSaveItems(b *testing.B, s store.Store, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if got := res.Count(store.New); got != n {
+		if got := res.Count(item.New); got != n {
 			b.Fatalf("got %d new, want %d", got, n)
 		}
 	}

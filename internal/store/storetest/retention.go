@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 )
 
@@ -37,7 +38,7 @@ func testPruneByCount(t *testing.T, open Opener) {
 	e.wantKeys(t, store.Query{}, "a1", "a2")
 	e.wantAbsent(t, "a3")
 
-	e.saveWant(t, "s2", outcomes(store.New), Item("b1", "s2", 2*hour, "y"))
+	e.saveWant(t, "s2", outcomes(item.New), Item("b1", "s2", 2*hour, "y"))
 	cases := []struct {
 		q    store.Query
 		want []string
@@ -57,7 +58,7 @@ func testPruneByCount(t *testing.T, open Opener) {
 
 	// The seen marks outlive the pruned items: they are not resurrected,
 	// even with a changed hash.
-	e.saveWant(t, "s1", outcomes(store.Duplicate, store.Duplicate),
+	e.saveWant(t, "s1", outcomes(item.Duplicate, item.Duplicate),
 		Item("a3", "s1", 4*hour, "x"), withHash(Item("a2", "s1", 3*hour, "x"), "h2"))
 	e.wantAbsent(t, "a2")
 	e.wantAbsent(t, "a3")
@@ -67,7 +68,7 @@ func testPruneByCount(t *testing.T, open Opener) {
 
 func testPruneByAge(t *testing.T, open Opener) {
 	e := newEnv(t, open, store.Options{SeenTTL: 30 * day, MaxAge: 2 * day})
-	e.saveWant(t, "s1", outcomes(store.New, store.New, store.New),
+	e.saveWant(t, "s1", outcomes(item.New, item.New, item.New),
 		Item("a", "s1", hour, "x"),
 		Item("b", "s1", day, "x"),
 		Item("c", "s1", 40*hour, "x"),
@@ -84,7 +85,7 @@ func testPruneByAge(t *testing.T, open Opener) {
 	// Upstream re-dating the pruned item does not bring it back.
 	e.clock.Advance(10 * hour)
 	redated := Item("c", "s1", 0, "x")
-	e.saveWant(t, "s1", outcomes(store.Duplicate), redated)
+	e.saveWant(t, "s1", outcomes(item.Duplicate), redated)
 	e.wantAbsent(t, "c")
 
 	e.prune(t, T0().Add(3*day), 2)
@@ -96,10 +97,10 @@ func testPruneByAge(t *testing.T, open Opener) {
 
 func testPruneAfterSave(t *testing.T, open Opener) {
 	e := newEnv(t, open, store.Options{SeenTTL: 30 * day, MaxAge: 2 * day})
-	e.saveWant(t, "s1", outcomes(store.New), Item("c", "s1", 40*hour, "x"))
+	e.saveWant(t, "s1", outcomes(item.New), Item("c", "s1", 40*hour, "x"))
 	e.clock.Advance(10 * hour)
 	// c is now 50h old: the next save drops it without waiting for Prune.
-	e.saveWant(t, "s1", outcomes(store.New), Item("n", "s1", 0, "x"))
+	e.saveWant(t, "s1", outcomes(item.New), Item("n", "s1", 0, "x"))
 	e.wantAbsent(t, "c")
 	e.wantKeys(t, store.Query{Topic: "x"}, "n")
 	e.wantCount(t, store.AllTopic, 1)

@@ -13,7 +13,7 @@ import (
 type step struct {
 	src   string
 	items []item.Item
-	want  []store.Outcome
+	want  []item.Outcome
 }
 
 // stored is what Item(key) must return afterwards: its hash and source, or
@@ -42,17 +42,17 @@ func testOutcomes(t *testing.T, open Opener) {
 		{
 			name: "new then duplicate",
 			steps: []step{
-				{"s1", []item.Item{a, b}, outcomes(store.New, store.New)},
-				{"s1", []item.Item{a, b}, outcomes(store.Duplicate, store.Duplicate)},
+				{"s1", []item.Item{a, b}, outcomes(item.New, item.New)},
+				{"s1", []item.Item{a, b}, outcomes(item.Duplicate, item.Duplicate)},
 			},
 			after: []stored{{key: "a", hash: "h1", source: "s1"}, {key: "b", hash: "h1", source: "s1"}},
 		},
 		{
 			name: "changed hash from same source updates",
 			steps: []step{
-				{"s1", []item.Item{a}, outcomes(store.New)},
-				{"s1", []item.Item{withHash(a, "h2")}, outcomes(store.Updated)},
-				{"s1", []item.Item{withHash(a, "h2")}, outcomes(store.Duplicate)},
+				{"s1", []item.Item{a}, outcomes(item.New)},
+				{"s1", []item.Item{withHash(a, "h2")}, outcomes(item.Updated)},
+				{"s1", []item.Item{withHash(a, "h2")}, outcomes(item.Duplicate)},
 			},
 			after: []stored{{key: "a", hash: "h2", source: "s1"}},
 		},
@@ -60,19 +60,19 @@ func testOutcomes(t *testing.T, open Opener) {
 			name: "too old is not stored",
 			opts: store.Options{SeenTTL: 30 * day, MaxAge: 2 * day},
 			steps: []step{
-				{"s1", []item.Item{old, a}, outcomes(store.TooOld, store.New)},
-				{"s1", []item.Item{old}, outcomes(store.TooOld)},
+				{"s1", []item.Item{old, a}, outcomes(item.TooOld, item.New)},
+				{"s1", []item.Item{old}, outcomes(item.TooOld)},
 			},
 			after: []stored{{key: "old", absent: true}, {key: "a", hash: "h1", source: "s1"}},
 		},
 		{
 			name: "same key from another source stays with the first",
 			steps: []step{
-				{"s1", []item.Item{a}, outcomes(store.New)},
-				{"s2", []item.Item{withSource(a, "s2")}, outcomes(store.Duplicate)},
-				{"s2", []item.Item{withHash(withSource(a, "s2"), "h2")}, outcomes(store.Duplicate)},
+				{"s1", []item.Item{a}, outcomes(item.New)},
+				{"s2", []item.Item{withSource(a, "s2")}, outcomes(item.Duplicate)},
+				{"s2", []item.Item{withHash(withSource(a, "s2"), "h2")}, outcomes(item.Duplicate)},
 				// The first source can still update it after s2's variant.
-				{"s1", []item.Item{withHash(a, "h3")}, outcomes(store.Updated)},
+				{"s1", []item.Item{withHash(a, "h3")}, outcomes(item.Updated)},
 			},
 			after: []stored{{key: "a", hash: "h3", source: "s1"}},
 		},
@@ -80,7 +80,7 @@ func testOutcomes(t *testing.T, open Opener) {
 			name: "in-batch duplicates",
 			steps: []step{
 				{"s1", []item.Item{a, a, b, withHash(b, "h2"), withHash(b, "h2")},
-					outcomes(store.New, store.Duplicate, store.New, store.Updated, store.Duplicate)},
+					outcomes(item.New, item.Duplicate, item.New, item.Updated, item.Duplicate)},
 			},
 			after: []stored{{key: "a", hash: "h1", source: "s1"}, {key: "b", hash: "h2", source: "s1"}},
 		},
@@ -156,7 +156,7 @@ func testItemRoundTrip(t *testing.T, open Opener) {
 	}
 	given := Item("given", "lkml", 2*hour)
 	given.FirstSeen = T0().Add(-5 * day)
-	e.saveWant(t, "lkml", outcomes(store.New, store.New), full, given)
+	e.saveWant(t, "lkml", outcomes(item.New, item.New), full, given)
 
 	want := full
 	want.FirstSeen = T0()
@@ -182,12 +182,12 @@ func testUpdateKeepsFirstSeen(t *testing.T, open Opener) {
 	// MaxAge is set so that a zero Published is seen not to count as old.
 	e := newEnv(t, open, store.Options{SeenTTL: 30 * day, MaxAge: 2 * day})
 	a := Item("a", "s1", hour)
-	e.saveWant(t, "s1", outcomes(store.New), a)
+	e.saveWant(t, "s1", outcomes(item.New), a)
 
 	e.clock.Advance(hour)
 	upd := withHash(a, "h2")
 	upd.Published = time.Time{}
-	e.saveWant(t, "s1", outcomes(store.Updated), upd)
+	e.saveWant(t, "s1", outcomes(item.Updated), upd)
 	got := e.item(t, "a")
 	if !got.FirstSeen.Equal(T0()) || !got.Published.Equal(a.Published) || got.Title != upd.Title {
 		t.Fatalf("after update without Published: got first seen %v published %v title %q, want %v %v %q",
@@ -196,21 +196,21 @@ func testUpdateKeepsFirstSeen(t *testing.T, open Opener) {
 
 	upd3 := withHash(a, "h3")
 	upd3.Published = T0().Add(-10 * time.Minute)
-	e.saveWant(t, "s1", outcomes(store.Updated), upd3)
+	e.saveWant(t, "s1", outcomes(item.Updated), upd3)
 	got = e.item(t, "a")
 	if !got.FirstSeen.Equal(T0()) || !got.Published.Equal(upd3.Published) {
 		t.Fatalf("after update with Published: got first seen %v published %v, want %v %v",
 			got.FirstSeen, got.Published, T0(), upd3.Published)
 	}
 	// The new date moves it in the index: it is now newer than b.
-	e.saveWant(t, "s1", outcomes(store.New), Item("b", "s1", 30*time.Minute))
+	e.saveWant(t, "s1", outcomes(item.New), Item("b", "s1", 30*time.Minute))
 	e.wantKeys(t, store.Query{}, "a", "b")
 
 	// A new item without a date is dated when first seen (item.Item's
 	// fallback), so it sorts as the newest.
 	undated := Item("undated", "s1", 0)
 	undated.Published = time.Time{}
-	e.saveWant(t, "s1", outcomes(store.New), undated)
+	e.saveWant(t, "s1", outcomes(item.New), undated)
 	if got := e.item(t, "undated"); !got.Published.Equal(e.clock.Now()) || !got.FirstSeen.Equal(e.clock.Now()) {
 		t.Fatalf("undated item: got published %v first seen %v, want both %v", got.Published, got.FirstSeen, e.clock.Now())
 	}
@@ -219,10 +219,10 @@ func testUpdateKeepsFirstSeen(t *testing.T, open Opener) {
 
 func testTopicReindex(t *testing.T, open Opener) {
 	e := newEnv(t, open, defaultOptions())
-	e.saveWant(t, "s1", outcomes(store.New, store.New),
+	e.saveWant(t, "s1", outcomes(item.New, item.New),
 		Item("a", "s1", hour, "x", "y"), Item("b", "s1", 2*hour, "y"))
 	upd := withHash(Item("a", "s1", hour, "y", "z"), "h2")
-	e.saveWant(t, "s1", outcomes(store.Updated), upd)
+	e.saveWant(t, "s1", outcomes(item.Updated), upd)
 
 	for _, tc := range []struct {
 		topic string
@@ -284,16 +284,16 @@ func testVersion(t *testing.T, open Opener) {
 func testSeenTTL(t *testing.T, open Opener) {
 	e := newEnv(t, open, store.Options{SeenTTL: 2 * hour})
 	a := Item("a", "s1", hour)
-	e.saveWant(t, "s1", outcomes(store.New), a)
+	e.saveWant(t, "s1", outcomes(item.New), a)
 	steps := []struct {
 		advance time.Duration
-		want    store.Outcome
+		want    item.Outcome
 	}{
-		{hour, store.Duplicate},             // within TTL; refreshes it
-		{90 * time.Minute, store.Duplicate}, // 2h30 after first save: alive only because refreshed
-		{2*hour + time.Second, store.New},   // mark expired: new again
-		{time.Minute, store.Duplicate},      // and marked again
-		{2*hour + time.Second, store.New},   // expired, even with a changed hash
+		{hour, item.Duplicate},             // within TTL; refreshes it
+		{90 * time.Minute, item.Duplicate}, // 2h30 after first save: alive only because refreshed
+		{2*hour + time.Second, item.New},   // mark expired: new again
+		{time.Minute, item.Duplicate},      // and marked again
+		{2*hour + time.Second, item.New},   // expired, even with a changed hash
 	}
 	for i, st := range steps {
 		e.clock.Advance(st.advance)

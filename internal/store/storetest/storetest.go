@@ -94,6 +94,7 @@ func Run(t *testing.T, open Opener) {
 		{"StoryWindow", testStoryWindow},
 		{"StoryPrune", testStoryPrune},
 		{"StoryConcurrent", testStoryConcurrent},
+		{"StoryPlanApplied", testStoryPlanApplied},
 		{"PingClose", testPingClose},
 	}
 	for _, tc := range cases {
@@ -161,7 +162,7 @@ func (e *env) save(t *testing.T, src string, items ...item.Item) store.SaveResul
 	return res
 }
 
-func (e *env) saveWant(t *testing.T, src string, want []store.Outcome, items ...item.Item) {
+func (e *env) saveWant(t *testing.T, src string, want []item.Outcome, items ...item.Item) {
 	t.Helper()
 	res := e.save(t, src, items...)
 	if !reflect.DeepEqual(res.Outcomes, want) {
@@ -240,7 +241,7 @@ func normal(it item.Item) item.Item {
 }
 
 // outcomes spells a slice of outcomes compactly in the tables.
-func outcomes(o ...store.Outcome) []store.Outcome { return o }
+func outcomes(o ...item.Outcome) []item.Outcome { return o }
 
 const (
 	hour = time.Hour

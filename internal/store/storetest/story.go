@@ -12,18 +12,20 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store"
 )
 
-// StoryOptions are the clustering options main wires (dedup's rules), with
-// priorities from prio and the default window.
+// StoryOptions are the clustering options main wires, with priorities
+// from prio and the default window.
 func StoryOptions(prio map[string]int) store.Options {
-	return dedup.Clustering(defaultOptions(), func(s string) int { return prio[s] })
+	o := defaultOptions()
+	o.Stories, o.Priority = true, prio
+	return o
 }
 
 // storyPriorities rank the suite's sources as a feeds.yaml would.
 var storyPriorities = map[string]int{"rust-blog": 10, "github": 5, "lwn": 3, "hn": 1}
 
-// story returns an item of src as poll hands it to SaveItems: keys and
+// report returns an item of src as poll hands it to SaveItems: keys and
 // lookup keys assigned by dedup.Assign.
-func story(src, title, link string, ago time.Duration, topics ...string) item.Item {
+func report(src, title, link string, ago time.Duration, topics ...string) item.Item {
 	it := item.Item{Source: src, Title: title, Link: link, Published: T0().Add(-ago), Topics: topics}
 	items := []item.Item{it}
 	dedup.Assign(items, src)
@@ -57,9 +59,9 @@ func relatedSources(it item.Item) []string {
 // GitHub release and LWN's brief), oldest first.
 func rust171() []item.Item {
 	return []item.Item{
-		story("lwn", "Rust 1.71.0 released", "https://lwn.net/Articles/937900/", 2*hour, "news"),
-		story("github", "1.71.0", "https://github.com/rust-lang/rust/releases/tag/1.71.0", 3*hour, "releases"),
-		story("rust-blog", "Announcing Rust 1.71.0", "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html", hour, "rust"),
+		report("lwn", "Rust 1.71.0 released", "https://lwn.net/Articles/937900/", 2*hour, "news"),
+		report("github", "1.71.0", "https://github.com/rust-lang/rust/releases/tag/1.71.0", 3*hour, "releases"),
+		report("rust-blog", "Announcing Rust 1.71.0", "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html", hour, "rust"),
 	}
 }
 
@@ -71,7 +73,7 @@ func rust171() []item.Item {
 func testStoryInBatchDuplicates(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(nil))
 	a, b := Item("a", "s1", hour), Item("b", "s1", 2*hour)
-	e.saveWant(t, "s1", outcomes(store.New, store.Duplicate, store.New, store.Updated, store.Duplicate),
+	e.saveWant(t, "s1", outcomes(item.New, item.Duplicate, item.New, item.Updated, item.Duplicate),
 		a, a, b, withHash(b, "h2"), withHash(b, "h2"))
 	e.wantKeys(t, store.Query{}, "a", "b")
 	e.wantCount(t, store.AllTopic, 2)
@@ -79,8 +81,8 @@ func testStoryInBatchDuplicates(t *testing.T, open Opener) {
 		t.Fatalf("Item(b).Hash: got %q, want h2", got)
 	}
 	// The same with story keys: two sightings of one article in a batch.
-	lwn := story("lwn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", hour, "mm")
-	e.saveWant(t, "lwn", outcomes(store.New, store.Duplicate), lwn, lwn)
+	lwn := report("lwn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", hour, "mm")
+	e.saveWant(t, "lwn", outcomes(item.New, item.Duplicate), lwn, lwn)
 	e.wantCount(t, store.AllTopic, 3)
 }
 
@@ -89,11 +91,11 @@ func testStoryInBatchDuplicates(t *testing.T, open Opener) {
 func testStoryUpdateMovesEntry(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(nil))
 	a := Item("a", "s1", 2*hour, "x")
-	e.saveWant(t, "s1", outcomes(store.New, store.New), a, Item("b", "s1", hour, "x"))
+	e.saveWant(t, "s1", outcomes(item.New, item.New), a, Item("b", "s1", hour, "x"))
 	e.wantKeys(t, store.Query{}, "b", "a")
 	upd := withHash(a, "h2")
 	upd.Published = T0().Add(-10 * time.Minute)
-	e.saveWant(t, "s1", outcomes(store.Updated), upd)
+	e.saveWant(t, "s1", outcomes(item.Updated), upd)
 	for _, q := range []store.Query{{}, {Topic: "x"}, {Source: "s1"}} {
 		e.wantKeys(t, q, "a", "b")
 	}
@@ -106,7 +108,7 @@ func testStoryUpdateMovesEntry(t *testing.T, open Opener) {
 	e.saveSrc(t, items[1])
 	moved := withHash(items[0], "h2")
 	moved.Published = T0().Add(-5 * time.Minute)
-	e.saveWant(t, "lwn", outcomes(store.Updated), moved)
+	e.saveWant(t, "lwn", outcomes(item.Updated), moved)
 	e.wantKeys(t, store.Query{}, items[0].Key, "a", "b")
 	e.wantCount(t, store.AllTopic, 3)
 }
@@ -115,10 +117,10 @@ func testStoryThreeSources(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(storyPriorities))
 	items := rust171()
 	// A different event saved alongside must stay its own story.
-	other := story("lwn", "Security updates for Thursday", "https://lwn.net/Articles/937901/", 30*time.Minute, "security")
-	e.saveWant(t, "lwn", outcomes(store.New, store.New), items[0], other)
+	other := report("lwn", "Security updates for Thursday", "https://lwn.net/Articles/937901/", 30*time.Minute, "security")
+	e.saveWant(t, "lwn", outcomes(item.New, item.New), items[0], other)
 	res := e.saveSrc(t, items[1])
-	if res.Outcomes[0] != store.New || res.Joined != 1 {
+	if res.Outcomes[0] != item.New || res.Joined != 1 {
 		t.Fatalf("github release: got %v joined %d, want new, joined 1", res.Outcomes, res.Joined)
 	}
 	e.saveSrc(t, items[2])
@@ -175,7 +177,7 @@ func testStoryRepresentativeMoves(t *testing.T, open Opener) {
 	// Seeing them all again changes nothing.
 	v := e.version(t)
 	for _, it := range items {
-		e.saveWant(t, it.Source, outcomes(store.Duplicate), it)
+		e.saveWant(t, it.Source, outcomes(item.Duplicate), it)
 	}
 	if e.version(t) != v {
 		t.Fatal("duplicates changed the version")
@@ -190,9 +192,9 @@ func testStoryRepresentativeMoves(t *testing.T, open Opener) {
 // bridge: that is testStoryApart's and the labelled set's business.
 func testStoryBridge(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(storyPriorities))
-	sd := story("slashdot", "LWN.Net Celebrates Its 20th Birthday", "https://linux.slashdot.org/story/18/01/22/0727243/lwnnet-celebrates-its-20th-birthday", 5*hour, "news")
-	lwn := story("lwn", "Welcome to the LWN.net 20th anniversary", "https://lwn.net/Articles/743699/", hour, "news")
-	hn := story("hn", "LWN.net celebrates its 20th birthday", "https://lwn.net/Articles/743699/", 0, "news")
+	sd := report("slashdot", "LWN.Net Celebrates Its 20th Birthday", "https://linux.slashdot.org/story/18/01/22/0727243/lwnnet-celebrates-its-20th-birthday", 5*hour, "news")
+	lwn := report("lwn", "Welcome to the LWN.net 20th anniversary", "https://lwn.net/Articles/743699/", hour, "news")
+	hn := report("hn", "LWN.net celebrates its 20th birthday", "https://lwn.net/Articles/743699/", 0, "news")
 	e.saveSrc(t, sd)
 	e.saveSrc(t, lwn)
 	e.wantCount(t, store.AllTopic, 2)
@@ -208,10 +210,10 @@ func testStoryBridge(t *testing.T, open Opener) {
 
 func testStoryApart(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(storyPriorities))
-	a := story("lwn", "Linux 6.13-rc1", "https://lwn.net/Articles/1000001/", 2*day, "kernel")
-	b := story("hn", "Linux 6.13-rc2", "https://lkml.org/lkml/2024/12/8/1", day, "kernel")
-	c := story("lwn", "Announcing Rust 1.71.0 pre-release testing", "https://lwn.net/Articles/1000003/", hour, "rust")
-	d := story("rust-blog", "Announcing Rust 1.71.0", "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html", 0, "rust")
+	a := report("lwn", "Linux 6.13-rc1", "https://lwn.net/Articles/1000001/", 2*day, "kernel")
+	b := report("hn", "Linux 6.13-rc2", "https://lkml.org/lkml/2024/12/8/1", day, "kernel")
+	c := report("lwn", "Announcing Rust 1.71.0 pre-release testing", "https://lwn.net/Articles/1000003/", hour, "rust")
+	d := report("rust-blog", "Announcing Rust 1.71.0", "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html", 0, "rust")
 	e.saveSrc(t, a, c)
 	e.saveSrc(t, b)
 	e.saveSrc(t, d)
@@ -225,12 +227,12 @@ func testStoryApart(t *testing.T, open Opener) {
 
 func testStoryAlias(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(storyPriorities))
-	lwn := story("lwn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", 2*hour, "mm")
+	lwn := report("lwn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", 2*hour, "mm")
 	// Hacker News links straight to the article: the same key, so the
 	// same item, and HN is coverage of its story.
-	hn := story("hn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", hour, "hn")
+	hn := report("hn", "The state of the page in 2025", "https://lwn.net/Articles/1010000/", hour, "hn")
 	e.saveSrc(t, lwn)
-	e.saveWant(t, "hn", outcomes(store.Duplicate), hn)
+	e.saveWant(t, "hn", outcomes(item.Duplicate), hn)
 	all := e.items(t, store.Query{})
 	if len(all) != 1 || all[0].Source != "lwn" {
 		t.Fatalf("Items: got %v, want the LWN item only", all)
@@ -238,7 +240,7 @@ func testStoryAlias(t *testing.T, open Opener) {
 	if got := relatedSources(all[0]); !slices.Equal(got, []string{"hn"}) {
 		t.Fatalf("Related: got %v, want [hn]", got)
 	}
-	e.saveWant(t, "hn", outcomes(store.Duplicate), hn)
+	e.saveWant(t, "hn", outcomes(item.Duplicate), hn)
 	if got := e.items(t, store.Query{})[0]; len(got.Related) != 1 {
 		t.Fatalf("alias recorded twice: %+v", got.Related)
 	}
@@ -246,10 +248,10 @@ func testStoryAlias(t *testing.T, open Opener) {
 
 func testStoryReplies(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(nil))
-	post := story("lore", "[PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/20260101-foo-v2-0@example.org/", 3*hour, "rust")
-	r1 := story("lore", "Re: [PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/CAr1@example.org/", 2*hour, "rust")
-	r2 := story("lore", "Re: [PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/CAr2@example.org/", hour, "rust")
-	e.saveWant(t, "lore", outcomes(store.New, store.New, store.New), post, r1, r2)
+	post := report("lore", "[PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/20260101-foo-v2-0@example.org/", 3*hour, "rust")
+	r1 := report("lore", "Re: [PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/CAr1@example.org/", 2*hour, "rust")
+	r2 := report("lore", "Re: [PATCH v2 0/3] rust: add foo", "https://lore.kernel.org/rust-for-linux/CAr2@example.org/", hour, "rust")
+	e.saveWant(t, "lore", outcomes(item.New, item.New, item.New), post, r1, r2)
 	all := e.items(t, store.Query{Topic: "rust"})
 	if len(all) != 1 || all[0].Key != post.Key {
 		t.Fatalf("Items(rust): got %d entries, want the patch alone", len(all))
@@ -288,7 +290,7 @@ func testStoryPrune(t *testing.T, open Opener) {
 		e.saveSrc(t, it)
 	}
 	e.wantCount(t, store.AllTopic, 1) // three items, one story: within the cap
-	newer := story("lwn", "Security updates for Friday", "https://lwn.net/Articles/937999/", 0, "security")
+	newer := report("lwn", "Security updates for Friday", "https://lwn.net/Articles/937999/", 0, "security")
 	e.saveSrc(t, newer)
 	e.wantKeys(t, store.Query{}, newer.Key)
 	for _, it := range items {
@@ -314,7 +316,7 @@ func testStoryConcurrent(t *testing.T, open Opener) {
 		// its neighbour's link too, as aggregators do.
 		for n, ev := range events {
 			for _, who := range []int{w, (w + 1) % workers} {
-				it := story(src, ev, fmt.Sprintf("https://news%d.example/%d", who, n), time.Duration(n)*hour)
+				it := report(src, ev, fmt.Sprintf("https://news%d.example/%d", who, n), time.Duration(n)*hour)
 				batch = append(batch, it)
 				keys[it.Key] = ev
 			}

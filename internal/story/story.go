@@ -1,42 +1,50 @@
-package store
+// Package story owns clustering: it decides what one save of a poll's
+// items changes in stories (which story each item joins, which stories
+// merge, who represents each, what every index and seen mark becomes) and
+// writes the decision down as a Plan. It is pure: it reads through a
+// Reader and never imports a store, so every rule is tested without one;
+// the backends in store/ apply a Plan through a Writer inside their own
+// atomic step. dedup's rules (identity keys, SameStory, Representative)
+// are called directly.
+//
+// Every stored item belongs to a story. A story of one item has no record:
+// its id is the item's key and it is indexed as the item. Once a second
+// item joins (or another source carries the same article), a Story record
+// lists the members, and only its representative is indexed: in "all", in
+// its own source's index and under the union of the members' topics.
+// Curated feeds therefore list stories, and paging counts stories.
+//
+// Saving, as both backends do it: read what the batch depends on (its
+// items' marks and stored copies, the items found under its story keys and
+// buckets, and their stories) through a Reader, call PlanSave, and apply
+// the Plan with Plan.Apply: bbolt inside the one write transaction it read
+// in, Redis in one script that first checks nothing it read has changed
+// since (optimistic concurrency).
+package story
 
 import (
 	"slices"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
-// Stories (with Options.SameStory set).
-//
-// Every stored item belongs to a story. A story of one item has no record:
-// its id is the item's key and it is indexed as the item always was. Once a
-// second item joins (or another source carries the same article), a Story
-// record lists the members, and only its representative is indexed: in
-// "all", in its own source's index and under the union of the members'
-// topics. Curated feeds therefore list stories, and paging counts stories.
-//
-// Both backends save a clustered batch the same way: they read a Snapshot
-// (the batch's marks and stored copies, the items found under its story
-// keys and buckets, and their stories), PlanSave decides everything in Go,
-// and the backend applies the Plan atomically: Redis in one script that
-// first checks nothing it read has changed since (optimistic concurrency),
-// bbolt inside the single write transaction it read in.
+// allTopic is store.AllTopic, the pseudo-topic of the index of every
+// item (story does not import the store; storetest checks they agree).
+const allTopic = "all"
 
-// DefaultStoryWindow is Options.StoryWindow's default: dedup.Window.
-const DefaultStoryWindow = 7 * 24 * time.Hour
-
-// Clustering reports whether o turns story clustering on.
-func (o Options) Clustering() bool { return o.SameStory != nil }
+// DefaultWindow is the story window when none is configured: dedup.Window.
+const DefaultWindow = dedup.Window
 
 // LookupTTL is how long a story key or bucket entry is kept: the story
-// window plus a day of slack for late feeds and clock skew between pollers.
-func (o Options) LookupTTL() time.Duration {
-	w := o.StoryWindow
-	if w <= 0 {
-		w = DefaultStoryWindow
+// window (DefaultWindow when zero) plus a day of slack for late feeds and
+// clock skew between pollers.
+func LookupTTL(window time.Duration) time.Duration {
+	if window <= 0 {
+		window = DefaultWindow
 	}
-	return w + 24*time.Hour
+	return window + 24*time.Hour
 }
 
 // Story is a stored story record.
@@ -77,11 +85,11 @@ func (m Member) item() item.Item {
 	}
 }
 
-func memberOf(it item.Item, isReply func(item.Item) bool) Member {
+func memberOf(it item.Item) Member {
 	return Member{
 		Key: it.Key, Source: it.Source, Title: it.Title, Link: it.Link, Published: it.Published,
 		FirstSeen: it.FirstSeen, Topics: it.Topics, Patch: it.Extracted.Patch,
-		Reply: isReply != nil && isReply(it),
+		Reply: dedup.IsReply(it),
 	}
 }
 
@@ -109,7 +117,7 @@ func (s *Story) Topics() []string {
 	return out
 }
 
-// Summary is what Items adds to a story's representative.
+// Summary is what a store's Items adds to a story's representative.
 type Summary struct {
 	Topics  []string       `json:"t,omitempty"`
 	Related []item.Related `json:"r,omitempty"`
@@ -168,30 +176,30 @@ func (s *Story) Entries() []IndexEntry {
 		{Kind: IndexSource, Name: r.Source, Key: r.Key, Published: r.Published},
 	}
 	for _, t := range s.Topics() {
-		if t != AllTopic {
+		if t != allTopic {
 			out = append(out, IndexEntry{Kind: IndexTopic, Name: t, Key: r.Key, Published: r.Published})
 		}
 	}
 	return out
 }
 
-// StoredItem is an item as stored, with its story ("" for a story of its
+// Stored is an item as stored, with its story ("" for a story of its
 // own).
-type StoredItem struct {
+type Stored struct {
 	Item  item.Item
 	Story string
 }
 
-// StoryReader is what PlanSave reads. A backend serves it from one
-// transaction (bbolt) or from a snapshot read in one round trip (Redis).
-type StoryReader interface {
-	// Mark returns the hash of key's seen mark, if one is live at now.
+// Reader is what PlanSave reads. A backend serves it from one transaction
+// (bbolt) or from a snapshot read in one round trip (Redis).
+type Reader interface {
+	// Mark returns the hash of key's seen mark, if one is live.
 	Mark(key string) (string, bool)
 	// Item returns a stored item and its story id.
-	Item(key string) (StoredItem, bool, error)
+	Item(key string) (Stored, bool, error)
 	// Story returns a story record; a story of one item has none.
 	Story(id string) (Story, bool, error)
 	// Lookup returns the keys of the items recorded under a story key or
-	// bucket within the lookup TTL, in the order they were recorded.
-	Lookup(key string) ([]string, error)
+	// bucket within the lookup TTL, sorted.
+	Lookup(field string) ([]string, error)
 }

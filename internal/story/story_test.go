@@ -1,4 +1,4 @@
-package store_test
+package story_test
 
 import (
 	"fmt"
@@ -9,91 +9,73 @@ import (
 
 	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/item"
-	"github.com/kernelwire/kernelwire/internal/store"
-	"github.com/kernelwire/kernelwire/internal/store/storetest"
+	"github.com/kernelwire/kernelwire/internal/story"
+	"github.com/kernelwire/kernelwire/internal/story/storytest"
 )
 
-// memReader is a StoryReader over maps that applies plans to itself, so
-// the planner can be measured without a backend.
-type memReader struct {
-	items   map[string]store.StoredItem
-	marks   map[string]string
-	stories map[string]store.Story
-	index   store.LookupIndex
-	now     time.Time
-}
+// t0 is where the planner's tests stand.
+func t0() time.Time { return time.Date(2026, time.November, 1, 12, 0, 0, 0, time.UTC) }
 
-func newMemReader(now time.Time) *memReader {
-	return &memReader{items: map[string]store.StoredItem{}, marks: map[string]string{},
-		stories: map[string]store.Story{}, now: now}
-}
-
-func (m *memReader) Mark(key string) (string, bool) { h, ok := m.marks[key]; return h, ok }
-
-func (m *memReader) Item(key string) (store.StoredItem, bool, error) {
-	si, ok := m.items[key]
-	return si, ok, nil
-}
-
-func (m *memReader) Story(id string) (store.Story, bool, error) {
-	s, ok := m.stories[id]
-	return s, ok, nil
-}
-
-func (m *memReader) Lookup(key string) ([]string, error) {
-	return m.index.Live(key, m.now.UnixMilli()), nil
-}
-
-func (m *memReader) apply(p *store.Plan) {
-	for _, si := range p.Items {
-		m.items[si.Item.Key] = si
-	}
-	for _, mk := range p.Marks {
-		m.marks[mk.Key] = mk.Hash
-	}
-	for _, l := range p.Links {
-		if si, ok := m.items[l.Key]; ok {
-			si.Story = l.Story
-			m.items[l.Key] = si
-		}
-	}
-	for _, s := range p.Stories {
-		m.stories[s.ID] = s
-	}
-	for _, id := range p.DeleteStories {
-		delete(m.stories, id)
-	}
-	m.index.AddAll(p.Lookups, m.now.Add(time.Hour).UnixMilli())
-}
-
-// BenchmarkPlanSave plans the clustered saves of the ten fixture feeds
-// into an empty store: the planner's share of a clustered ingest.
+// BenchmarkPlanSave plans and applies the saves of the ten fixture feeds
+// into an empty storytest.Memory: the planner's share of an ingest.
 func BenchmarkPlanSave(b *testing.B) {
-	batches := storetest.FixtureBatches(b, "../parse/testdata")
-	opts := storetest.StoryOptions(nil)
-	now := storetest.T0()
+	batches := storytest.FixtureBatches(b, t0())
 	n := 0
 	for _, batch := range batches {
 		n += len(batch)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		r := newMemReader(now)
+		m := storytest.NewMemory()
 		for _, batch := range batches {
-			p, err := store.PlanSave(r, opts, batch[0].Source, batch, now)
-			if err != nil {
+			if _, err := m.Save(story.Rules{}, batch[0].Source, batch, t0()); err != nil {
 				b.Fatal(err)
 			}
-			r.apply(p)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/item")
 }
 
+// TestPlanFixtures saves the fixture feeds twice: the first time leaves a
+// consistent store (storytest.Memory.Check) with stories of several
+// sources, the second changes nothing.
+func TestPlanFixtures(t *testing.T) {
+	batches := storytest.FixtureBatches(t, t0())
+	m := storytest.NewMemory()
+	joined := 0
+	for _, batch := range batches {
+		p, err := m.Save(story.Rules{}, batch[0].Source, batch, t0())
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined += p.Joined
+		if err := m.Check(); err != nil {
+			t.Fatalf("after %s: %v", batch[0].Source, err)
+		}
+	}
+	if joined == 0 {
+		t.Fatal("no item joined a story: the fixtures carry the same Rust releases on three sources")
+	}
+	for _, batch := range batches {
+		p, err := m.Save(story.Rules{}, batch[0].Source, batch, t0().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Changed {
+			t.Fatalf("saving %s again changed the store", batch[0].Source)
+		}
+		for i, o := range p.Outcomes {
+			if o != item.Duplicate {
+				t.Fatalf("saving %s again: item %d %q is %v, want duplicate", batch[0].Source, i, batch[i].Title, o)
+			}
+		}
+	}
+}
+
 // TestLookupIndex checks Add, Live and Sweep on fields of one and of
 // several entries.
 func TestLookupIndex(t *testing.T) {
-	var x store.LookupIndex
+	var x story.LookupIndex
 	x.Add("b00:00000001", "k1", 100)
 	x.Add("b00:00000001", "k2", 200)
 	x.Add("b00:00000001", "k0", 300)
@@ -124,17 +106,17 @@ func TestLookupIndex(t *testing.T) {
 // BenchmarkLookupIndexAdd records the fixture batches' lookups into a
 // fresh index, as a process's first saves do.
 func BenchmarkLookupIndexAdd(b *testing.B) {
-	var ls []store.Lookup
+	var ls []story.Lookup
 	n := 0
-	for _, batch := range storetest.FixtureBatches(b, "../parse/testdata") {
+	for _, batch := range storytest.FixtureBatches(b, t0()) {
 		for _, it := range batch {
-			ls = append(ls, store.Lookup{Item: it.Key, Keys: it.StoryKeys, Buckets: it.Buckets})
+			ls = append(ls, story.Lookup{Item: it.Key, Keys: it.StoryKeys, Buckets: it.Buckets})
 			n += len(it.StoryKeys) + len(it.Buckets)
 		}
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		var x store.LookupIndex
+		var x story.LookupIndex
 		x.AddAll(ls, 1)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/entry")
@@ -151,17 +133,17 @@ func TestLookupIndexMemory(t *testing.T) {
 			Link: fmt.Sprintf("https://news.example/%d", i)}
 	}
 	dedup.Assign(items, "news")
-	ls := make([]store.Lookup, n)
+	ls := make([]story.Lookup, n)
 	for i, it := range items {
-		ls[i] = store.Lookup{Item: it.Key, Keys: it.StoryKeys, Buckets: it.Buckets}
+		ls[i] = story.Lookup{Item: it.Key, Keys: it.StoryKeys, Buckets: it.Buckets}
 	}
-	blob := store.EncodeLookups(ls, 1)
+	blob := story.EncodeLookups(ls, 1)
 	items, ls = nil, nil
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	var x store.LookupIndex
-	if err := store.DecodeLookups(blob, x.Add); err != nil {
+	var x story.LookupIndex
+	if err := story.DecodeLookups(blob, x.Add); err != nil {
 		t.Fatal(err)
 	}
 	blob = ""
