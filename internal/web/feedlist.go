@@ -59,7 +59,7 @@ func (s *Server) handleFeedListJSON(w http.ResponseWriter, r *http.Request) erro
 			"topics": "comma-separated topic slugs: items under any of them",
 			"not":    "comma-separated topic slugs: leave out items under any of them",
 			"source": "a source name: items from that source",
-			"q":      "text: items whose title or summary contains it, case-insensitive",
+			"q":      "words: items whose title, summary or source has every word (whole words, case and accents ignored; \"quoted phrases\" in order)",
 			"since":  "an RFC 3339 time or a date (2026-11-01): items published since",
 			"limit":  "items per page, 1 to 1000 (default 50)",
 			"offset": "items to skip",

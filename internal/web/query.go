@@ -13,15 +13,19 @@ import (
 )
 
 // Filter selects items: an item matches when it has any of Topics (if
-// any), none of Not, comes from Source (if set), contains Q in its title or
-// summary (if set; case-insensitive) and was published at or after Since
-// (if set). The zero Filter matches everything.
+// any), none of Not, comes from Source (if set), matches the search Q in
+// its title, summary or source (if set; words, see Search) and was
+// published at or after Since (if set). The zero Filter matches everything.
 type Filter struct {
 	Topics []string
 	Not    []string
 	Source string
 	Q      string
 	Since  time.Time
+
+	// search is Q parsed (parseFilter, New); when Q is set without it,
+	// match parses Q leniently.
+	search Search
 }
 
 // NamedFeed is a saved query published at /feeds/<Name>.<ext>.
@@ -45,7 +49,9 @@ func (f Filter) isZero() bool {
 	return len(f.Topics) == 0 && len(f.Not) == 0 && f.Source == "" && f.Q == "" && f.Since.IsZero()
 }
 
-func (f Filter) match(it *item.Item) bool {
+// match reports whether it matches f; source is the text its source is
+// searched by (name and title).
+func (f Filter) match(it *item.Item, source string) bool {
 	if len(f.Topics) > 0 && !slices.ContainsFunc(f.Topics, it.HasTopic) {
 		return false
 	}
@@ -59,8 +65,11 @@ func (f Filter) match(it *item.Item) bool {
 		return false
 	}
 	if f.Q != "" {
-		q := strings.ToLower(f.Q)
-		if !strings.Contains(strings.ToLower(it.Title), q) && !strings.Contains(strings.ToLower(plainText(it.Summary)), q) {
+		search := f.search
+		if search.isZero() {
+			search = lenientSearch(f.Q)
+		}
+		if !search.match(it.Title, plainText(it.Summary), source) {
 			return false
 		}
 	}
@@ -120,6 +129,11 @@ func (s *Server) parseFilter(q url.Values) (Filter, error) {
 	f.Q = strings.Join(strings.Fields(q.Get("q")), " ")
 	if len(f.Q) > maxQLen {
 		return Filter{}, errBadRequest("bad q: longer than %d bytes", maxQLen)
+	}
+	if f.Q != "" {
+		if f.search, err = parseSearch(f.Q); err != nil {
+			return Filter{}, err
+		}
 	}
 	if since := strings.TrimSpace(q.Get("since")); since != "" {
 		t, err := time.Parse(time.RFC3339, since)
@@ -199,7 +213,7 @@ func (s *Server) scan(ctx context.Context, filters []Filter, offset, limit int) 
 				// Newest first: nothing further can match.
 				return out, false, nil
 			}
-			if !matchAll(filters, it) {
+			if !s.matchAll(filters, it) {
 				continue
 			}
 			if skipped < offset {
@@ -247,9 +261,13 @@ func index(filters []Filter) (q store.Query, exact bool) {
 	return q, false
 }
 
-func matchAll(filters []Filter, it *item.Item) bool {
+func (s *Server) matchAll(filters []Filter, it *item.Item) bool {
+	source := s.sourceText[it.Source]
+	if source == "" {
+		source = it.Source
+	}
 	for _, f := range filters {
-		if !f.match(it) {
+		if !f.match(it, source) {
 			return false
 		}
 	}

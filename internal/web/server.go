@@ -78,6 +78,9 @@ type Server struct {
 	// titles and sourceURLs are handed to every render, read-only.
 	titles     map[string]string
 	sourceURLs map[string]string
+	// sourceText is what search matches a source by: its name ("lwn",
+	// "rust-blog": the words lwn, rust, blog).
+	sourceText map[string]string
 
 	// verMu serialises refreshes of the store version; fresh holds the last
 	// good one so the hot path reads it without a lock.
@@ -136,6 +139,7 @@ func New(cfg Config) *Server {
 		// Sorted like a parsed query, so its links are canonical.
 		nf.Filter.Topics = slices.Sorted(slices.Values(nf.Filter.Topics))
 		nf.Filter.Not = slices.Sorted(slices.Values(nf.Filter.Not))
+		nf.Filter.search = lenientSearch(nf.Filter.Q)
 		s.cfg.NamedFeeds[i] = nf
 		s.named[nf.Name] = nf
 	}
@@ -145,8 +149,10 @@ func New(cfg Config) *Server {
 		s.titles[t.Slug] = t.Title
 	}
 	s.sourceURLs = make(map[string]string, len(cfg.Sources))
+	s.sourceText = make(map[string]string, len(cfg.Sources))
 	for _, src := range cfg.Sources {
 		s.sourceURLs[src.Name] = src.URL
+		s.sourceText[src.Name] = src.Name
 	}
 	s.handler = s.routes()
 	return s
