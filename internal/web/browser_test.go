@@ -62,6 +62,13 @@ func TestPageInChromium(t *testing.T) {
 			checkDOM(t, doc, ts.URL, tc.items, tc.alternates, tc.heading)
 		})
 	}
+	t.Run("layout", func(t *testing.T) {
+		b := startBrowser(t, bin)
+		for _, p := range []string{"/", "/feeds"} {
+			checkLayout(t, b, ts.URL+p, 1280, 900)
+			checkLayout(t, b, ts.URL+p, 390, 800)
+		}
+	})
 	shots := []struct {
 		name string
 		args []string

@@ -27,10 +27,11 @@ func (s *Server) handleFeedList(w http.ResponseWriter, r *http.Request) error {
 			ScanLimit: s.cfg.ScanLimit,
 		}
 		v.Alternates = s.feedLinks(base, "all", "kernelwire: all news", nil)
-		var err error
-		if v.SourceCount, err = s.sourceCount(ctx); err != nil {
+		h, err := s.sourceHealth(ctx)
+		if err != nil {
 			return nil, "", time.Time{}, err
 		}
+		v.SourceCount = h.count
 		body, err := s.execute("feeds", v)
 		return body, htmlType, time.Time{}, err
 	})

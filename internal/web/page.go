@@ -20,6 +20,19 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+//go:embed static/favicon.svg
+var faviconSVG []byte
+
+// newFavicon is the site icon, served with validators and gzip like a feed.
+func newFavicon() *publish.Entry {
+	e, err := publish.NewEntry(faviconSVG, "image/svg+xml", time.Time{})
+	if err != nil {
+		// Compressing a constant cannot fail but by a bug.
+		panic(fmt.Sprintf("favicon: %v", err))
+	}
+	return e
+}
+
 // parseTemplates parses the embedded templates. They are part of the
 // binary, so a parse error is a bug caught by every test, not a runtime
 // condition: Must is right here.
@@ -28,7 +41,8 @@ func parseTemplates() *template.Template {
 }
 
 const (
-	pageSize     = 30
+	pageSize     = 30 // stories per page unless ?limit= says otherwise
+	maxPageLimit = 200
 	maxPage      = 1000
 	excerptBytes = 320
 )
@@ -83,18 +97,22 @@ type navLink struct {
 // pageView is the river-of-news page.
 type pageView struct {
 	chrome
-	Heading   string
-	Scope     string // what the search box searches
-	Action    string // the search form's action
-	Query     string
-	Filter    string // the filters other than q, described
-	Nav       []navLink
-	Items     []itemView
-	First     int // the number of the first item on this page
-	Page      int
-	Prev      string
-	Next      string
-	Empty     string
+	Heading string
+	Scope   string // what the search box searches
+	Action  string // the search form's action
+	Query   string
+	Limit   int    // ?limit= when not the default, kept by the search form
+	Filter  string // the filters other than q, described
+	Nav     []navLink
+	Items   []itemView
+	First   int // the number of the first item on this page
+	Page    int
+	Prev    string
+	Next    string
+	Empty   string
+	// Failing says that every source is failing, and why (empty while
+	// any source works).
+	Failing   string
 	ShownFeed []feedLink
 	Subscribe []feedRow
 }
@@ -128,6 +146,7 @@ type Coverage struct {
 type pageRequest struct {
 	topic string // "" for all news
 	page  int
+	limit int // stories per page
 	query Filter
 }
 
@@ -141,6 +160,9 @@ func (s *Server) parsePageRequest(r *http.Request) (pageRequest, error) {
 	q := r.URL.Query()
 	var err error
 	if pr.page, err = intParam(q, "page", 1, 1, maxPage); err != nil {
+		return pageRequest{}, err
+	}
+	if pr.limit, err = intParam(q, "limit", pageSize, 1, maxPageLimit); err != nil {
 		return pageRequest{}, err
 	}
 	if pr.query, err = s.parseFilter(q); err != nil {
@@ -162,6 +184,9 @@ func (pr pageRequest) url(base string, n int) string {
 	v := pr.query.values()
 	if n > 1 {
 		v.Set("page", strconv.Itoa(n))
+	}
+	if pr.limit != pageSize {
+		v.Set("limit", strconv.Itoa(pr.limit))
 	}
 	return base + pr.path() + encodeQuery(v)
 }
@@ -193,11 +218,14 @@ func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now 
 		path = Filter{Topics: []string{pr.topic}}
 	}
 	query, page := pr.query, pr.page
-	items, more, err := s.scan(ctx, []Filter{path, query}, (page-1)*pageSize, pageSize)
+	items, more, err := s.scan(ctx, []Filter{path, query}, (page-1)*pr.limit, pr.limit)
 	if err != nil {
 		return pageView{}, err
 	}
-	v := pageView{Query: query.Q, Page: page, First: (page-1)*pageSize + 1}
+	v := pageView{Query: query.Q, Page: page, First: (page-1)*pr.limit + 1}
+	if pr.limit != pageSize {
+		v.Limit = pr.limit
+	}
 	v.chrome = s.chrome(base, "kernelwire: Linux kernel and Rust-for-Linux news")
 	feedName := store.AllTopic
 	v.Heading, v.Scope = "Latest news", "all news"
@@ -224,9 +252,11 @@ func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now 
 	if v.Nav, err = s.nav(ctx, base, pr.topic); err != nil {
 		return pageView{}, err
 	}
-	if v.SourceCount, err = s.sourceCount(ctx); err != nil {
+	health, err := s.sourceHealth(ctx)
+	if err != nil {
 		return pageView{}, err
 	}
+	v.SourceCount, v.Failing = health.count, health.notice()
 	for i := range items {
 		v.Items = append(v.Items, s.itemView(&items[i], base, now))
 	}
@@ -241,8 +271,12 @@ func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now 
 		v.Empty = "No more items: this is past the last page."
 	case !query.isZero():
 		v.Empty = "No items match."
-	default:
+	case v.Failing != "":
+		v.Empty = "Nothing to show: no source could be read."
+	case health.polled < len(s.cfg.Sources):
 		v.Empty = "Nothing yet: the first poll has not finished."
+	default:
+		v.Empty = fmt.Sprintf("Nothing yet: %d sources were polled and none had items to show.", health.polled)
 	}
 	v.Subscribe = s.feedRows(base)
 	return v, nil
@@ -273,14 +307,6 @@ func (s *Server) execute(name string, data any) ([]byte, error) {
 
 func (s *Server) chrome(base, title string) chrome {
 	return chrome{Title: title, Base: base, Version: s.cfg.Version}
-}
-
-func (s *Server) sourceCount(ctx context.Context) (int, error) {
-	states, err := s.cfg.Store.SourceStates(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return max(len(states), len(s.cfg.Sources)), nil
 }
 
 // nav lists all news and every topic with its item count.

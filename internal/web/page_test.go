@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/xml"
 	"math"
 	"os"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
 )
 
 func TestPageViews(t *testing.T) {
@@ -78,6 +80,11 @@ func TestPageViews(t *testing.T) {
 
 func TestPagePaging(t *testing.T) {
 	s, _ := newTestServer(t, 65)
+	checkErrors(t, s, []errorCase{
+		{"/?limit=0", 400, []string{"bad limit", "1 to 200"}},
+		{"/topics/rust?limit=201", 400, []string{"bad limit"}},
+		{"/?limit=all", 400, []string{`bad limit "all"`}},
+	})
 	tests := []struct {
 		path       string
 		items      int
@@ -88,6 +95,9 @@ func TestPagePaging(t *testing.T) {
 		{"/?page=3", 5, `href="http://kw.example/?page=2" rel="prev"`, ""},
 		{"/topics/releases?page=1", 22, "", ""},
 		{"/?q=article+6&page=1", 1, "", ""}, // words: "Article 6", not 60 to 64
+		{"/?limit=10", 10, "", `href="http://kw.example/?limit=10&amp;page=2" rel="next"`},
+		{"/?limit=10&page=7", 5, `href="http://kw.example/?limit=10&amp;page=6" rel="prev"`, ""},
+		{"/topics/rust?limit=200", 65, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
@@ -234,4 +244,84 @@ func luminance(hex string) float64 {
 		l += w * c
 	}
 	return l
+}
+
+func TestFavicon(t *testing.T) {
+	s, _ := newTestServer(t, 1)
+	if body := do(t, s, "/").Body.String(); !strings.Contains(body, `<link rel="icon" href="/favicon.svg" type="image/svg+xml">`) {
+		t.Error("page does not link its icon")
+	}
+	for _, p := range []string{"/favicon.svg", "/favicon.ico"} {
+		rec := do(t, s, p)
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/svg+xml" || rec.Header().Get("ETag") == "" {
+			t.Fatalf("%s: %d %v", p, rec.Code, rec.Header())
+		}
+		if err := xml.Unmarshal(rec.Body.Bytes(), new(struct{})); err != nil || !strings.HasPrefix(rec.Body.String(), "<svg ") {
+			t.Errorf("%s is not an SVG document: %v", p, err)
+		}
+	}
+}
+
+// TestPageSaysSourcesFail: when every source failed its last poll, the page
+// says how many and why, from the stored states, instead of "the first
+// poll has not finished".
+func TestPageSaysSourcesFail(t *testing.T) {
+	errs := map[string]string{
+		"kernel-org": `fetch https://www.kernel.org/feeds/kdist.xml: dial tcp: lookup www.kernel.org on 127.0.0.53:53: no such host`,
+		"lwn":        `fetch https://lwn.net/headlines/rss: dial tcp: lookup lwn.net: no such host`,
+		"phoronix":   `fetch https://www.phoronix.com/rss.php: dial tcp 1.2.3.4:443: connect: connection refused`,
+		"rust-blog":  `fetch https://blog.rust-lang.org/feed.xml: status 503 Service Unavailable`,
+	}
+	tests := []struct {
+		name    string
+		ok      string // a source whose last poll worked
+		want    []string
+		notWant []string
+	}{
+		{"all failing", "", []string{
+			`<p class="notice" role="status">4 sources failing: DNS lookup failed (2), HTTP 503 (1), connection refused (1). See the <a href="/api/sources">source states</a>.</p>`,
+		}, []string{"first poll", "127.0.0.53", "1.2.3.4"}},
+		{"one working", "lwn", nil, []string{`class="notice"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := fixtureConfig()
+			s, st := newFixtureServer(t, cfg)
+			for _, src := range cfg.Sources {
+				state := store.SourceState{Name: src.Name, URL: src.URL, ConfigURL: src.URL, Failures: 3, LastError: errs[src.Name]}
+				if src.Name == tc.ok {
+					state.Failures, state.LastError = 0, ""
+				}
+				if err := st.PutSourceState(t.Context(), state); err != nil {
+					t.Fatal(err)
+				}
+			}
+			body := do(t, s, "/").Body.String()
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("page has %s", w)
+				}
+			}
+		})
+	}
+}
+
+func TestErrorClass(t *testing.T) {
+	tests := []struct{ err, want string }{
+		{"dial tcp: lookup x.example: no such host", "DNS lookup failed"},
+		{"read tcp 10.0.0.1:5555->1.2.3.4:443: i/o timeout", "timed out"},
+		{"fetch https://x/feed: status 404 Not Found", "HTTP 404"},
+		{"tls: failed to verify certificate: x509: certificate signed by unknown authority", "TLS certificate problem"},
+		{"something else entirely", "other errors"},
+	}
+	for _, tc := range tests {
+		if got := errorClass(tc.err); got != tc.want {
+			t.Errorf("errorClass(%q) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
 }

@@ -17,6 +17,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /feeds.json", s.handle("feedlist", s.handleFeedListJSON))
 	mux.Handle("GET /feeds.opml", s.handle("opml", s.handleFeedsOPML))
 	mux.Handle("GET /opml", s.handle("opml", s.handleSourcesOPML))
+	mux.Handle("GET /favicon.svg", s.instrument("favicon", s.favicon))
+	// Browsers ask for /favicon.ico whatever the page says; they sniff the
+	// SVG.
+	mux.Handle("GET /favicon.ico", s.instrument("favicon", s.favicon))
 	mux.Handle("GET /api/sources", s.handle("sources", s.handleSources))
 	mux.Handle("GET /healthz", s.handle("healthz", s.handleHealth))
 	mux.Handle("GET /readyz", s.handle("readyz", s.handleReady))

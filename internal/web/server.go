@@ -88,8 +88,9 @@ type Server struct {
 	fresh   atomic.Pointer[versionAt]
 	handler http.Handler
 
-	named map[string]NamedFeed
-	tmpl  *template.Template
+	named   map[string]NamedFeed
+	tmpl    *template.Template
+	favicon *publish.Entry
 
 	// watch is the WebSub watcher (websub.go) while started.
 	watchMu sync.Mutex
@@ -134,6 +135,7 @@ func New(cfg Config) *Server {
 		topics:  make(map[string]item.Topic, len(cfg.Topics)),
 		named:   make(map[string]NamedFeed, len(cfg.NamedFeeds)),
 		tmpl:    parseTemplates(),
+		favicon: newFavicon(),
 	}
 	for i, nf := range cfg.NamedFeeds {
 		// Sorted like a parsed query, so its links are canonical.

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -99,4 +103,99 @@ func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) error {
 	// A failed write means the client left; there is nobody to tell.
 	_, _ = w.Write(append(body, '\n'))
 	return nil
+}
+
+// sourceHealth is what the page says about the sources: how many there
+// are, how many were polled, and why they fail when all of them do.
+type sourceHealth struct {
+	count   int // sources known to the config or the store
+	polled  int // configured sources some poller has reached
+	failing int // of those, failing at their last poll (or disabled)
+	total   int // configured sources
+	reasons map[string]int
+}
+
+func (s *Server) sourceHealth(ctx context.Context) (sourceHealth, error) {
+	states, err := s.cfg.Store.SourceStates(ctx)
+	if err != nil {
+		return sourceHealth{}, fmt.Errorf("source states: %w", err)
+	}
+	h := sourceHealth{count: max(len(states), len(s.cfg.Sources)), total: len(s.cfg.Sources), reasons: map[string]int{}}
+	byName := make(map[string]store.SourceState, len(states))
+	for _, st := range states {
+		byName[st.Name] = st
+	}
+	for _, src := range s.cfg.Sources {
+		st, ok := byName[src.Name]
+		if !ok || st.ConfigURL != src.URL {
+			continue
+		}
+		h.polled++
+		switch {
+		case st.Disabled:
+			h.failing++
+			h.reasons["disabled"]++
+		case st.Failures > 0:
+			h.failing++
+			h.reasons[errorClass(st.LastError)]++
+		}
+	}
+	return h, nil
+}
+
+// notice is "8 sources failing: DNS lookup failed (5), connection refused
+// (3)" when every configured source failed its last poll, else "".
+func (h sourceHealth) notice() string {
+	if h.total == 0 || h.failing < h.total {
+		return ""
+	}
+	reasons := slices.Collect(maps.Keys(h.reasons))
+	slices.SortFunc(reasons, func(a, b string) int {
+		return cmp.Or(cmp.Compare(h.reasons[b], h.reasons[a]), cmp.Compare(a, b))
+	})
+	parts := make([]string, 0, len(reasons))
+	for _, r := range reasons {
+		if h.reasons[r] > 1 || len(reasons) > 1 {
+			r = fmt.Sprintf("%s (%d)", r, h.reasons[r])
+		}
+		parts = append(parts, r)
+	}
+	noun := "sources"
+	if h.failing == 1 {
+		noun = "source"
+	}
+	return fmt.Sprintf("%d %s failing: %s", h.failing, noun, strings.Join(parts, ", "))
+}
+
+// errorClass names a poll error the way a reader can act on: the kind of
+// failure, not the dial trace (which also names hosts and ports).
+func errorClass(msg string) string {
+	m := strings.ToLower(msg)
+	for _, c := range []struct{ needle, class string }{
+		{"no such host", "DNS lookup failed"},
+		{"server misbehaving", "DNS lookup failed"},
+		{"connection refused", "connection refused"},
+		{"connection reset", "connection reset"},
+		{"network is unreachable", "network unreachable"},
+		{"no route to host", "network unreachable"},
+		{"certificate", "TLS certificate problem"},
+		{"tls", "TLS handshake failed"},
+		{"timeout", "timed out"},
+		{"deadline exceeded", "timed out"},
+		{"private", "private address refused"},
+		{"not a feed", "not a feed"},
+	} {
+		if strings.Contains(m, c.needle) {
+			return c.class
+		}
+	}
+	if i := strings.Index(m, "status "); i >= 0 && len(m) >= i+10 {
+		if code := m[i+7 : i+10]; code[0] >= '1' && code[0] <= '5' {
+			return "HTTP " + code
+		}
+	}
+	if msg == "" {
+		return "unknown error"
+	}
+	return "other errors"
 }
