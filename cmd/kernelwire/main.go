@@ -24,6 +24,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -81,12 +82,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "sources":
 		return cmdSources(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "kernelwire", buildVersion())
-		return 0
+		return cmdVersion(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(stderr, "kernelwire: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+func cmdVersion(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: kernelwire version\n\nPrints kernelwire's version (set at build time, else the module's, else \"dev\").")
+	}
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	fmt.Fprintln(stdout, "kernelwire", buildVersion())
+	return 0
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -31,7 +32,10 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kernelwire poll: only --once is supported; use 'kernelwire serve' to poll continuously")
 		return 2
 	}
-	a, err := setup(ctx, c, stderr)
+	// The reporter is made before the logger so that log lines written
+	// while the progress bar shows go above it, not through it.
+	rep := newReporter(stdout)
+	a, err := setup(ctx, c, rep.logWriter(stderr))
 	if err != nil {
 		fmt.Fprintln(stderr, "kernelwire poll:", err)
 		return 1
@@ -42,7 +46,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	rep := newReporter(stdout, len(a.cfg.Sources))
+	rep.total = len(a.cfg.Sources)
 	start := time.Now()
 	results := a.poller(nil).PollAll(ctx, rep.result)
 	rep.done()
@@ -66,37 +70,76 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // reporter prints one line per source as it finishes and, on a terminal, a
-// progress bar below them.
+// progress bar below them. Log lines (logWriter) are written above the bar:
+// the bar is cleared, the line written, the bar drawn again. Results arrive
+// from the poller's workers and log lines from anywhere, so one lock orders
+// them.
 type reporter struct {
+	mu    sync.Mutex
 	out   io.Writer
 	tty   bool
 	total int
 	seen  int
+	drawn bool // the bar is on the screen
 }
 
-func newReporter(out io.Writer, total int) *reporter {
+func newReporter(out io.Writer) *reporter {
 	f, ok := out.(*os.File)
-	return &reporter{out: out, tty: ok && term.IsTerminal(int(f.Fd())), total: total}
+	return &reporter{out: out, tty: ok && term.IsTerminal(int(f.Fd()))}
 }
 
 func (r *reporter) result(res poll.Result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.seen++
-	if r.tty {
-		fmt.Fprint(r.out, "\r\033[K")
-	}
+	r.clear()
 	fmt.Fprintln(r.out, formatResult(res))
-	if r.tty {
-		const width = 30
-		n := width * r.seen / max(r.total, 1)
-		fmt.Fprintf(r.out, "[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(" ", width-n), r.seen, r.total)
-	}
+	r.draw()
 }
 
 func (r *reporter) done() {
-	if r.tty {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.clear()
+	r.tty = false // nothing is drawn from now on
+}
+
+// clear erases the bar from its line, leaving the cursor at its start.
+func (r *reporter) clear() {
+	if r.drawn {
 		fmt.Fprint(r.out, "\r\033[K")
+		r.drawn = false
 	}
 }
+
+func (r *reporter) draw() {
+	if !r.tty || r.total == 0 {
+		return
+	}
+	const width = 30
+	n := width * min(r.seen, r.total) / r.total
+	fmt.Fprintf(r.out, "[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(" ", width-n), r.seen, r.total)
+	r.drawn = true
+}
+
+// logWriter wraps the log's writer so that each line lands above the bar.
+func (r *reporter) logWriter(w io.Writer) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		redraw := r.drawn
+		r.clear()
+		n, err := w.Write(p)
+		if redraw {
+			r.draw()
+		}
+		return n, err
+	})
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func formatResult(r poll.Result) string {
 	var b strings.Builder

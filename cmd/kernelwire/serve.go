@@ -21,13 +21,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	c.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen address")
 	noPoll := fs.Bool("no-poll", false, "serve only; leave polling to other replicas")
-	baseURL := fs.String("base-url", "", "public URL prefix for self links (default: from each request)")
+	baseURL := fs.String("base-url", "", "public URL prefix of ids and self links, e.g. https://news.example.org (default: from each request's Host)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: kernelwire serve [flags]\n\nPolls the sources of the config and serves the curated feeds.")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
+	}
+	if err := checkBaseURL(*baseURL); err != nil {
+		fmt.Fprintln(stderr, "kernelwire serve:", err)
+		return 2
 	}
 	a, err := setup(ctx, c, stderr)
 	if err != nil {

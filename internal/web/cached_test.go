@@ -227,3 +227,30 @@ func TestHTMLSecurityHeaders(t *testing.T) {
 		})
 	}
 }
+
+// TestBaseURLWinsOverHost: with a base URL set, no id, self link or page
+// link comes from the request's Host or X-Forwarded-Proto.
+func TestBaseURLWinsOverHost(t *testing.T) {
+	cfg := fixtureConfig()
+	cfg.BaseURL = "https://news.example.org/"
+	s, _ := newFixtureServer(t, cfg)
+	for _, p := range []string{"/feeds/all.atom", "/feeds/all.rss", "/feeds/security.json?q=fedora", "/", "/topics/releases", "/feeds", "/feeds.json", "/feeds.opml"} {
+		t.Run(p, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "http://evil.example"+p, nil)
+			req.Header.Set("X-Forwarded-Proto", "http")
+			req.Header.Set("X-Forwarded-Host", "evil.example")
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			body := rec.Body.String()
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, body)
+			}
+			if strings.Contains(body, "evil.example") {
+				t.Errorf("the Host header reached the document")
+			}
+			if !strings.Contains(body, "https://news.example.org/") {
+				t.Errorf("the document does not use the base URL")
+			}
+		})
+	}
+}

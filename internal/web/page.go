@@ -128,16 +128,17 @@ type itemView struct {
 	Relative  string
 	Excerpt   string // plain text: html/template escapes it
 	Topics    []navLink
-	// Related is the story's coverage by other sources, from the store's
-	// story record.
+	// Related is the story's coverage by other sources, one per source,
+	// from the store's story record.
 	Related []Coverage
-	// Replies counts mailing-list replies folded into the story.
-	Replies int
+	// Replies says how many mailing-list replies the story's thread has
+	// ("3 replies on the list"), empty for none.
+	Replies string
 }
 
 // Coverage is another source's article about the same story.
 type Coverage struct {
-	Source string
+	Source string // the source's display name
 	Title  string
 	URL    string
 }
@@ -336,10 +337,13 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 		Exact:     it.Published.UTC().Format("2006-01-02 15:04 UTC"),
 		Relative:  relativeTime(it.Published, now),
 		Excerpt:   excerpt(plainText(it.Summary), excerptBytes),
-		Replies:   it.Replies,
+		Related:   s.coverage(it),
 	}
-	for _, r := range it.Related {
-		v.Related = append(v.Related, Coverage{Source: r.Source, Title: r.Title, URL: r.URL})
+	switch {
+	case it.Replies == 1:
+		v.Replies = "1 reply on the list"
+	case it.Replies > 1:
+		v.Replies = strconv.Itoa(it.Replies) + " replies on the list"
 	}
 	if v.Title == "" {
 		v.Title = "(untitled)"
@@ -350,6 +354,27 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 		}
 	}
 	return v
+}
+
+// coverage is the story's other reports the way a news desk lists them
+// ("More: LWN, Phoronix, Hacker News"): one link per source, its first
+// report, leaving out the source of the headline itself.
+func (s *Server) coverage(it *item.Item) []Coverage {
+	var out []Coverage
+	seen := map[string]bool{it.Source: true}
+	for _, r := range it.Related {
+		if seen[r.Source] {
+			continue
+		}
+		seen[r.Source] = true
+		out = append(out, Coverage{Source: s.sourceTitle(r.Source), Title: r.Title, URL: r.URL})
+	}
+	return out
+}
+
+// sourceTitle is the name a reader knows a source by.
+func (s *Server) sourceTitle(name string) string {
+	return name
 }
 
 type namedFormat struct {

@@ -35,7 +35,7 @@ func TestPageViews(t *testing.T) {
 			"A summary whose markup must never reach the page.",
 			`<label for="q">Search all news</label>`,
 			`<a href="http://kw.example/feeds/rust-people.atom" aria-label="Rust and the people as Atom">Atom</a>`,
-		}, []string{"<script>", "onerror", "<img", "Also covered by"}, 15},
+		}, []string{"<script>", "onerror", "<img", "More: "}, 15},
 		{"topic page", "/topics/security", []string{
 			`<title>kernelwire: Security</title>`,
 			`<link rel="alternate" type="application/rss+xml" title="kernelwire: Security (RSS)" href="http://kw.example/feeds/security.rss">`,
@@ -117,35 +117,40 @@ func TestPagePaging(t *testing.T) {
 	}
 }
 
-// TestCoverageSpot shows that the page renders an item's coverage once
-// story clustering fills itemView.Related.
-func TestCoverageSpot(t *testing.T) {
+// TestStoryView checks what the page shows of a story's coverage: "More:"
+// and one link per other source, then the thread's replies.
+func TestStoryView(t *testing.T) {
 	s, _ := newFixtureServer(t, fixtureConfig())
-	v := pageView{chrome: s.chrome("http://kw.example", "t"), Items: []itemView{{
-		Title: "Nova lands", Link: "https://lwn.net/a", Source: "lwn",
-		Related: []Coverage{{Source: "phoronix", Title: "Nova <merged>", URL: "https://phoronix.com/n"}, {Source: "lore", Title: "PATCH", URL: "https://lore.kernel.org/x"}},
-	}}}
-	var buf bytes.Buffer
-	if err := s.tmpl.ExecuteTemplate(&buf, "page", v); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		it   item.Item
+		want string // the coverage paragraph; "" for none
+	}{
+		{"coverage and replies", item.Item{
+			Title: "Nova lands", Link: "https://lwn.net/a", Source: "lwn", Replies: 3,
+			Related: []item.Related{
+				{URL: "https://phoronix.com/n", Source: "phoronix", Title: "Nova <merged>"},
+				{URL: "https://lwn.net/b", Source: "lwn", Title: "LWN's second report"},
+				{URL: "https://phoronix.com/n2", Source: "phoronix", Title: "Nova again"},
+				{Source: "rust-blog", Title: "No link"},
+			},
+		}, `<p class="coverage">More: <a href="https://phoronix.com/n" title="Nova &lt;merged&gt;">phoronix</a>, <span title="No link">rust-blog</span> · 3 replies on the list</p>`},
+		{"one reply", item.Item{Title: "[PATCH] x", Source: "lwn", Replies: 1}, `<p class="coverage">1 reply on the list</p>`},
+		{"alone", item.Item{Title: "Alone", Source: "lwn"}, ""},
 	}
-	want := `Also covered by <a href="https://phoronix.com/n" title="Nova &lt;merged&gt;">phoronix</a>, <a href="https://lore.kernel.org/x" title="PATCH">lore</a>`
-	if !strings.Contains(buf.String(), want) {
-		t.Errorf("coverage not shown:\n%s", buf.String())
-	}
-}
-
-// TestCoverageFromStory checks the page shows what the store attached to a
-// story's representative.
-func TestCoverageFromStory(t *testing.T) {
-	s, _ := newFixtureServer(t, fixtureConfig())
-	it := item.Item{
-		Title: "Nova lands", Link: "https://lwn.net/a", Source: "lwn", Published: time.Now(), Replies: 3,
-		Related: []item.Related{{URL: "https://phoronix.com/n", Source: "phoronix", Title: "Nova <merged>"}},
-	}
-	v := s.itemView(&it, "http://kw.example", time.Now())
-	if len(v.Related) != 1 || v.Related[0].URL != "https://phoronix.com/n" || v.Related[0].Source != "phoronix" || v.Replies != 3 {
-		t.Errorf("itemView dropped the story: %+v", v)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.it.Published = fixtureNow
+			v := pageView{chrome: s.chrome("http://kw.example", "t"), Items: []itemView{s.itemView(&tc.it, "http://kw.example", fixtureNow)}}
+			var buf bytes.Buffer
+			if err := s.tmpl.ExecuteTemplate(&buf, "page", v); err != nil {
+				t.Fatal(err)
+			}
+			got := regexp.MustCompile(`<p class="coverage">.*</p>`).FindString(buf.String())
+			if got != tc.want {
+				t.Errorf("coverage:\n got %s\nwant %s", got, tc.want)
+			}
+		})
 	}
 }
 
