@@ -6,9 +6,9 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/parse"
-	"github.com/kernelwire/kernelwire/internal/tag"
 )
 
 // Story key kinds, beside the item key kinds of dedup.go ("l:" is shared:
@@ -65,13 +65,13 @@ func storyKeys(it item.Item) keySet {
 	return storyKeysWith(it, kernelVersions(it.Title))
 }
 
-// kernelVersions is tag.KernelVersions, skipped when s has no dotted
+// kernelVersions is extract.KernelVersions, skipped when s has no dotted
 // number: most titles have none, and the extractor's regexp is the
 // largest cost of a signature.
 func kernelVersions(s string) []string {
 	for i := 1; i+1 < len(s); i++ {
 		if s[i] == '.' && isDigit(s[i-1]) && isDigit(s[i+1]) {
-			return tag.KernelVersions(s)
+			return extract.KernelVersions(s)
 		}
 	}
 	return nil
@@ -119,7 +119,7 @@ func storyKeysWith(it item.Item, kv []string) keySet {
 		}
 	}
 	ks.release = releaseKeys(it.Title, it.Link, kv)
-	for _, c := range tag.CVEs(it.Title) {
+	for _, c := range extract.CVEs(it.Title) {
 		ks.cve = append(ks.cve, cvePrefix+c)
 	}
 	if s := threadSubject(it, host); s != "" {
@@ -287,7 +287,7 @@ func patchOf(it item.Item) *item.Patch {
 	if it.Extracted.Patch != nil {
 		return it.Extracted.Patch
 	}
-	return tag.ParsePatch(it.Title)
+	return extract.Patch(it.Title)
 }
 
 func containsString(list []string, s string) bool {

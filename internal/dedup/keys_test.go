@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
-	"github.com/kernelwire/kernelwire/internal/tag"
 )
 
 func TestIdentityURLMessages(t *testing.T) {
@@ -99,7 +99,7 @@ func TestReleaseKeys(t *testing.T) {
 		{"Vulkan 1.4.324 Adds Experimental AMD Extension", "", ""},
 	}
 	for _, tc := range tests {
-		if got := strings.Join(releaseKeys(tc.title, tc.link, tag.KernelVersions(tc.title)), " "); got != tc.want {
+		if got := strings.Join(releaseKeys(tc.title, tc.link, extract.KernelVersions(tc.title)), " "); got != tc.want {
 			t.Errorf("releaseKeys(%q) = %q, want %q", tc.title, got, tc.want)
 		}
 	}

@@ -42,10 +42,10 @@ var headSeparators = []string{
 
 // releaseKeys returns the release keys of a title, "r:linux/6.13-rc2" or
 // "r:rust/1.71", when the title announces a release (see releaseWords).
-// Kernel versions come from tag.KernelVersions and are keyed as product
+// Kernel versions come from extract.KernelVersions and are keyed as product
 // "linux". Other products take the word before the version as the
 // product, or, for a GitHub release titled just "1.71.0", the repository
-// name from the link; kv is tag.KernelVersions(title). Their version drops trailing ".0" parts, since
+// name from the link; kv is extract.KernelVersions(title). Their version drops trailing ".0" parts, since
 // "Rust 1.71" and "Rust 1.71.0" name one release.
 func releaseKeys(title, link string, kv []string) []string {
 	if len(kv) > 0 {

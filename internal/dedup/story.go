@@ -6,8 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
-	"github.com/kernelwire/kernelwire/internal/tag"
 )
 
 // Window is the default story window: items further apart are never one
@@ -88,7 +88,7 @@ func featuresOf(it item.Item) features {
 		keys:      keySetOf(it, kv),
 		toks:      distinct(tokensOf(ws, make([]string, 0, len(ws)))),
 		kernel:    kv,
-		cves:      tag.CVEs(it.Title),
+		cves:      extract.CVEs(it.Title),
 		speakers:  speakers(it.Title, ws),
 		recurring: hasMark(ws, recurringWords, recurringPairs),
 		stage:     hasMark(ws, stageWords, stagePairs),

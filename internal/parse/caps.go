@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -114,7 +115,7 @@ func textCut(raw string, n int) int {
 // 0.92/2.0 item has only a description) an identity from what it says,
 // so the same item polled twice is the same item.
 func contentID(summary, content string) string {
-	text := plainText(summary + " " + content)
+	text := extract.Text(summary + " " + content)
 	if text == "" {
 		return ""
 	}

@@ -11,6 +11,7 @@ import (
 	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
@@ -209,10 +210,10 @@ func author(gi *gofeed.Item) string {
 		if a == nil {
 			continue
 		}
-		if name := plainText(a.Name); name != "" {
+		if name := extract.Text(a.Name); name != "" {
 			return name
 		}
-		if email := plainText(a.Email); email != "" {
+		if email := extract.Text(a.Email); email != "" {
 			return email
 		}
 	}

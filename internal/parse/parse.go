@@ -47,6 +47,7 @@ import (
 	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
@@ -143,7 +144,7 @@ func gofeedParse(doc []byte) (f *gofeed.Feed, err error) {
 func (p *Parser) convert(gf *gofeed.Feed, info docInfo, feedURL string, now time.Time) *Feed {
 	f := &Feed{
 		Title:       capText(titleOf(gf.Title, info.titleType, gf.FeedType == "rss"), maxFeedTitle),
-		Description: capText(plainText(gf.Description), maxSummaryText),
+		Description: capText(extract.Text(gf.Description), maxSummaryText),
 		Link:        httpURL(Resolve(cmp.Or(info.base, feedURL), gf.Link)),
 	}
 	if gf.FeedType == "json" {

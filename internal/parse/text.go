@@ -5,95 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	xhtml "golang.org/x/net/html"
+	"github.com/kernelwire/kernelwire/internal/extract"
 )
-
-// plainText turns a feed string that may carry markup into plain text: tags
-// are stripped, entities unescaped once (the HTML tokenizer unescapes text
-// exactly once), whitespace collapsed, and characters XML 1.0 forbids
-// dropped. gofeed has already undone the XML escaping, so a title written as
-// "Tom &amp;amp;amp; Jerry" in the XML arrives as "Tom &amp;amp; Jerry" and
-// leaves as "Tom &amp; Jerry"; "A &lt;b&gt;" leaves as "A <b>".
-func plainText(s string) string {
-	if s == "" {
-		return ""
-	}
-	if !strings.ContainsAny(s, "<&") {
-		return collapse(xmlChars(s))
-	}
-	var b strings.Builder
-	z := xhtml.NewTokenizer(strings.NewReader(s))
-	skip := 0 // depth inside elements whose text is not prose
-	for {
-		switch z.Next() {
-		case xhtml.ErrorToken:
-			return collapse(xmlChars(b.String()))
-		case xhtml.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case xhtml.StartTagToken:
-			name, _ := z.TagName()
-			if !knownElement(string(name)) {
-				// "<linux/slab.h>", "Vec<T>", "<bar@example.org>": not
-				// markup, whatever the type says, so the text is kept.
-				if skip == 0 {
-					b.Write(z.Raw())
-				}
-				continue
-			}
-			if rawTextElement(string(name)) {
-				skip++
-			}
-			if !inlineElement(string(name)) {
-				b.WriteByte(' ')
-			}
-		case xhtml.EndTagToken:
-			name, _ := z.TagName()
-			if !knownElement(string(name)) {
-				if skip == 0 {
-					b.Write(z.Raw())
-				}
-				continue
-			}
-			if rawTextElement(string(name)) && skip > 0 {
-				skip--
-			}
-			if !inlineElement(string(name)) {
-				b.WriteByte(' ')
-			}
-		case xhtml.SelfClosingTagToken:
-			if name, _ := z.TagName(); !knownElement(string(name)) {
-				if skip == 0 {
-					b.Write(z.Raw())
-				}
-				continue
-			}
-			b.WriteByte(' ')
-		}
-	}
-}
-
-// rawTextElement names elements whose content is code or styling, not text.
-func rawTextElement(name string) bool {
-	switch name {
-	case "script", "style", "template", "noscript", "iframe", "object", "svg", "math":
-		return true
-	}
-	return false
-}
-
-// inlineElement names elements that do not separate words, so "<b>Rust</b>ls"
-// stays "Rustls" while "<p>a</p><p>b</p>" becomes "a b".
-func inlineElement(name string) bool {
-	switch name {
-	case "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i",
-		"kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
-		"time", "tt", "u", "var", "del", "ins", "font":
-		return true
-	}
-	return false
-}
 
 // collapse trims s and collapses every run of white space to one space.
 func collapse(s string) string {
@@ -148,7 +61,7 @@ const excerptLen = 300
 // characters, cut at a word boundary, HTML-escaped so that it is valid HTML
 // like every Summary.
 func excerpt(htmlText string) string {
-	text := plainText(htmlText)
+	text := extract.Text(htmlText)
 	if utf8.RuneCountInString(text) > excerptLen {
 		cut, n := len(text), 0
 		for i := range text {
@@ -166,34 +79,6 @@ func excerpt(htmlText string) string {
 	return html.EscapeString(text)
 }
 
-// htmlElements are the element names of HTML (WHATWG, plus the obsolete
-// ones feeds still carry). Only these are markup when a string is read as
-// HTML: "<linux/slab.h>", "Vec<T>" or "Option<Box<Error>>" in a kernel mail
-// subject are text even in an HTML-typed title.
-var htmlElements = func() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range strings.Fields(`a abbr acronym address area article aside audio b base basefont bdi bdo
-		big blink blockquote body br button canvas caption center cite code col colgroup data datalist
-		dd del details dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame
-		frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li
-		link main map mark marquee menu meta meter nav nobr noembed noframes noscript object ol optgroup
-		option output p param picture plaintext pre progress q rp rt ruby s samp script search section
-		select slot small source span strike strong style sub summary sup svg math table tbody td template
-		textarea tfoot th thead time title tr track tt u ul var video wbr xmp`) {
-		m[n] = true
-	}
-	return m
-}()
-
-// knownElement reports whether a tag name (lower-cased by the tokenizer,
-// possibly prefixed as in XHTML "xhtml:b") is an HTML element.
-func knownElement(name string) bool {
-	if i := strings.LastIndexByte(name, ':'); i >= 0 {
-		name = name[i+1:]
-	}
-	return htmlElements[name]
-}
-
 // textOf is a plain-text string as it reaches us (Atom type="text", JSON
 // Feed title and summary, an RSS title without markup): every character is
 // kept, only white space is collapsed and characters XML forbids dropped.
@@ -208,9 +93,9 @@ func textOf(s string) string {
 func titleOf(s, typ string, rss bool) string {
 	switch {
 	case isHTMLType(typ):
-		return plainText(s)
+		return extract.Text(s)
 	case rss && looksLikeMarkup(s):
-		return plainText(s)
+		return extract.Text(s)
 	}
 	return textOf(s)
 }
@@ -246,7 +131,7 @@ func looksLikeMarkup(s string) bool {
 		tag := strings.ToLower(name[:end])
 		next := name[end]
 		switch {
-		case closing && next == '>' && knownElement(tag):
+		case closing && next == '>' && extract.HTMLElement(tag):
 			return true
 		case (tag == "br" || tag == "img" || tag == "hr") && (next == '>' || next == '/' || next == ' '):
 			return true

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/parse"
 )
@@ -87,5 +88,5 @@ func TestRoundTripFixtures(t *testing.T) {
 }
 
 func squash(htmlText string) string {
-	return strings.Join(strings.Fields(htmlToText(htmlText)), "")
+	return strings.Join(strings.Fields(extract.Text(htmlText)), "")
 }

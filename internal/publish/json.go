@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/feeds"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
@@ -95,7 +96,7 @@ func newJSONItem(e *entry) *jsonItem {
 	case e.content != "":
 		j.ContentHTML = e.content
 		if e.summaryHTML {
-			j.Summary = htmlToText(e.summary)
+			j.Summary = extract.Text(e.summary)
 		} else {
 			j.Summary = e.summary
 		}

@@ -113,24 +113,3 @@ func asHTML(s string, isHTML bool) string {
 	}
 	return html.EscapeString(s)
 }
-
-// htmlToText flattens sanitised HTML to one line of plain text, for the
-// fields that must be text (JSON Feed summary). Tags become spaces so
-// "<p>a</p><p>b</p>" reads "a b"; sanitised HTML has no script or style
-// bodies to drop.
-func htmlToText(s string) string {
-	var b strings.Builder
-	inTag := false
-	for _, r := range s {
-		switch {
-		case inTag:
-			inTag = r != '>'
-		case r == '<':
-			inTag = true
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
-}

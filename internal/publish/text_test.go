@@ -73,20 +73,6 @@ func TestLooksLikeHTML(t *testing.T) {
 	}
 }
 
-func TestHTMLToText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"<p>a</p><p>b</p>", "a b"},
-		{"Fish &amp; <b>chips</b>", "Fish & chips"},
-		{"  spaced\n\n out  ", "spaced out"},
-		{"&lt;tag&gt; literal", "<tag> literal"},
-	}
-	for _, tc := range tests {
-		if got := htmlToText(tc.in); got != tc.want {
-			t.Errorf("htmlToText(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestSplitAuthor(t *testing.T) {
 	tests := []struct{ in, name, email string }{
 		{"Jane Dev <jane@example.org>", "Jane Dev", "jane@example.org"},

@@ -35,8 +35,8 @@ type NearMiss struct {
 // (or of all rules, when none fired). It is for people debugging
 // feeds.yaml; Tag does the same matching without the bookkeeping.
 func (t *Tagger) Explain(it item.Item, source string, defaults []string) []Explanation {
-	d := t.prepare(&it, source)
-	defer t.release(d)
+	m := t.match(&it, source)
+	defer t.release(m)
 	var out []Explanation
 	for _, tp := range t.topics {
 		ex := Explanation{Topic: tp.slug}
@@ -44,11 +44,11 @@ func (t *Tagger) Explain(it item.Item, source string, defaults []string) []Expla
 		for i := range tp.rules {
 			r := &tp.rules[i]
 			lookForPeople = lookForPeople || usesPeople(&r.g)
-			if ok, words := d.evalGroup(&r.g, r.fields); ok {
+			if ok, words := m.evalGroup(&r.g, r.fields); ok {
 				ex.Rule, ex.Words = r.name, dedup(words)
 				break
 			}
-			if nm, ok := d.nearMiss(r); ok {
+			if nm, ok := m.nearMiss(r); ok {
 				ex.NearMisses = append(ex.NearMisses, nm)
 			}
 		}
@@ -60,7 +60,7 @@ func (t *Tagger) Explain(it item.Item, source string, defaults []string) []Expla
 			}
 		}
 		if lookForPeople {
-			ex.People = d.people()
+			ex.People = m.people()
 		}
 		if ex.Rule != "" || len(ex.NearMisses) > 0 {
 			out = append(out, ex)
@@ -80,13 +80,13 @@ func usesPeople(g *cgroup) bool {
 	return false
 }
 
-func (d *doc) people() []string {
+func (m *itemMatch) people() []string {
 	var out []string
-	for _, pp := range d.t.persons {
-		if d.phrases[pp.phrase] == 0 {
+	for _, pp := range m.t.persons {
+		if m.phrases[pp.phrase] == 0 {
 			continue
 		}
-		p := d.t.people[pp.person]
+		p := m.t.people[pp.person]
 		s := p.Name
 		if len(p.Roles) > 0 {
 			s += " (" + strings.Join(p.Roles, ", ") + ")"
@@ -98,17 +98,17 @@ func (d *doc) people() []string {
 
 // nearMiss reports r as a near miss when its any-list matched (or, for a
 // rule without one, some all-entry did) yet the rule failed.
-func (d *doc) nearMiss(r *crule) (NearMiss, bool) {
+func (m *itemMatch) nearMiss(r *crule) (NearMiss, bool) {
 	nm := NearMiss{Rule: r.name}
 	g := &r.g
 	for i := range g.any {
-		if ok, w := d.evalEntry(&g.any[i], r.fields); ok {
+		if ok, w := m.evalEntry(&g.any[i], r.fields); ok {
 			nm.Words = append(nm.Words, w...)
 		}
 	}
 	someAll := false
 	for i := range g.all {
-		if ok, w := d.evalEntry(&g.all[i], r.fields); ok {
+		if ok, w := m.evalEntry(&g.all[i], r.fields); ok {
 			someAll = true
 			if len(g.any) == 0 {
 				nm.Words = append(nm.Words, w...)
@@ -118,7 +118,7 @@ func (d *doc) nearMiss(r *crule) (NearMiss, bool) {
 		}
 	}
 	for i := range g.none {
-		if ok, w := d.evalEntry(&g.none[i], r.fields); ok {
+		if ok, w := m.evalEntry(&g.none[i], r.fields); ok {
 			nm.Failed = append(nm.Failed, fmt.Sprintf("none: %s found (%s)", describe(&g.none[i]), strings.Join(w, ", ")))
 		}
 	}

@@ -1,7 +1,8 @@
 // Package tag owns kernelwire's topic rules: it compiles the rule specs of
 // feeds.yaml once into a phrase automaton plus a few regexps, files each item
 // under its topics with the rule and words that fired, and runs the kernel
-// extractors (kernel versions, CVE ids, mailing-list patch subjects).
+// extractors of package extract as rule evidence, storing their findings on
+// the item.
 //
 // It must not read configuration itself (package config builds the specs and
 // imports tag, never the reverse), must not log, and must not compile
@@ -12,6 +13,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/kernelwire/kernelwire/internal/extract"
 )
 
 // Field names a part of an item a rule looks at.
@@ -55,13 +58,14 @@ func fieldBit(f Field) fieldMask {
 	return 0
 }
 
-// Special terms. They are true when the named extractor finds something in
-// the rule's fields, so a rule can say "a kernel version and the word
-// released" without a version regexp of its own.
+// Special terms.
 const (
-	TermKernelVersion = "extract:kernel_version"
-	TermCVE           = "extract:cve"
-	TermPatch         = "extract:patch"
+	// ExtractPrefix starts a term naming an extractor of package extract
+	// ("extract:kernel_version", "extract:cve", ...): it is true when the
+	// extractor finds something in the rule's fields, so a rule can say
+	// "a kernel version and the word released" without a version regexp
+	// of its own.
+	ExtractPrefix = "extract:"
 	// TermPerson is true when a configured person (name or alias) is named.
 	TermPerson = "extract:person"
 	// RegexpPrefix starts a term that is a regular expression (RE2 syntax,
@@ -130,12 +134,14 @@ func CheckTerm(term string) error {
 		if _, err := regexp.Compile(src); err != nil {
 			return fmt.Errorf("bad regexp %q: %w", src, err)
 		}
-	case strings.HasPrefix(term, "extract:"):
-		switch term {
-		case TermKernelVersion, TermCVE, TermPatch, TermPerson:
-		default:
-			return fmt.Errorf("unknown extractor %q (want %s, %s, %s or %s)",
-				term, TermKernelVersion, TermCVE, TermPatch, TermPerson)
+	case term == TermPerson:
+	case strings.HasPrefix(term, ExtractPrefix):
+		if _, ok := extract.Lookup(strings.TrimPrefix(term, ExtractPrefix)); !ok {
+			var names []string
+			for _, x := range extract.All() {
+				names = append(names, ExtractPrefix+x.Name)
+			}
+			return fmt.Errorf("unknown extractor %q (want %s or %s)", term, strings.Join(names, ", "), TermPerson)
 		}
 	case normalize(term) == "":
 		return fmt.Errorf("term %q has no text", term)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
@@ -22,9 +23,7 @@ type termKind uint8
 const (
 	kindPhrase termKind = iota
 	kindRegexp
-	kindKernelVersion
-	kindCVE
-	kindPatch
+	kindExtractor // id is the index in extract.All
 	kindPerson
 	kindGroup
 )
@@ -32,7 +31,7 @@ const (
 type centry struct {
 	kind   termKind
 	fields fieldMask // non-zero overrides the enclosing fields
-	id     int       // phrase or regexp index
+	id     int       // phrase, regexp or extractor index
 	term   string
 	// words is []string{term}, built once: what a matching phrase or
 	// regexp reports, shared read-only by every item.
@@ -44,7 +43,7 @@ type cgroup struct {
 	any, all, none []centry
 	// anyBits is the set of phrase ids of the any-list, and anyOthers
 	// the indexes of its other entries. Most groups do not match most
-	// items, and the few phrases an item contains (doc.hits) reject them
+	// items, and the few phrases an item contains (itemMatch.hits) reject them
 	// faster than walking a list of a hundred phrases.
 	// anyBits holds words anyLo.. of the bit set (phrase ids are
 	// assigned in file order, so a list's ids cluster).
@@ -94,11 +93,13 @@ type Tagger struct {
 	scanned fieldMask
 	// personFields are the fields extract:person entries read.
 	personFields fieldMask
-	// docs recycles the per-item scratch space: the phrase table alone
+	// extractors is extract.All, indexed by kindExtractor entries.
+	extractors []extract.Extractor
+	// matches recycles the per-item scratch space: the phrase table alone
 	// is a few KiB, and allocating it per item made the GC a visible
 	// part of tagging. Pooled per Tagger, so no state is shared between
 	// rule sets.
-	docs sync.Pool
+	matches sync.Pool
 	// fingerprint identifies the rule set; see Fingerprint.
 	fingerprint string
 }
@@ -106,7 +107,7 @@ type Tagger struct {
 // Compile checks and compiles the topic rules once. Errors name the topic,
 // the rule and the entry.
 func Compile(topics []TopicSpec, people []Person) (*Tagger, error) {
-	t := &Tagger{people: people, fingerprint: fingerprint(topics, people)}
+	t := &Tagger{people: people, extractors: extract.All(), fingerprint: fingerprint(topics, people)}
 	phraseID := map[string]int{}
 	var patterns []string
 	addPhrase := func(p string) int {
@@ -249,15 +250,13 @@ func (t *Tagger) compileEntry(e Entry, addPhrase func(string) int) (centry, erro
 		return centry{}, err
 	}
 	ce := centry{term: e.Term, words: []string{e.Term}}
-	switch e.Term {
-	case TermKernelVersion:
-		ce.kind = kindKernelVersion
-	case TermCVE:
-		ce.kind = kindCVE
-	case TermPatch:
-		ce.kind = kindPatch
-	case TermPerson:
+	name, isExtractor := strings.CutPrefix(e.Term, ExtractPrefix)
+	switch {
+	case e.Term == TermPerson:
 		ce.kind = kindPerson
+	case isExtractor:
+		ce.kind = kindExtractor
+		ce.id, _ = extract.Lookup(name) // checked by CheckTerm
 	default:
 		if src, ok := strings.CutPrefix(e.Term, RegexpPrefix); ok {
 			// The same regexp in several rules is compiled and run
@@ -319,7 +318,7 @@ func regexpSource(src string) string {
 // algorithm names the matching and extraction code: bump it when a change
 // to this package would tag some item differently under the same rules, so
 // that stored items are re-tagged (see Fingerprint).
-const algorithm = "kernelwire-tag/2"
+const algorithm = "kernelwire-tag/3"
 
 // Fingerprint identifies the rule set: the same topics, rules and people
 // give the same value in every run and process, and any change to them
@@ -350,15 +349,15 @@ func (t *Tagger) Topics() []item.Topic { return slices.Clone(t.meta) }
 // it.Matched and it.Extracted. source names the source being polled (it
 // may differ from it.Source when another source carried the item first).
 func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
-	d := t.prepare(it, source)
-	defer t.release(d)
-	it.Extracted = d.extracted()
+	m := t.match(it, source)
+	defer t.release(m)
+	it.Extracted = m.extracted()
 	it.Matched = make(map[string]item.Match)
 	it.Topics = it.Topics[:0:0]
 	for _, tp := range t.topics {
 		for i := range tp.rules {
 			r := &tp.rules[i]
-			if ok, words := d.evalGroup(&r.g, r.fields); ok {
+			if ok, words := m.evalGroup(&r.g, r.fields); ok {
 				it.Matched[tp.slug] = item.Match{Rule: r.name, Words: dedup(words)}
 				it.Topics = append(it.Topics, tp.slug)
 				break

@@ -34,15 +34,15 @@ func testTopics() []TopicSpec {
 		}},
 		{Slug: "releases", Title: "Releases", Rules: []RuleSpec{
 			{Name: "version released", Fields: []Field{FieldTitle}, Group: Group{
-				All: terms(TermKernelVersion), Any: terms("released", "releases", "mainline", "stable")}},
+				All: terms("extract:kernel_version"), Any: terms("released", "releases", "mainline", "stable")}},
 		}},
 		{Slug: "security", Rules: []RuleSpec{
-			{Name: "cve", Group: Group{Any: terms(TermCVE)}},
+			{Name: "cve", Group: Group{Any: terms("extract:cve")}},
 			{Name: "exploit", Fields: []Field{FieldTitle}, Group: Group{Any: terms("exploit"),
 				All: []Entry{{Fields: []Field{FieldTitle, FieldSummary}, Group: &Group{Any: terms("kernel")}}}}},
 		}},
 		{Slug: "patches", Rules: []RuleSpec{
-			{Name: "subject", Fields: []Field{FieldTitle}, Group: Group{Any: terms(TermPatch)}},
+			{Name: "subject", Fields: []Field{FieldTitle}, Group: Group{Any: terms("extract:patch")}},
 		}},
 		{Slug: "maintainers", Rules: []RuleSpec{
 			{Name: "person statement", Group: Group{All: terms(TermPerson), Any: terms("steps down", "says")}},

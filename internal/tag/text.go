@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -89,35 +88,6 @@ func capText(s string) string {
 	return s[:cut]
 }
 
-// plainText turns sanitised HTML into text: tags become spaces (so
-// "<p>a</p><p>b</p>" does not read "ab") and entities are decoded once.
-// Attribute values are dropped with their tags, so a link to
-// github.com/Rust-for-Linux does not count as the article mentioning it.
-func plainText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			// A bare "<" in text ("a < b") is not a tag.
-			b.WriteString(s[i:])
-			break
-		}
-		b.WriteByte(' ')
-		s = s[i+j+1:]
-	}
-	return html.UnescapeString(b.String())
-}
-
 func isWordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
@@ -141,4 +111,42 @@ func atBoundary(text string, start, end int) bool {
 		}
 	}
 	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitLink returns the host name (no port or user info) and the path of
+// an absolute link, as url.Parse's Hostname and EscapedPath would for the
+// canonical links package parse produces, without allocating a URL.
+func splitLink(link string) (host, path string) {
+	_, rest, ok := strings.Cut(link, "://")
+	if !ok {
+		return "", ""
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	host, path = rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	if strings.HasPrefix(host, "[") {
+		if i := strings.IndexByte(host, ']'); i >= 0 {
+			return host[1:i], path
+		}
+	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	return host, path
 }

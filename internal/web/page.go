@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/publish"
 	"github.com/kernelwire/kernelwire/internal/store"
@@ -336,7 +337,7 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 		ISO:       it.Published.UTC().Format(time.RFC3339),
 		Exact:     it.Published.UTC().Format("2006-01-02 15:04 UTC"),
 		Relative:  relativeTime(it.Published, now),
-		Excerpt:   excerpt(plainText(it.Summary), excerptBytes),
+		Excerpt:   excerpt(extract.Text(it.Summary), excerptBytes),
 		Related:   s.coverage(it),
 	}
 	switch {

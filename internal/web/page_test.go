@@ -155,18 +155,6 @@ func TestStoryView(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
-	plain := []struct{ in, want string }{
-		{"plain  text\n", "plain text"},
-		{"<p>a</p><p>b &amp; c</p>", "a b & c"},
-		{"<img src=x onerror=alert(1)>x<script>alert(1)</script><style>p{}</style>y", "x y"},
-		{"<b>unclosed", "unclosed"},
-		{"issued by <b>AlmaLinux</b>, <a href=x>Debian</a>.<br>Next", "issued by AlmaLinux, Debian. Next"},
-	}
-	for _, tc := range plain {
-		if got := plainText(tc.in); got != tc.want {
-			t.Errorf("plainText(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
 	cut := []struct {
 		in   string
 		max  int

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 )
@@ -69,7 +70,7 @@ func (f Filter) match(it *item.Item, source string) bool {
 		if search.isZero() {
 			search = lenientSearch(f.Q)
 		}
-		if !search.match(it.Title, plainText(it.Summary), source) {
+		if !search.match(it.Title, extract.Text(it.Summary), source) {
 			return false
 		}
 	}

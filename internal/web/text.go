@@ -5,56 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/net/html"
 )
-
-// plainText is the text of an HTML fragment, whitespace collapsed. The page
-// shows summaries as plain-text excerpts: html/template escapes them, so no
-// upstream markup reaches the page even if sanitising missed something.
-func plainText(fragment string) string {
-	if !strings.ContainsAny(fragment, "<&") {
-		return strings.Join(strings.Fields(fragment), " ")
-	}
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(fragment))
-	skip := 0 // inside <script> or <style>, whose text is not prose
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			if !inline(string(name)) {
-				// Blocks separate words: "<p>a</p><p>b</p>" is "a b", while
-				// "<b>Alma</b>Linux," stays "AlmaLinux,".
-				b.WriteByte(' ')
-			}
-			if string(name) == "script" || string(name) == "style" {
-				if tt == html.StartTagToken {
-					skip++
-				} else if skip > 0 {
-					skip--
-				}
-			}
-		}
-	}
-}
-
-// inline reports the phrasing elements that do not break a word.
-func inline(tag string) bool {
-	switch tag {
-	case "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
-		"samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var":
-		return true
-	}
-	return false
-}
 
 // excerpt shortens text to at most max bytes, at a word boundary, with an
 // ellipsis when cut.

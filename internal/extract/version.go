@@ -1,4 +1,4 @@
-package tag
+package extract
 
 import (
 	"regexp"
@@ -218,42 +218,3 @@ func lastWord(s string) string {
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) || c == '_' }
-
-var cveRe = regexp.MustCompile(`(?i)\bCVE-(\d{4})-(\d{4,7})\b`)
-
-// CVEs returns the CVE ids in s, upper-cased, deduplicated, in order.
-func CVEs(s string) []string {
-	// Most text has no CVE id: skip the regexp, which is slow on long
-	// article bodies, unless "cve-" occurs in some case.
-	if !containsCVE(s) {
-		return nil
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, m := range cveRe.FindAllStringSubmatch(s, -1) {
-		id := "CVE-" + m[1] + "-" + m[2]
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// containsCVE reports whether "cve-" occurs in s in any case. It jumps
-// from dash to dash (strings.IndexByte is vectorised) instead of comparing
-// at every byte.
-func containsCVE(s string) bool {
-	for i := 3; i < len(s); {
-		j := strings.IndexByte(s[i:], '-')
-		if j < 0 {
-			return false
-		}
-		i += j
-		if s[i-3]|0x20 == 'c' && s[i-2]|0x20 == 'v' && s[i-1]|0x20 == 'e' {
-			return true
-		}
-		i++
-	}
-	return false
-}

@@ -1,4 +1,4 @@
-package tag
+package extract
 
 import (
 	"regexp"
@@ -21,7 +21,7 @@ var (
 	subsystemRe = regexp.MustCompile(`^([A-Za-z0-9_][A-Za-z0-9_.,/+\-]*)\s*:\s`)
 )
 
-// ParsePatch parses a mailing-list patch subject such as
+// Patch parses a mailing-list patch subject such as
 // "[PATCH v3 02/11] rust: kernel: add foo", "[PATCH RFC net-next v2 0/5]
 // net: ...", "[RFC PATCH] ..." or "[GIT PULL] Rust for 6.14". It returns nil
 // when subject is not a patch subject, including LWN's "[$] ..." titles and
@@ -30,7 +30,7 @@ var (
 // Kind is "GIT PULL" for pull requests, "RFC" when the submitter marked the
 // series as a request for comments, else "PATCH". Tree names
 // ("net-next", "6.1") and RESEND are accepted and not reported.
-func ParsePatch(subject string) *item.Patch {
+func Patch(subject string) *item.Patch {
 	// Most titles are no patch subject: only a title with a "[" can be
 	// one, and only one not starting with "[" may carry a reply prefix.
 	if strings.IndexByte(subject, '[') < 0 {

@@ -1,4 +1,4 @@
-package tag
+package extract
 
 import (
 	"reflect"
@@ -8,7 +8,7 @@ import (
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
-func TestParsePatch(t *testing.T) {
+func TestPatch(t *testing.T) {
 	tests := []struct {
 		in   string
 		want *item.Patch
@@ -37,33 +37,33 @@ func TestParsePatch(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			if got := ParsePatch(tc.in); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("ParsePatch(%q) = %+v, want %+v", tc.in, got, tc.want)
+			if got := Patch(tc.in); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Patch(%q) = %+v, want %+v", tc.in, got, tc.want)
 			}
 		})
 	}
 }
 
-func FuzzParsePatch(f *testing.F) {
+func FuzzPatch(f *testing.F) {
 	for _, s := range []string{"[PATCH v3 02/11] rust: kernel: add foo", "Re: [RFC PATCH] mm: x",
 		"[GIT PULL] Rust for 6.14", "[$] LWN", "[PATCHv9999 99999/1]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p := ParsePatch(s)
+		p := Patch(s)
 		if p == nil {
 			return
 		}
 		switch p.Kind {
 		case "PATCH", "RFC", "GIT PULL":
 		default:
-			t.Errorf("ParsePatch(%q).Kind = %q", s, p.Kind)
+			t.Errorf("Patch(%q).Kind = %q", s, p.Kind)
 		}
 		if p.Version < 0 || p.Index < 0 || p.Total < 0 {
-			t.Errorf("ParsePatch(%q) = %+v: negative numbers", s, p)
+			t.Errorf("Patch(%q) = %+v: negative numbers", s, p)
 		}
 		if strings.ContainsAny(p.Subsystem, " \t:") {
-			t.Errorf("ParsePatch(%q).Subsystem = %q", s, p.Subsystem)
+			t.Errorf("Patch(%q).Subsystem = %q", s, p.Subsystem)
 		}
 	})
 }

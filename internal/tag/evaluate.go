@@ -1,0 +1,154 @@
+package tag
+
+import "math/bits"
+
+// evalEntry reports whether e matches in fields and the words that made it.
+func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
+	switch e.kind {
+	case kindPhrase:
+		if m.phrases[e.id]&fields != 0 {
+			return true, e.words
+		}
+	case kindRegexp:
+		for i := range allFields {
+			bit := fieldMask(1) << i
+			if fields&bit == 0 || m.reDone[e.id]&bit != 0 {
+				continue
+			}
+			m.reDone[e.id] |= bit
+			if m.mayMatch(i, m.t.reLits[e.id]) && m.t.res[e.id].MatchString(m.normal(i)) {
+				m.reHit[e.id] |= bit
+			}
+		}
+		if m.reHit[e.id]&fields != 0 {
+			return true, e.words
+		}
+	case kindExtractor:
+		if vals := m.found(e.id, fields); len(vals) > 0 {
+			return true, vals
+		}
+	case kindPerson:
+		var words []string
+		for _, pp := range m.t.persons {
+			if m.phrases[pp.phrase]&fields != 0 {
+				words = append(words, m.t.phrases[pp.phrase])
+			}
+		}
+		return len(words) > 0, words
+	case kindGroup:
+		if e.fields != 0 {
+			fields = e.fields
+		}
+		return m.evalGroup(e.sub, fields)
+	}
+	return false, nil
+}
+
+func (m *itemMatch) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
+	// all, then any, then none: a none-list (often long, often regexps)
+	// only matters for a group that would otherwise match, which most
+	// groups on most items are not.
+	// An any-list of phrases only is rejected first, from the phrases
+	// the item has; one with regexps or extractors only after the
+	// all-list passed, as those cost more than most all-entries.
+	if len(g.any) > 0 && len(g.anyOthers) == 0 && !m.anyHit(g, fields) {
+		return false, nil
+	}
+	var words []string
+	for i := range g.all {
+		ok, w := m.evalEntry(&g.all[i], fields)
+		if !ok {
+			return false, nil
+		}
+		words = append(words, w...)
+	}
+	if len(g.any) > 0 {
+		if len(g.anyOthers) > 0 && !m.anyHit(g, fields) && !m.anyOther(g, fields) {
+			return false, nil
+		}
+		matched := false
+		for i := range g.any {
+			if ok, w := m.evalEntry(&g.any[i], fields); ok {
+				matched = true
+				words = append(words, w...)
+			}
+		}
+		if !matched {
+			return false, nil
+		}
+	}
+	for i := range g.none {
+		if ok, _ := m.evalEntry(&g.none[i], fields); ok {
+			return false, nil
+		}
+	}
+	return true, words
+}
+
+// anyOther reports whether one of the non-phrase entries of g's any-list
+// matches in fields.
+func (m *itemMatch) anyOther(g *cgroup, fields fieldMask) bool {
+	for _, k := range g.anyOthers {
+		if m.test(&g.any[k], fields) {
+			return true
+		}
+	}
+	return false
+}
+
+// test is evalEntry without the words, for the checks that reject a group
+// early: it allocates nothing.
+func (m *itemMatch) test(e *centry, fields fieldMask) bool {
+	switch e.kind {
+	case kindPhrase:
+		return m.phrases[e.id]&fields != 0
+	case kindExtractor:
+		m.ensure(e.id, fields)
+		return m.exHit[e.id]&fields != 0
+	case kindGroup:
+		if e.fields != 0 {
+			fields = e.fields
+		}
+		return m.testGroup(e.sub, fields)
+	}
+	ok, _ := m.evalEntry(e, fields)
+	return ok
+}
+
+// testGroup is evalGroup without the words.
+func (m *itemMatch) testGroup(g *cgroup, fields fieldMask) bool {
+	if len(g.any) > 0 && len(g.anyOthers) == 0 && !m.anyHit(g, fields) {
+		return false
+	}
+	for i := range g.all {
+		if !m.test(&g.all[i], fields) {
+			return false
+		}
+	}
+	if len(g.any) > 0 && len(g.anyOthers) > 0 && !m.anyHit(g, fields) && !m.anyOther(g, fields) {
+		return false
+	}
+	for i := range g.none {
+		if m.test(&g.none[i], fields) {
+			return false
+		}
+	}
+	return true
+}
+
+// anyHit reports whether one of the phrases of g's any-list occurs in
+// fields: an AND of two bit sets of a few words, then a look at the few
+// common bits.
+func (m *itemMatch) anyHit(g *cgroup, fields fieldMask) bool {
+	for w, want := range g.anyBits {
+		common := want & m.hitBits[g.anyLo+w]
+		for common != 0 {
+			id := (g.anyLo+w)*64 + bits.TrailingZeros64(common)
+			if m.phrases[id]&fields != 0 {
+				return true
+			}
+			common &= common - 1
+		}
+	}
+	return false
+}

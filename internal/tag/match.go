@@ -1,0 +1,156 @@
+package tag
+
+import (
+	"strings"
+
+	"github.com/kernelwire/kernelwire/internal/extract"
+	"github.com/kernelwire/kernelwire/internal/item"
+)
+
+// itemMatch is one item being matched against the rules: its fields as
+// plain and normalised text, which phrases occur in which fields, and what
+// regexps and extractors found, each computed when a rule first asks. It
+// lives for one Tag or Explain call and is pooled by the Tagger.
+type itemMatch struct {
+	t      *Tagger
+	raw    [len(allFields)]string
+	norm   [len(allFields)]string
+	normed fieldMask // fields whose norm is computed
+	// html is the summary and content as given (capped); raw holds them
+	// as text once plain marks them converted (see text).
+	html  [2]string
+	plain fieldMask
+	// ascii marks the fields found to be ASCII among those asciiDone
+	// marks as checked.
+	ascii, asciiDone fieldMask
+	phrases          []fieldMask // phrase id -> fields it occurs in
+	hits             []int32     // ids of the phrases that occur, in any field
+	hitBits          []uint64    // the same as a bit set
+	scratch          []int32     // pattern numbers one field's scan found
+	// Per-field results of regexps (by regexp id) and extractors (by
+	// their index in extract.All); done marks the fields evaluated.
+	reDone, reHit []fieldMask
+	exDone, exHit []fieldMask
+	exVals        [][len(allFields)][]string
+}
+
+func (t *Tagger) newMatch() *itemMatch {
+	return &itemMatch{t: t,
+		phrases: make([]fieldMask, len(t.phrases)), hitBits: make([]uint64, len(t.phrases)/64+1),
+		reDone: make([]fieldMask, len(t.res)), reHit: make([]fieldMask, len(t.res)),
+		exDone: make([]fieldMask, len(t.extractors)), exHit: make([]fieldMask, len(t.extractors)),
+		exVals: make([][len(allFields)][]string, len(t.extractors))}
+}
+
+// match prepares it for matching: the fields some phrase rule reads are
+// scanned for phrases now, everything else waits until a rule asks.
+func (t *Tagger) match(it *item.Item, source string) *itemMatch {
+	m, _ := t.matches.Get().(*itemMatch)
+	if m == nil {
+		m = t.newMatch()
+	}
+	if source == "" {
+		source = it.Source
+	}
+	host, path := splitLink(it.Link)
+	m.raw = [...]string{it.Title, "", "", strings.Join(it.Categories, "\n"), it.Author, source, host, path, it.Link}
+	m.html = [2]string{capText(it.Summary), capText(it.Content)}
+	// Only fields some phrase rule reads are normalised and scanned
+	// here; regexps normalise the others on demand (normal). The
+	// extractors read m.text, which converts on demand too.
+	for i := range m.raw {
+		if t.scanned&(1<<i) == 0 {
+			continue
+		}
+		bit := fieldMask(1) << i
+		text := m.text(i)
+		if !m.isASCII(i) {
+			text = m.normal(i)
+		}
+		m.scratch = t.fieldAC[i].scan(text, m.scratch[:0])
+		for _, n := range m.scratch {
+			id := t.fieldIDs[i][n]
+			if m.phrases[id] == 0 {
+				m.hits = append(m.hits, id)
+				m.hitBits[id/64] |= 1 << (id % 64)
+			}
+			m.phrases[id] |= bit
+		}
+	}
+	return m
+}
+
+// mayMatch reports whether field i contains one of lits, the literals a
+// regexp needs (see requiredLiterals). An ASCII field is searched as it
+// is, folding case and white space on the fly, so a title whose regexps
+// all fail their literals is never copied into normal form.
+func (m *itemMatch) mayMatch(i int, lits []string) bool {
+	if len(lits) == 0 {
+		return true
+	}
+	if m.normed&(1<<i) != 0 {
+		return containsAny(m.norm[i], lits)
+	}
+	raw := m.text(i)
+	if !m.isASCII(i) {
+		return containsAny(m.normal(i), lits)
+	}
+	for _, lit := range lits {
+		if containsFolded(raw, lit) {
+			return true
+		}
+	}
+	return false
+}
+
+// isASCII reports whether field i is ASCII, computing it once.
+func (m *itemMatch) isASCII(i int) bool {
+	bit := fieldMask(1) << i
+	if m.asciiDone&bit == 0 {
+		m.asciiDone |= bit
+		if isASCII(m.text(i)) {
+			m.ascii |= bit
+		}
+	}
+	return m.ascii&bit != 0
+}
+
+// isHTML reports whether field i is given as HTML (the summary, the
+// content), so its html holds the original.
+func isHTML(i int) bool { return i == 1 || i == 2 }
+
+// text returns field i as plain text: the summary and the content are
+// converted from HTML when first asked for (the content usually never is).
+func (m *itemMatch) text(i int) string {
+	if isHTML(i) && m.plain&(1<<i) == 0 {
+		m.plain |= 1 << i
+		m.raw[i] = extract.Text(m.html[i-1])
+	}
+	return m.raw[i]
+}
+
+// normal returns field i normalised, computing it once.
+func (m *itemMatch) normal(i int) string {
+	if bit := fieldMask(1) << i; m.normed&bit == 0 {
+		m.normed |= bit
+		m.norm[i] = normalize(m.text(i))
+	}
+	return m.norm[i]
+}
+
+// release clears m and returns it to the pool. Nothing of m may be
+// referenced by the tagged item: extractors return fresh slices.
+func (t *Tagger) release(m *itemMatch) {
+	for _, id := range m.hits {
+		m.phrases[id] = 0
+	}
+	clear(m.hitBits)
+	clear(m.reDone)
+	clear(m.reHit)
+	clear(m.exDone)
+	clear(m.exHit)
+	clear(m.exVals)
+	*m = itemMatch{t: t, phrases: m.phrases, hits: m.hits[:0], hitBits: m.hitBits, scratch: m.scratch[:0],
+		reDone: m.reDone, reHit: m.reHit, exDone: m.exDone, exHit: m.exHit, exVals: m.exVals}
+	t.matches.Put(m)
+}
