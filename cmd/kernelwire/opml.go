@@ -19,12 +19,15 @@ import (
 	"github.com/kernelwire/kernelwire/internal/opml"
 )
 
-const opmlUsage = `Usage: kernelwire opml import [--config feeds.yaml] [--dry-run] FILE
+const opmlUsage = `Usage: kernelwire opml import [--config feeds.yaml] [--base-url URL] [--dry-run] FILE
 
 Adds the feeds of an OPML file (a feed reader's export) to the sources of the
 config file, after the existing ones, keeping the file's comments and order.
-Each feed is reported as added, skipped (its URL or name is already a source)
-or invalid (not an http(s) URL). Names are made from the outline titles.
+Each feed is reported as added, skipped (its URL is already a source),
+refused (it is one of kernelwire's own feeds: polling it would feed our
+output back in) or invalid (not an http(s) or feed:// URL). Names are made
+from the outline titles (transliterated to Latin letters, else from the
+host); a name already taken by another feed gets a number (lwn-2).
 `
 
 func cmdOPML(args []string, stdout, stderr io.Writer) int {
@@ -33,10 +36,12 @@ func cmdOPML(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	args = args[1:]
+	var baseURL string
 	newFlags := func() (*flag.FlagSet, *string, *bool) {
 		fs := flag.NewFlagSet("opml import", flag.ContinueOnError)
 		cfgPath := fs.String("config", "feeds.yaml", "config file to add the sources to")
 		dryRun := fs.Bool("dry-run", false, "report what would be added; change nothing")
+		fs.StringVar(&baseURL, "base-url", "", "this instance's public URL: feeds under it are refused")
 		fs.Usage = func() { fmt.Fprint(fs.Output(), opmlUsage); fs.PrintDefaults() }
 		return fs, cfgPath, dryRun
 	}
@@ -57,7 +62,11 @@ func cmdOPML(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	file := probe.Arg(0)
-	rep, err := importOPML(*cfgPath, file, *dryRun, time.Now())
+	if err := checkBaseURL(baseURL); err != nil {
+		fmt.Fprintln(stderr, "kernelwire opml import:", err)
+		return 2
+	}
+	rep, err := importOPML(*cfgPath, file, importOptions{dryRun: *dryRun, baseURL: baseURL, now: time.Now()})
 	if err != nil {
 		fmt.Fprintln(stderr, "kernelwire opml import:", err)
 		return 1
@@ -66,18 +75,25 @@ func cmdOPML(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// importOptions are opml import's flags.
+type importOptions struct {
+	dryRun  bool
+	baseURL string // this instance's public URL, "" if not known
+	now     time.Time
+}
+
 // importLine is one outline's outcome.
 type importLine struct {
-	outcome string // added, skipped, invalid
+	outcome string // added, skipped, refused, invalid
 	name    string
 	url     string
 	why     string
 }
 
 type importReport struct {
-	lines                   []importLine
-	added, skipped, invalid int
-	config                  string
+	lines                            []importLine
+	added, skipped, refused, invalid int
+	config                           string
 }
 
 func (r importReport) print(w io.Writer, dryRun bool) {
@@ -92,13 +108,13 @@ func (r importReport) print(w io.Writer, dryRun bool) {
 	if dryRun {
 		verb = "would be added to"
 	}
-	fmt.Fprintf(w, "%d %s %s, %d skipped as duplicates, %d invalid\n", r.added, verb, r.config, r.skipped, r.invalid)
+	fmt.Fprintf(w, "%d %s %s, %d skipped as duplicates, %d refused, %d invalid\n", r.added, verb, r.config, r.skipped, r.refused, r.invalid)
 }
 
 // importOPML adds file's feeds to the sources of the config at cfgPath. The
 // result is parsed as a config before it replaces the file, so an import
 // never leaves a config that kernelwire refuses.
-func importOPML(cfgPath, file string, dryRun bool, now time.Time) (importReport, error) {
+func importOPML(cfgPath, file string, opt importOptions) (importReport, error) {
 	rep := importReport{config: cfgPath}
 	data, err := os.ReadFile(cfgPath)
 	if err != nil {
@@ -126,8 +142,9 @@ func importOPML(cfgPath, file string, dryRun bool, now time.Time) (importReport,
 	}
 	var add []item.Source
 	for _, o := range doc.Feeds() {
-		raw := strings.TrimSpace(o.XMLURL)
-		name := sourceName(firstNonEmpty(strings.TrimSpace(o.Title), strings.TrimSpace(o.Text)), raw)
+		title := firstNonEmpty(strings.TrimSpace(o.Title), strings.TrimSpace(o.Text))
+		raw := feedScheme(strings.TrimSpace(o.XMLURL))
+		name := sourceName(title, raw)
 		key, err := urlKey(raw)
 		switch {
 		case err != nil:
@@ -136,20 +153,24 @@ func importOPML(cfgPath, file string, dryRun bool, now time.Time) (importReport,
 		case urls[key] != "":
 			rep.lines = append(rep.lines, importLine{"skipped", name, raw, "duplicate url: source " + urls[key]})
 			rep.skipped++
-		case names[name] != "":
-			rep.lines = append(rep.lines, importLine{"skipped", name, raw, "duplicate name: already " + names[name]})
-			rep.skipped++
+		case ownFeed(raw, title, opt.baseURL) != "":
+			rep.lines = append(rep.lines, importLine{"refused", name, raw, ownFeed(raw, title, opt.baseURL)})
+			rep.refused++
 		default:
-			urls[key], names[name] = name, raw
-			add = append(add, item.Source{Name: name, URL: raw})
-			rep.lines = append(rep.lines, importLine{"added", name, raw, ""})
+			line := importLine{"added", uniqueName(name, names), raw, ""}
+			if line.name != name {
+				line.why = "the name " + name + " is taken by " + names[name]
+			}
+			urls[key], names[line.name] = line.name, raw
+			add = append(add, item.Source{Name: line.name, URL: raw})
+			rep.lines = append(rep.lines, line)
 			rep.added++
 		}
 	}
-	if len(add) == 0 || dryRun {
+	if len(add) == 0 || opt.dryRun {
 		return rep, nil
 	}
-	note := fmt.Sprintf("added by kernelwire opml import from %s on %s", filepath.Base(file), now.UTC().Format(time.DateOnly))
+	note := fmt.Sprintf("added by kernelwire opml import from %s on %s", filepath.Base(file), opt.now.UTC().Format(time.DateOnly))
 	out, err := appendSources(data, add, note)
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w", cfgPath, err)
@@ -273,47 +294,6 @@ func urlKey(raw string) (string, error) {
 	}
 	u.Scheme, u.Host, u.Fragment = strings.ToLower(u.Scheme), strings.ToLower(u.Host), ""
 	return u.String(), nil
-}
-
-// sourceName makes a source name (a slug, as config requires) from an
-// outline title, else from the feed URL's host.
-func sourceName(title, rawURL string) string {
-	slug := slugify(title)
-	if slug == "" {
-		if u, err := url.Parse(rawURL); err == nil {
-			slug = slugify(strings.TrimPrefix(u.Hostname(), "www."))
-		}
-	}
-	switch slug {
-	case "":
-		return "feed"
-	case "all": // reserved: /feeds/all is kernelwire's own
-		return "all-feed"
-	}
-	return slug
-}
-
-// slugify keeps ASCII letters and digits, lower-cased, joined by single
-// hyphens, at most 40 bytes: "LWN.net: Headlines" is "lwn-net-headlines".
-func slugify(s string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			hyphen = false
-		} else {
-			hyphen = true
-		}
-	}
-	out := b.String()
-	if len(out) > 40 {
-		out = strings.TrimRight(out[:40], "-")
-	}
-	return out
 }
 
 // writeFileAtomic replaces path by data through a rename, keeping its mode,

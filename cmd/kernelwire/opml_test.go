@@ -83,22 +83,30 @@ func TestOPMLImport(t *testing.T) {
   <outline text="" xmlUrl="https://www.kroah.com/log/index.rss"/>
   <outline text="Relative" xmlUrl="/feed.xml"/>
   <outline text="Phoronix: Linux Hardware Reviews" xmlUrl="https://www.phoronix.com/rss.php?twice"/>
+  <outline text="Хабр" xmlUrl="feed://habr.com/ru/rss/hub/linux/"/>
+  <outline text="開源中國" xmlUrl="feed:https://www.oschina.net/news/rss"/>
+  <outline text="kernelwire: All news" xmlUrl="https://news.example.net/feeds/all.atom"/>
+  <outline text="Our river" xmlUrl="https://news.example.org/feeds/rust.rss"/>
 </outline></body></opml>`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCmd(t, t.Context(), "opml", "import", "--config", cfgPath, opmlPath)
+	code, out, errOut := runCmd(t, t.Context(), "opml", "import", "--config", cfgPath, "--base-url", "https://news.example.org", opmlPath)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
 		"skipped  lwn-again                      HTTPS://LWN.net/headlines/rss#x  (duplicate url: source lwn)",
 		"added    phoronix-linux-hardware-reviews https://www.phoronix.com/rss.php",
-		"skipped  lwn                            https://lwn.net/other  (duplicate name: already https://lwn.net/headlines/rss)",
+		"added    lwn-2                          https://lwn.net/other  (the name lwn is taken by https://lwn.net/headlines/rss)",
 		`invalid  gopher                         gopher://old.example/feed  (url scheme "gopher" is not http or https)`,
 		"added    kroah-com                      https://www.kroah.com/log/index.rss",
 		"invalid  relative                       /feed.xml  (url is relative: a feed needs its full https://... address)",
-		"skipped  phoronix-linux-hardware-reviews https://www.phoronix.com/rss.php?twice  (duplicate name: already https://www.phoronix.com/rss.php)",
-		"2 added to " + cfgPath + ", 3 skipped as duplicates, 2 invalid",
+		"added    phoronix-linux-hardware-reviews-2 https://www.phoronix.com/rss.php?twice  (the name phoronix-linux-hardware-reviews is taken by https://www.phoronix.com/rss.php)",
+		"added    khabr                          http://habr.com/ru/rss/hub/linux/",
+		"added    oschina-net                    https://www.oschina.net/news/rss",
+		"refused  kernelwire-all-news            https://news.example.net/feeds/all.atom  (a kernelwire feed: polling it would bring kernelwire's own items back in)",
+		"refused  our-river                      https://news.example.org/feeds/rust.rss  (a URL of this kernelwire instance (https://news.example.org))",
+		"6 added to " + cfgPath + ", 1 skipped as duplicates, 2 refused, 2 invalid",
 	} {
 		if !strings.Contains(out, want+"\n") {
 			t.Errorf("report lacks %q:\n%s", want, out)
@@ -118,13 +126,16 @@ func TestOPMLImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := sourceList(cfg.Sources); !slices.Equal(got, []string{"lwn https://lwn.net/headlines/rss",
-		"phoronix-linux-hardware-reviews https://www.phoronix.com/rss.php", "kroah-com https://www.kroah.com/log/index.rss"}) {
+		"phoronix-linux-hardware-reviews https://www.phoronix.com/rss.php", "lwn-2 https://lwn.net/other",
+		"kroah-com https://www.kroah.com/log/index.rss", "phoronix-linux-hardware-reviews-2 https://www.phoronix.com/rss.php?twice",
+		"khabr http://habr.com/ru/rss/hub/linux/", "oschina-net https://www.oschina.net/news/rss"}) {
 		t.Errorf("sources %q", got)
 	}
 	if fi, err := os.Stat(cfgPath); err != nil || fi.Mode().Perm() != 0o640 {
 		t.Errorf("config mode changed: %v %v", fi.Mode(), err)
 	}
 	// Importing again adds nothing and leaves the file as it is.
+	t.Setenv("KERNELWIRE_BASE_URL", "https://news.example.org") // the flag, from the environment
 	if code, out, _ := runCmd(t, t.Context(), "opml", "import", "--config", cfgPath, opmlPath); code != 0 || !strings.Contains(out, "0 added") {
 		t.Errorf("second import: exit %d\n%s", code, out)
 	}
@@ -186,10 +197,33 @@ func sourceList(srcs []item.Source) []string {
 	return out
 }
 
+func TestFeedScheme(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"feed://lwn.net/headlines/rss", "http://lwn.net/headlines/rss"},
+		{"FEED://lwn.net/x", "http://lwn.net/x"},
+		{"feed:https://lwn.net/headlines/rss", "https://lwn.net/headlines/rss"},
+		{"https://lwn.net/", "https://lwn.net/"},
+		{"feed", "feed"},
+	}
+	for _, tc := range tests {
+		if got := feedScheme(tc.in); got != tc.want {
+			t.Errorf("feedScheme(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 func TestSourceName(t *testing.T) {
 	tests := []struct{ title, url, want string }{
 		{"LWN.net: Headlines", "", "lwn-net-headlines"},
-		{"  Ünïcode—Blog!! ", "", "n-code-blog"},
+		{"  Ünïcode—Blog!! ", "", "unicode-blog"},
+		{"Café Über Straße", "", "cafe-uber-strasse"},
+		{"Хабр: Linux", "", "khabr-linux"},
+		{"Новости ядра Linux", "", "novosti-yadra-linux"},
+		{"Україна їжак", "", "ukrayina-yizhak"},
+		{"Πύλη του Linux", "", "pyli-tou-linux"},
+		{"Linux 内核", "", "linux"},
+		{"開源中國", "https://www.oschina.net/news/rss", "oschina-net"},
+		{"Łódź", "", "lodz"},
 		{"", "https://www.kroah.com/log/index.rss", "kroah-com"},
 		{"All", "", "all-feed"},
 		{"", "", "feed"},
