@@ -135,6 +135,10 @@ type itemView struct {
 	// Replies says how many mailing-list replies the story's thread has
 	// ("3 replies on the list"), empty for none.
 	Replies string
+	// SubscriberOnly marks LWN's "[$] " titles: the article is for
+	// subscribers until LWN makes it free, about a week later (the
+	// story is then updated in place, its title without the mark).
+	SubscriberOnly bool
 }
 
 // Coverage is another source's article about the same story.
@@ -345,6 +349,9 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 		v.Replies = "1 reply on the list"
 	case it.Replies > 1:
 		v.Replies = strconv.Itoa(it.Replies) + " replies on the list"
+	}
+	if rest, ok := strings.CutPrefix(v.Title, "[$]"); ok {
+		v.Title, v.SubscriberOnly = strings.TrimSpace(rest), true
 	}
 	if v.Title == "" {
 		v.Title = "(untitled)"

@@ -33,9 +33,10 @@ func TestPageViews(t *testing.T) {
 			`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Rust &amp; the kernel: &lt;b&gt;hostile&lt;/b&gt; title`,
 			`<a href="#ZgotmplZ">`, // the javascript: link, neutralised by html/template
 			"A summary whose markup must never reach the page.",
+			`A pair of workqueue improvements</a> <span class="badge" title="For subscribers until the source makes it free, usually a week later">subscribers only</span></h3>`,
 			`<label for="q">Search all news</label>`,
 			`<a href="http://kw.example/feeds/rust-people.atom" aria-label="Rust and the people as Atom">Atom</a>`,
-		}, []string{"<script>", "onerror", "<img", "More: "}, 15},
+		}, []string{"<script>", "onerror", "<img", "More: ", "[$]"}, 15},
 		{"topic page", "/topics/security", []string{
 			`<title>kernelwire: Security</title>`,
 			`<link rel="alternate" type="application/rss+xml" title="kernelwire: Security (RSS)" href="http://kw.example/feeds/security.rss">`,
@@ -137,6 +138,10 @@ func TestStoryView(t *testing.T) {
 		}, `<p class="coverage">More: <a href="https://phoronix.com/n" title="Nova &lt;merged&gt;">phoronix</a>, <span title="No link">rust-blog</span> · 3 replies on the list</p>`},
 		{"one reply", item.Item{Title: "[PATCH] x", Source: "lwn", Replies: 1}, `<p class="coverage">1 reply on the list</p>`},
 		{"alone", item.Item{Title: "Alone", Source: "lwn"}, ""},
+	}
+	paid := s.itemView(&item.Item{Title: "[$] BPF iterators for filesystems", Source: "lwn", Published: fixtureNow}, "http://kw.example", fixtureNow)
+	if !paid.SubscriberOnly || paid.Title != "BPF iterators for filesystems" {
+		t.Errorf("[$] title: %+v, want it marked subscriber-only and shown without the mark", paid)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
