@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 // maxGunzipped caps a body that turned out to be gzip (see gunzip): the
@@ -26,11 +26,21 @@ const detectWindow = 4096
 
 // toUTF8 turns a fetched body into UTF-8 without an XML declaration, so
 // that gofeed (whose decoder would otherwise transcode by the declaration a
-// second time) sees exactly one encoding. The order follows XML 1.0
-// Appendix F and the brief: a byte order mark wins; then the XML prolog's
-// encoding; then the HTTP charset; then, for bytes that are not UTF-8,
-// windows-1252 (the WHATWG default for unlabelled legacy text: the
-// undeclared ISO-8859-1 fixtures are in fact plain Latin-1).
+// second time) sees exactly one encoding. Which label wins (RFC 7303
+// section 3 and XML 1.0 Appendix F):
+//
+//  1. a byte order mark (UTF-8, UTF-16, UTF-32), or the UTF-16/UTF-32
+//     pattern of "<?" without one;
+//  2. the HTTP charset parameter, which RFC 7303 makes authoritative for
+//     XML media types, unless the bytes are invalid in it and valid in the
+//     declared one, or it is a single-byte legacy charset while the bytes
+//     are valid, non-ASCII UTF-8 and so declared: servers send a default
+//     charset for every file, and Latin-1 text is practically never valid
+//     UTF-8 by accident;
+//  3. the XML declaration's encoding;
+//  4. none, or a UTF-8 label on bytes that are not UTF-8: UTF-8 when
+//     valid, else the legacy charset detectLegacy finds (windows-1252,
+//     windows-1251, KOI8-R, GBK, Big5, Shift_JIS, EUC-JP, EUC-KR).
 func toUTF8(body []byte, contentType string) ([]byte, error) {
 	body, err := gunzip(body)
 	if err != nil {
@@ -38,40 +48,106 @@ func toUTF8(body []byte, contentType string) ([]byte, error) {
 	}
 	switch {
 	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
-		return dropDecl(validUTF8(body[3:])), nil
+		return decodeUTF8(body[3:]), nil
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(body, []byte{'<', 0, 0, 0}):
+		return transcode(body, utf32.UTF32(utf32.LittleEndian, utf32.UseBOM))
+	case bytes.HasPrefix(body, []byte{0, 0, 0xFE, 0xFF}), bytes.HasPrefix(body, []byte{0, 0, 0, '<'}):
+		return transcode(body, utf32.UTF32(utf32.BigEndian, utf32.UseBOM))
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}), bytes.HasPrefix(body, []byte{'<', 0, '?', 0}):
 		// gofeed's detector does not understand UTF-16 at all.
 		return transcode(body, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM))
 	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}), bytes.HasPrefix(body, []byte{0, '<', 0, '?'}):
 		return transcode(body, unicode.UTF16(unicode.BigEndian, unicode.UseBOM))
 	}
-	if label := declEncoding(body); label != "" {
-		// A declaration we could read byte by byte as ASCII is not in UTF-16,
-		// whatever it says: such documents were re-encoded to UTF-8 by a tool
-		// that kept the old declaration.
-		if strings.HasPrefix(strings.ToLower(label), "utf-16") {
-			label = "utf-8"
-		}
-		if enc := lookup(label); enc != nil {
-			return transcode(body, enc)
-		}
-		if isUTF8Label(label) {
-			return dropDecl(validUTF8(body)), nil
-		}
-		// An unknown label: fall through as if none were declared.
+	declared := declEncoding(body)
+	// A declaration we could read byte by byte as ASCII is not in UTF-16
+	// or UTF-32, whatever it says: such documents were re-encoded to UTF-8
+	// by a tool that kept the old declaration.
+	if l := strings.ToLower(declared); strings.HasPrefix(l, "utf-16") || strings.HasPrefix(l, "utf-32") {
+		declared = "utf-8"
 	}
-	if label := httpCharset(contentType); label != "" {
-		if isUTF8Label(label) {
-			return dropDecl(validUTF8(body)), nil
+	label := httpCharset(contentType)
+	if label == "" || !knownLabel(label) {
+		label = declared
+	} else if declared != "" && knownLabel(declared) && !sameCharset(label, declared) && overrideHTTP(body, label, declared) {
+		label = declared
+	}
+	switch {
+	case label == "" || !knownLabel(label):
+		if utf8.Valid(body) {
+			return dropDecl(body), nil
 		}
-		if enc := lookup(label); enc != nil {
-			return transcode(body, enc)
+		return transcode(body, detectLegacy(body))
+	case isUTF8Label(label):
+		if utf8.Valid(body) {
+			return dropDecl(body), nil
+		}
+		// Labelled UTF-8 but not: the label is a default, not a fact.
+		return transcode(body, detectLegacy(body))
+	}
+	return transcode(body, lookup(label))
+}
+
+// overrideHTTP reports whether the declared charset should win over the
+// HTTP one (rule 2 of toUTF8).
+func overrideHTTP(body []byte, httpLabel, declared string) bool {
+	if validIn(body, httpLabel) {
+		return singleByte(httpLabel) && isUTF8Label(declared) && utf8.Valid(body) && !isASCII(body)
+	}
+	return validIn(body, declared)
+}
+
+// validIn reports whether body decodes in label without a replacement.
+func validIn(body []byte, label string) bool {
+	if isUTF8Label(label) {
+		return utf8.Valid(body)
+	}
+	if l := strings.ToLower(strings.TrimSpace(label)); l == "us-ascii" || l == "ascii" {
+		return isASCII(body)
+	}
+	enc := lookup(label)
+	if enc == nil {
+		return false
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	return err == nil && bytes.Count(out, []byte("\uFFFD")) <= bytes.Count(body, []byte("\uFFFD"))
+}
+
+// singleByte reports the legacy charsets servers default to.
+func singleByte(label string) bool {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "iso-8859-1", "latin1", "l1", "iso_8859-1", "iso8859-1", "windows-1252", "cp1252", "us-ascii", "ascii", "iso-8859-15":
+		return true
+	}
+	return false
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
 		}
 	}
-	if utf8.Valid(body) {
-		return dropDecl(body), nil
+	return true
+}
+
+func knownLabel(label string) bool {
+	return isUTF8Label(label) || lookup(label) != nil
+}
+
+func sameCharset(a, b string) bool {
+	if isUTF8Label(a) || isUTF8Label(b) {
+		return isUTF8Label(a) && isUTF8Label(b)
 	}
-	return transcode(body, charmap.Windows1252)
+	ea, eb := lookup(a), lookup(b)
+	return ea != nil && ea == eb
+}
+
+func decodeUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return dropDecl(b)
+	}
+	return dropDecl(validUTF8(b))
 }
 
 // gunzip inflates a body that is still gzip: some servers compress a
@@ -135,7 +211,9 @@ func httpCharset(contentType string) string {
 	}
 	_, params, err := mime.ParseMediaType(contentType)
 	if err == nil {
-		return params["charset"]
+		// charset='gb2312': single quotes are not MIME quoting, but
+		// servers send them.
+		return strings.Trim(strings.TrimSpace(params["charset"]), `"'`)
 	}
 	// Be lenient with malformed headers ("text/xml; charset=utf-8;").
 	lower := strings.ToLower(contentType)
@@ -209,6 +287,7 @@ var errHTML = errors.New("HTML page, not a feed")
 // a parked domain or a browser's saved view of a feed).
 func rootElement(b []byte) (name string, offset int, err error) {
 	i := 0
+	htmlDoctype := false
 	for i < len(b) {
 		for i < len(b) && isSpace(b[i]) {
 			i++
@@ -220,11 +299,15 @@ func rootElement(b []byte) (name string, offset int, err error) {
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			i += skipPast(rest, "-->")
 		case len(rest) >= 9 && strings.EqualFold(string(rest[:9]), "<!doctype"):
+			// An XHTML DOCTYPE is no proof of a page: some generators put
+			// one before <rss> (for the entities it declares). The root
+			// element decides; after an HTML DOCTYPE only a feed root is
+			// taken.
 			if f := bytes.Fields(rest[9:min(len(rest), 64)]); len(f) > 0 &&
 				strings.EqualFold(strings.TrimSuffix(string(f[0]), ">"), "html") {
-				return "", i, errHTML
+				htmlDoctype = true
 			}
-			i += skipPast(rest, ">")
+			i += skipDecl(rest)
 		case bytes.HasPrefix(rest, []byte("<")):
 			end := 1
 			for end < len(rest) && !isSpace(rest[end]) && rest[end] != '>' && rest[end] != '/' {
@@ -238,12 +321,26 @@ func rootElement(b []byte) (name string, offset int, err error) {
 			if strings.EqualFold(local, "html") {
 				return name, i, errHTML
 			}
+			if htmlDoctype && !feedRoot(local) {
+				return name, i, errHTML
+			}
 			return name, i, nil
 		default:
+			if htmlDoctype {
+				return "", i, errHTML
+			}
 			return "", i, nil
 		}
 	}
 	return "", i, nil
+}
+
+func feedRoot(local string) bool {
+	switch strings.ToLower(local) {
+	case "rss", "feed", "rdf", "channel":
+		return true
+	}
+	return false
 }
 
 // skipPast returns the offset just after the first end in b, or len(b).

@@ -152,3 +152,21 @@ func FuzzTruncateHTML(f *testing.F) {
 		_ = truncateHTML(s, n)
 	})
 }
+
+func FuzzToUTF8(f *testing.F) {
+	f.Add([]byte("<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss>\xcd\xee\xe2</rss>"), "text/xml; charset=utf-8")
+	f.Add([]byte("\xff\xfe\x00\x00<\x00\x00\x00"), "")
+	f.Add([]byte("<rss>\xb0\xa1\xc4\xe3</rss>"), "text/xml; charset='gb2312'")
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		out, err := toUTF8(body, contentType)
+		if err != nil {
+			return
+		}
+		if !utf8.Valid(out) {
+			t.Fatalf("toUTF8 gave invalid UTF-8 %q", out)
+		}
+		if declEncoding(out) != "" {
+			t.Fatalf("declaration left in %q", out)
+		}
+	})
+}

@@ -11,6 +11,18 @@
 // then only real HTML elements count as tags (text.go). Titles, summaries
 // and content are capped (caps.go).
 //
+// Charsets (decode.go): a byte order mark wins; then the HTTP charset
+// parameter, authoritative for XML media types (RFC 7303 section 3),
+// unless the bytes are invalid in it and valid in the charset the XML
+// declaration names, or it is a single-byte default (ISO-8859-1,
+// windows-1252, US-ASCII) while the bytes are non-ASCII UTF-8 declared as
+// such; then the declaration; then UTF-8 if the bytes are valid, else the
+// legacy charset detectLegacy finds. Quoted values (charset='gb2312') and
+// UTF-32 are read.
+//
+// Damage: a truncated or ill-formed document keeps the items before the
+// damage, and Feed.Damage (wrapping ErrPartial) says so.
+//
 // It must not fetch, log, decide identity (Item.Key, package dedup), assign
 // topics (package tag) or store anything: Parse is a pure function of the
 // body, its Content-Type, its URL and the current time.
@@ -55,6 +67,10 @@ import (
 // body, or something no feed parser could read.
 var ErrNotFeed = errors.New("not a feed")
 
+// ErrPartial is wrapped by Feed.Damage: the document is truncated or not
+// well-formed, and only the items before the damage were read.
+var ErrPartial = errors.New("feed damaged, items after the damage lost")
+
 // Feed is a parsed feed: its own metadata and its normalised items.
 type Feed struct {
 	// Title and Description are plain text; Link is absolute ("" if none).
@@ -67,6 +83,11 @@ type Feed struct {
 	// neither is present.
 	UpdatePeriod time.Duration
 	Items        []item.Item
+	// Damage is non-nil (wrapping ErrPartial) when the document broke off
+	// or went ill-formed: Items are those before the damage, as
+	// feedparser keeps them. The poller stores them and reports a partial
+	// poll.
+	Damage error
 }
 
 // Parser parses feeds. It holds the compiled sanitiser policy, which is
@@ -114,15 +135,55 @@ func (p *Parser) Parse(body []byte, contentType, feedURL string, now time.Time) 
 		doc, info = scanXML(doc, feedURL)
 	}
 	gf, err := gofeedParse(doc)
+	var damage error
+	if err != nil && len(info.entries) > 0 {
+		if rgf, n := recoverPrefix(doc); rgf != nil {
+			damage = fmt.Errorf("parse %s: %w: kept the first %d items: %w", feedURL, ErrPartial, n, err)
+			gf, err = rgf, nil
+			info.entries = info.entries[:min(len(info.entries), len(gf.Items))]
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w: %w", feedURL, ErrNotFeed, err)
+	}
+	if damage == nil && len(info.entries) > len(gf.Items) && gf.FeedType != "json" {
+		// gofeed stops without an error at some ill-formed markup (an
+		// end tag that closes nothing): the entries after it are lost.
+		damage = fmt.Errorf("parse %s: %w: read %d of %d entries", feedURL, ErrPartial, len(gf.Items), len(info.entries))
+		info.entries = info.entries[:len(gf.Items)]
 	}
 	// gofeed takes any JSON object for a JSON Feed (an API error body, say);
 	// the spec makes "version" required, so it tells the two apart.
 	if gf.FeedType == "json" && !strings.Contains(gf.FeedVersion, "jsonfeed.org/version/") {
 		return nil, fmt.Errorf("parse %s: %w: JSON without a JSON Feed version", feedURL, ErrNotFeed)
 	}
-	return p.convert(gf, info, feedURL, now), nil
+	f := p.convert(gf, info, feedURL, now)
+	f.Damage = damage
+	return f, nil
+}
+
+// recoverPrefix parses the longest prefix of whole entries that gofeed
+// accepts, closing the elements left open around them. Damage is assumed
+// to spoil every prefix that contains it, so a binary search over the
+// entry boundaries costs log2(entries) parses.
+func recoverPrefix(doc []byte) (*gofeed.Feed, int) {
+	_, info := scanXML(doc, "")
+	var best *gofeed.Feed
+	bestN := 0
+	lo, hi := 1, len(info.ends)
+	for lo <= hi {
+		k := (lo + hi) / 2
+		prefix := append([]byte(nil), doc[:info.ends[k-1]]...)
+		for j := len(info.closers) - 1; j >= 0; j-- {
+			prefix = append(prefix, "</"+info.closers[j]+">"...)
+		}
+		if gf, err := gofeedParse(prefix); err == nil && len(gf.Items) > 0 {
+			best, bestN, lo = gf, len(gf.Items), k+1
+		} else {
+			hi = k - 1
+		}
+	}
+	return best, bestN
 }
 
 // gofeedParse runs gofeed and turns a panic into an error: a malformed

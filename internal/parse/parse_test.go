@@ -85,6 +85,9 @@ func TestFixtures(t *testing.T) {
 			if len(feed.Items) == 0 {
 				t.Fatal("got 0 items")
 			}
+			if feed.Damage != nil {
+				t.Errorf("damage reported: %v", feed.Damage)
+			}
 			checkText(t, "feed title", feed.Title)
 			for i, it := range feed.Items {
 				if it.Title == "" && it.Link == "" && it.GUID == "" {

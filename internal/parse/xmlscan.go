@@ -27,6 +27,11 @@ type docInfo struct {
 	// titleType is the feed title's type attribute (Atom), lower-cased.
 	titleType string
 	entries   []entryInfo
+	// ends are the offsets just past each entry's end tag, and closers
+	// the elements open around the entries (outermost first): a prefix
+	// doc[:ends[k]] plus their end tags is a document of k entries.
+	ends    []int
+	closers []string
 }
 
 // entryInfo describes one top-level <entry> or <item>, in document order.
@@ -93,6 +98,12 @@ func scanXML(doc []byte, docURL string) ([]byte, docInfo) {
 			}
 			if cur != nil && len(stack) <= curTop {
 				cur, curTop = nil, -1
+				info.ends = append(info.ends, i+end+1)
+				if info.closers == nil {
+					for _, e := range stack {
+						info.closers = append(info.closers, e.name)
+					}
+				}
 			}
 			i += end + 1
 			continue

@@ -129,6 +129,9 @@ type Result struct {
 	// like a 304.
 	Unchanged bool
 	Skipped   string // why the source was not fetched (disabled)
+	// Partial is set (wrapping parse.ErrPartial) when the feed was
+	// truncated or ill-formed: the items before the damage were stored.
+	Partial   error
 	New       int
 	Updated   int
 	Duplicate int
@@ -145,6 +148,8 @@ func (r Result) Outcome() string {
 		return "skipped"
 	case r.Err != nil:
 		return "error"
+	case r.Partial != nil:
+		return "partial"
 	case r.NotModified:
 		return "not-modified"
 	case r.Unchanged:
@@ -276,6 +281,7 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 		return res, h
 	}
 	h.TTL, h.UpdatePeriod = feed.TTL, feed.UpdatePeriod
+	res.Partial = feed.Damage
 	items := feed.Items
 	res.New = saved.Count(item.New)
 	res.Updated = saved.Count(item.Updated)
@@ -364,6 +370,8 @@ func (p *Poller) log(r Result) {
 		p.cfg.Log.Debug("source skipped", append(attrs, "reason", r.Skipped)...)
 	case r.Err != nil:
 		p.cfg.Log.Warn("poll failed", append(attrs, "err", r.Err)...)
+	case r.Partial != nil:
+		p.cfg.Log.Warn("feed damaged: items before the damage stored", append(attrs, "new", r.New, "updated", r.Updated, "err", r.Partial)...)
 	default:
 		p.cfg.Log.Info("polled", append(attrs, "new", r.New, "updated", r.Updated, "duplicate", r.Duplicate, "not_modified", r.NotModified)...)
 	}
