@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kernelwire/kernelwire/internal/poll"
+	"github.com/kernelwire/kernelwire/internal/store/boltstore"
 )
 
 func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -22,7 +24,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c.register(fs)
 	once := fs.Bool("once", false, "poll every source once and exit (required)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: kernelwire poll --once [flags]\n\nPolls every source once, prints a line per source and a summary.\nExits 0 even when sources failed (they are reported); 1 when the config or store is unusable.")
+		fmt.Fprintln(fs.Output(), "Usage: kernelwire poll --once [flags]\n\nPolls every source once, prints a line per source and a summary.\nExits 0 even when sources failed (they are reported); 1 when the config or store is unusable\n(a damaged embedded store is named, with what to do about it).")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, stderr); !ok {
@@ -53,6 +55,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	var sum poll.Result
 	failed := 0
+	var damage error
 	for _, r := range results {
 		sum.New += r.New
 		sum.Updated += r.Updated
@@ -60,9 +63,17 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if r.Err != nil {
 			failed++
 		}
+		if damage == nil && errors.Is(r.Err, boltstore.ErrDamaged) {
+			damage = r.Err
+		}
 	}
 	fmt.Fprintf(stdout, "%d sources, %d failed: %d new, %d updated, %d duplicate in %s\n",
 		len(results), failed, sum.New, sum.Updated, sum.Duplicate, time.Since(start).Round(time.Millisecond))
+	if damage != nil {
+		// The store, not the sources, is the problem: say it once.
+		fmt.Fprintln(stderr, "kernelwire poll:", damage)
+		return 1
+	}
 	if ctx.Err() != nil {
 		return 1
 	}

@@ -81,7 +81,9 @@ func openStore(ctx context.Context, c common, opts store.Options) (store.Store, 
 	path := filepath.Join(c.data, "kernelwire.db")
 	st, err := boltstore.Open(path, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open embedded store %s: %w", path, err)
+		// boltstore's errors name the file, and a damaged one says what
+		// to do about it: one line, nothing to add.
+		return nil, fmt.Errorf("open embedded store: %w", err)
 	}
 	return st, nil
 }

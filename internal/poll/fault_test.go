@@ -1,11 +1,14 @@
 package poll
 
 import (
+	"errors"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/kernelwire/kernelwire/internal/fetch/fetchtest"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/store/boltstore"
 )
 
 // TestFaults polls an upstream that misbehaves in every way the issue lists.
@@ -176,5 +180,48 @@ func acceptAndHold(l net.Listener) {
 			return
 		}
 		conns = append(conns, c)
+	}
+}
+
+// TestFaultDamagedStore damages the embedded store under a running poller
+// (truncation, as a full disk or a careless copy leaves it): every poll
+// that touches it fails with boltstore.ErrDamaged instead of killing the
+// process, and the file is refused when opened again. Redis has no file to
+// damage; its failures are the Redis-kill cases of the other suites.
+func TestFaultDamagedStore(t *testing.T) {
+	up := fetchtest.NewServer(t)
+	var srcs []item.Source
+	for _, name := range []string{"a", "b", "c"} {
+		up.Feed("/"+name, fixture(t, fixPhoroni), "application/rss+xml")
+		srcs = append(srcs, item.Source{Name: name, URL: up.URL("/" + name)})
+	}
+	path := filepath.Join(t.TempDir(), "kw.db")
+	st, err := boltstore.Open(path, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := testPoller(t, st, fetch.Config{}, srcs...)
+	for _, r := range p.PollAll(t.Context(), nil) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.Source, r.Err)
+		}
+	}
+	if err := os.Truncate(path, 8192); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range srcs {
+		up.Feed("/"+src.Name, fixture(t, fixLWN), "application/rdf+xml") // new bytes: a full save
+	}
+	for _, r := range p.PollAll(t.Context(), nil) {
+		if !errors.Is(r.Err, boltstore.ErrDamaged) {
+			t.Errorf("%s after truncation: got %v, want ErrDamaged", r.Source, r.Err)
+		}
+	}
+	if err := st.Ping(t.Context()); !errors.Is(err, boltstore.ErrDamaged) {
+		t.Errorf("Ping after damage: %v, want ErrDamaged", err)
+	}
+	if _, err := boltstore.Open(path, testOptions()); err == nil {
+		t.Error("reopening the truncated file succeeded")
 	}
 }

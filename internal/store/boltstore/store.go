@@ -23,6 +23,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -56,20 +61,49 @@ type Store struct {
 	leases leaseTable
 	// lookups is the story lookup index (see lookup.go).
 	lookups lookupIndex
+	// damage is the first damage a read or write met after Open (see
+	// view): from then on writes and Ping fail with it.
+	damage atomic.Pointer[damageSeen]
+}
+
+// damageSeen records damage met while open. inWrite: it was met in a write
+// transaction, whose rollback re-reads the (damaged) freelist and may
+// itself have panicked with bbolt's writer lock still held, so nothing may
+// wait on that lock again (a write, or DB.Close) without hanging for ever.
+type damageSeen struct {
+	err     error
+	inWrite bool
 }
 
 var _ store.Store = (*Store)(nil)
 
-// Open opens (creating if needed) the bbolt file at path.
+// ErrDamaged is wrapped by every error that says the file's content cannot be
+// trusted: bad meta pages, a truncated file, broken pages, or a panic inside
+// bbolt while reading it. Such a file is never "repaired" behind the
+// operator's back: the error says to restore it or move it aside.
+var ErrDamaged = errors.New("store file is damaged")
+
+// maxCheckBytes bounds the file size up to which Open walks every page and
+// runs bbolt's consistency check (tx.Check). Both read the whole file, about
+// a second per few hundred MiB; a larger file gets the cheap checks only
+// (meta pages, size, freelist and the top-level buckets), and a page damaged
+// in it surfaces later as an error from the read that touches it.
+const maxCheckBytes = 512 << 20
+
+// Open opens (creating if needed) the bbolt file at path and checks it: a
+// damaged file is refused with ErrDamaged and a message saying what to do,
+// never opened "healthy" only to fail (or panic) at the first read.
 func Open(path string, opts store.Options) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("open bolt store %s: file is locked, is another kernelwire process using it? %w", path, err)
-	}
+	db, err := openBolt(path)
 	if err != nil {
-		return nil, fmt.Errorf("open bolt store %s: %w", path, err)
+		return nil, err
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	s := &Store{db: db, path: path, opts: opts, now: time.Now}
+	if err := s.validate(); err != nil {
+		_ = db.Close() // the damage is the error worth returning
+		return nil, err
+	}
+	err = s.update(context.Background(), func(tx *bolt.Tx) error {
 		for _, name := range []string{bucketItems, bucketSeen, bucketIdx, bucketSources, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("bucket %s: %w", name, err)
@@ -81,7 +115,97 @@ func Open(path string, opts store.Options) (*Store, error) {
 		_ = db.Close() // the init error is the one worth returning
 		return nil, fmt.Errorf("init bolt store %s: %w", path, err)
 	}
-	return &Store{db: db, path: path, opts: opts, now: time.Now}, nil
+	return s, nil
+}
+
+// openBolt is bolt.Open with its failures named. bbolt reads the freelist
+// through its memory map while opening, so a file cut short can fault there:
+// the fault is turned into a panic (SetPanicOnFault) and the panic into
+// ErrDamaged. bbolt's own meta-page checks (magic, version, checksum) give
+// ErrInvalid and friends, which mean the same.
+func openBolt(path string) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, damaged(path, fmt.Errorf("unreadable while opening: %v", r))
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("open bolt store %s: file is locked, is another kernelwire process using it? %w", path, err)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping),
+		err != nil && strings.Contains(err.Error(), "file size too small"):
+		return nil, damaged(path, err)
+	case err != nil:
+		return nil, fmt.Errorf("open bolt store %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// validate checks an opened file before anything trusts it. The size check
+// catches truncation (the meta page says how many pages exist); the walk
+// reads every key and value through bbolt's normal read path, whose page
+// assertions panic on scribbled pages (recovered by view, which also turns
+// memory faults into panics); only then does tx.Check run, which checks the
+// freelist against the reachable pages (a bad freelist makes the next write
+// panic) but runs on a goroutine of its own where a fault could not be
+// recovered: the walk has touched every page it will read by then.
+func (s *Store) validate() error {
+	info, err := os.Stat(s.path)
+	if err != nil {
+		return fmt.Errorf("open bolt store %s: %w", s.path, err)
+	}
+	full := info.Size() <= maxCheckBytes
+	return s.view(context.Background(), func(tx *bolt.Tx) error {
+		if need := tx.Size(); need > info.Size() {
+			return damaged(s.path, fmt.Errorf("truncated: the file has %d bytes, its pages need %d", info.Size(), need))
+		}
+		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if !full {
+				_, _ = b.Cursor().First()
+				return nil
+			}
+			return walkBucket(b)
+		})
+		if err != nil {
+			return err
+		}
+		if !full {
+			return nil
+		}
+		// The first problem is enough to refuse the file; the rest are
+		// drained so Check's goroutine ends.
+		var first error
+		for err := range tx.Check() {
+			if first == nil {
+				first = err
+			}
+		}
+		if first != nil {
+			return damaged(s.path, first)
+		}
+		return nil
+	})
+}
+
+// walkBucket reads every key and value of b and its nested buckets; the
+// checksum makes sure every byte of a value (which may span overflow pages)
+// is really loaded.
+func walkBucket(b *bolt.Bucket) error {
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return walkBucket(b.Bucket(k))
+		}
+		_ = crc32.ChecksumIEEE(v)
+		return nil
+	})
+}
+
+func damaged(path string, cause error) error {
+	return fmt.Errorf("%w: %s (%v): restore it from a backup, or move it aside (mv %s %s.damaged) to start afresh",
+		ErrDamaged, path, cause, path, path)
 }
 
 // SetClock replaces the clock SaveItems reads (MaxAge, FirstSeen, seen-mark
@@ -121,8 +245,12 @@ func bumpVersion(tx *bolt.Tx) error {
 	return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyVersion), b[:])
 }
 
-// Ping reports whether the file is open and readable.
+// Ping reports whether the file is open and readable, and no damage was
+// met since it was opened.
 func (s *Store) Ping(ctx context.Context) error {
+	if d := s.damage.Load(); d != nil {
+		return fmt.Errorf("ping bolt store %s: %w", s.path, d.err)
+	}
 	if err := s.view(ctx, func(*bolt.Tx) error { return nil }); err != nil {
 		return fmt.Errorf("ping bolt store %s: %w", s.path, err)
 	}
@@ -131,6 +259,11 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the file; calling it again is harmless.
 func (s *Store) Close() error {
+	if d := s.damage.Load(); d != nil && d.inWrite {
+		// DB.Close would wait for the writer lock a panicked rollback
+		// may hold; the file lock goes with the process.
+		return fmt.Errorf("close bolt store %s: %w", s.path, d.err)
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close bolt store %s: %w", s.path, err)
 	}
@@ -138,17 +271,44 @@ func (s *Store) Close() error {
 }
 
 // view and update check ctx first: bbolt itself takes no context, and a
-// cancelled caller should not start a transaction.
-func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+// cancelled caller should not start a transaction. They also keep damage the
+// open-time checks could not see (a file above maxCheckBytes, or one
+// scribbled on while open) from killing the process: bbolt panics on pages
+// it cannot make sense of and faults on pages past the end of a shrunk file;
+// the fault becomes a panic and the panic an ErrDamaged error for this one
+// request. bbolt rolls the transaction back on the way out.
+func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.recoverDamage(&err, false)
 	return s.db.View(fn)
 }
 
-func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if d := s.damage.Load(); d != nil {
+		// Writing into a damaged file only spreads the damage.
+		return d.err
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.recoverDamage(&err, true)
 	return s.db.Update(fn)
+}
+
+// recoverDamage, deferred with SetPanicOnFault on, turns a panic into err
+// and remembers it.
+func (s *Store) recoverDamage(err *error, inWrite bool) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	*err = damaged(s.path, fmt.Errorf("unreadable: %v", r))
+	d := &damageSeen{err: *err, inWrite: inWrite}
+	if !s.damage.CompareAndSwap(nil, d) && inWrite {
+		s.damage.Store(d) // the writer lock matters more than which came first
+	}
 }
