@@ -57,7 +57,7 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 		priority[src.Name] = src.Priority
 	}
 	opts := store.Options{SeenTTL: cfg.Defaults.SeenTTL, MaxAge: cfg.Defaults.MaxAge, MaxItems: cfg.Defaults.MaxItems,
-		Stories: true, Priority: priority}
+		Priority: priority}
 	st, err := openStore(ctx, c, opts)
 	if err != nil {
 		return nil, err

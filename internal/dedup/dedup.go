@@ -19,9 +19,9 @@ const (
 )
 
 // Assign sets Key, Hash, StoryKeys and Buckets on every item of one poll of
-// source src: everything a clustering store needs (see AssignIdentity).
+// source src: everything a store needs to save them.
 func Assign(items []item.Item, src string) {
-	AssignIdentity(items, src)
+	assignIdentity(items, src)
 	for i := range items {
 		it := &items[i]
 		// The store looks the item's story up under these (see doc.go,
@@ -31,12 +31,11 @@ func Assign(items []item.Item, src string) {
 	}
 }
 
-// AssignIdentity sets Key and Hash on every item of one poll of source src:
-// all a store needs without story clustering. It needs the whole batch
-// because a link shared by several items of one feed is not an identity:
-// kernel.org's kdist.xml links every release to http://www.kernel.org/,
-// and only the guid tells them apart.
-func AssignIdentity(items []item.Item, src string) {
+// assignIdentity sets Key and Hash on every item of one poll of source
+// src. It needs the whole batch because a link shared by several items of
+// one feed is not an identity: kernel.org's kdist.xml links every release
+// to http://www.kernel.org/, and only the guid tells them apart.
+func assignIdentity(items []item.Item, src string) {
 	shared := sharedLinks(items)
 	for i := range items {
 		it := &items[i]

@@ -2,6 +2,7 @@ package poll
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -78,10 +79,15 @@ func testFaults(t *testing.T, backend string) {
 		up.Feed("/"+name, body, "application/atom+xml")
 		srcs = append(srcs, item.Source{Name: name, URL: up.URL("/" + name)})
 	}
-	for _, f := range faults {
+	for i, f := range faults {
 		u := f.url
 		if u == "" {
-			up.Feed("/"+f.name, []byte(strings.ReplaceAll(string(body), "https://blog.rust-lang.org/", "https://blog.rust-lang.org/"+f.name+"/")), "application/atom+xml")
+			// Links and titles of its own (a number in the title tells
+			// stories apart), so every fault source represents its stories
+			// and its own index lists them.
+			own := strings.ReplaceAll(string(body), "https://blog.rust-lang.org/", "https://blog.rust-lang.org/"+f.name+"/")
+			own = strings.ReplaceAll(own, "</title>", fmt.Sprintf(" (copy %d)</title>", i))
+			up.Feed("/"+f.name, []byte(own), "application/atom+xml")
 			u = up.URL("/" + f.name)
 		}
 		srcs = append(srcs, item.Source{Name: f.name, URL: u})

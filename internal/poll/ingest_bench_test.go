@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -13,22 +14,15 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store/redisstore"
 	"github.com/kernelwire/kernelwire/internal/store/redistest"
 	"github.com/kernelwire/kernelwire/internal/story/storytest"
+	"github.com/mmcdole/gofeed"
 )
 
-// storyOptions are testOptions with story clustering, wired as serve
-// wires it.
-func storyOptions() store.Options {
-	o := testOptions()
-	o.Stories = true
-	return o
-}
-
-// BenchmarkIngest measures what story clustering adds to ingest: the ten
-// real feeds of storytest.Fixtures (223 items) taken from fetched
-// bytes into a fresh store (parse, tag, key, save: Poller.ingest, the part
-// of a poll between fetch and bookkeeping), with clustering ("stories") and without it ("plain": no
-// story keys or signatures computed, a store without clustering), same
-// bytes, on both backends.
+// BenchmarkIngest measures ingest against plain parsing: the ten real
+// feeds of storytest.Fixtures (223 items) taken from fetched bytes into a
+// fresh store (parse, tag, key, cluster, save: Poller.ingest, the part of
+// a poll between fetch and bookkeeping) on each backend, and "gofeed",
+// gofeed parsing the same bytes and nothing else. The ratio gofeed/bolt is
+// issue 12's "ingest vs parse-only" figure on these feeds.
 func BenchmarkIngest(b *testing.B) {
 	var resps []*fetch.Response
 	var srcs []item.Source
@@ -56,33 +50,41 @@ func BenchmarkIngest(b *testing.B) {
 			return s
 		}},
 	}
-	for _, be := range backends {
-		for _, mode := range []string{"plain", "stories"} {
-			b.Run(be.name+"/"+mode, func(b *testing.B) {
-				opts := testOptions()
-				if mode == "stories" {
-					opts = storyOptions()
+	b.Run("gofeed", func(b *testing.B) {
+		fp := gofeed.NewParser()
+		n := 0
+		for b.Loop() {
+			for _, resp := range resps {
+				feed, err := fp.Parse(bytes.NewReader(resp.Body))
+				if err != nil {
+					b.Fatal(err)
 				}
-				ctx := context.Background()
-				n := 0
-				for b.Loop() {
-					b.StopTimer()
-					st := be.open(b, opts)
-					p := New(Config{Store: st, Tagger: tagger(b), NoStoryKeys: mode == "plain", Now: func() time.Time { return now }})
-					b.StartTimer()
-					for i, resp := range resps {
-						_, saved, err := p.ingest(ctx, srcs[i], srcs[i].URL, resp, now)
-						if err != nil {
-							b.Fatal(err)
-						}
-						n += len(saved.Outcomes)
-					}
-					b.StopTimer()
-					_ = st.Close()
-					b.StartTimer()
-				}
-				b.ReportMetric(float64(n)/float64(b.N), "items/op")
-			})
+				n += len(feed.Items)
+			}
 		}
+		b.ReportMetric(float64(n)/float64(b.N), "items/op")
+	})
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			ctx := context.Background()
+			n := 0
+			for b.Loop() {
+				b.StopTimer()
+				st := be.open(b, testOptions())
+				p := New(Config{Store: st, Tagger: tagger(b), Now: func() time.Time { return now }})
+				b.StartTimer()
+				for i, resp := range resps {
+					_, saved, err := p.ingest(ctx, srcs[i], srcs[i].URL, resp, now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += len(saved.Outcomes)
+				}
+				b.StopTimer()
+				_ = st.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(n)/float64(b.N), "items/op")
+		})
 	}
 }

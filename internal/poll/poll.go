@@ -59,15 +59,11 @@ type Config struct {
 	// (default 24h); a full save then refreshes the items' seen marks,
 	// which must never lapse while the items are still upstream.
 	RefreshEvery time.Duration
-	// NoStoryKeys skips computing story keys and signatures (dedup.Assign)
-	// for a store that does not cluster stories; they are wasted work
-	// there, and the ingest benchmark's baseline must not pay for them.
-	NoStoryKeys bool
-	Fetcher     *fetch.Client
-	Tagger      *tag.Tagger
-	Store       store.Store
-	Log         *slog.Logger
-	Metrics     *Metrics // nil: no metrics
+	Fetcher      *fetch.Client
+	Tagger       *tag.Tagger
+	Store        store.Store
+	Log          *slog.Logger
+	Metrics      *Metrics // nil: no metrics
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -306,11 +302,7 @@ func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, re
 		items[i].Source = src.Name
 		p.cfg.Tagger.Tag(&items[i], src.Name, src.Topics)
 	}
-	if p.cfg.NoStoryKeys {
-		dedup.AssignIdentity(items, src.Name)
-	} else {
-		dedup.Assign(items, src.Name)
-	}
+	dedup.Assign(items, src.Name)
 	saved, err := p.cfg.Store.SaveItems(ctx, src.Name, items)
 	if err != nil {
 		return nil, store.SaveResult{}, fmt.Errorf("store items of %s: %w", src.Name, err)

@@ -58,21 +58,10 @@ func bigFeed(name string, n int, stamp string) []byte {
 
 // TestRedisRoundTripsPerPoll holds the pipeline issue's promise: one poll of
 // one source costs a small constant number of Redis round trips, whether its
-// feed has 5 items or 500, new, unchanged or updated; with story clustering
-// too (its first save reads the lookup stream first: one more).
+// feed has 5 items or 500, new, unchanged or updated (a process's first
+// save reads the lookup stream first: one more).
 func TestRedisRoundTripsPerPoll(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts store.Options
-	}{
-		{"plain", store.Options{SeenTTL: 90 * 24 * time.Hour}},
-		{"stories", func() store.Options { o := storyOptions(); o.SeenTTL = 90 * 24 * time.Hour; return o }()},
-	} {
-		t.Run(mode.name, func(t *testing.T) { testRoundTripsPerPoll(t, mode.opts) })
-	}
-}
-
-func testRoundTripsPerPoll(t *testing.T, storeOpts store.Options) {
+	storeOpts := store.Options{SeenTTL: 90 * 24 * time.Hour}
 	counter := &roundTrips{}
 	client := redis.NewClient(redistest.Options(t))
 	// A connection made first keeps its handshake out of the count.

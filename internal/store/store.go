@@ -37,9 +37,6 @@ type Options struct {
 	// items beyond it are dropped. Zero means no limit.
 	MaxItems int
 
-	// Stories turns story clustering on (package story); off, every item
-	// is a story of its own.
-	Stories bool
 	// Priority ranks sources (feeds.yaml priority, higher wins) when
 	// several carry one story: the highest ranking member represents it.
 	Priority map[string]int
@@ -51,8 +48,8 @@ type Options struct {
 // SaveResult reports a batch: one Outcome per input item, in input order.
 type SaveResult struct {
 	Outcomes []item.Outcome
-	// Joined counts the New items that joined an existing story (with
-	// clustering on); they are stored, but curated feeds list the story.
+	// Joined counts the New items that joined an existing story; they are
+	// stored, but curated feeds list the story.
 	Joined int
 }
 
@@ -117,9 +114,9 @@ type Store interface {
 	// Published and Source. Items older than Options.MaxAge are not taken.
 	// Seeing a known key again refreshes its SeenTTL.
 	SaveItems(ctx context.Context, src string, items []item.Item) (SaveResult, error)
-	// Items returns items matching q, newest first. With clustering the
-	// indexes hold stories: each is its representative, with the union of
-	// its members' topics and its coverage in Related and Replies.
+	// Items returns items matching q, newest first. The indexes hold
+	// stories: each is its representative, with the union of its members'
+	// topics and its coverage in Related and Replies.
 	Items(ctx context.Context, q Query) ([]item.Item, error)
 	// Item returns one item by key, or ErrNotFound.
 	Item(ctx context.Context, key string) (item.Item, error)

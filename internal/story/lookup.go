@@ -10,9 +10,9 @@ import (
 
 // LookupIndex is a process's in-memory copy of the story lookup index:
 // story key or bucket -> the items recorded under it, each with an expiry.
-// A clustered save probes ~26 fields per item; as map probes they cost
-// microseconds, where reading and rewriting them in the store made
-// clustering cost several times a plain save. Each backend persists the
+// A save probes ~26 fields per item; as map probes they cost
+// microseconds, where reading and rewriting them in the store made a save
+// cost several times what storing the items does. Each backend persists the
 // entries in its own compact form (bbolt one record per item, Redis a
 // stream of one entry per save) and rebuilds this index from it.
 //

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/story"
 )
 
 const (
@@ -35,103 +36,64 @@ func bucketsOf(tx *bolt.Tx) buckets {
 	}
 }
 
-// SaveItems stores a poll's items for src in one bbolt transaction: either
-// the whole batch (items, indexes, seen marks, retention, version) commits or
-// none of it does.
+// SaveItems stores a poll's items for src in one bbolt transaction:
+// story.PlanSave decides from what the transaction reads, the plan is
+// applied in it, retention follows, and either all of it (items, indexes,
+// seen marks, stories, lookups, version) commits or none of it does.
 func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
-	res := store.SaveResult{Outcomes: make([]item.Outcome, len(items))}
 	if len(items) == 0 {
-		return res, nil
+		return store.SaveResult{}, nil
 	}
-	if s.opts.Stories {
-		return s.saveStories(ctx, src, items)
-	}
+	var res store.SaveResult
 	now := s.now()
+	exp := now.Add(story.LookupTTL(s.opts.StoryWindow)).UnixMilli()
+	// The plan's lookups go into the memory index while bbolt commits
+	// (mu, held throughout, keeps every other save out of it). Should the
+	// commit fail, entries naming items that were not stored only make
+	// candidates that a later save finds absent.
+	var added chan struct{}
+	s.lookups.mu.Lock()
+	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		b := bucketsOf(tx)
-		changed := false
-		for i, it := range items {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			o, err := s.saveOne(b, src, it, now)
-			if err != nil {
-				return fmt.Errorf("item %s: %w", it.Key, err)
-			}
-			res.Outcomes[i] = o
-			changed = changed || o == item.New || o == item.Updated
+		sb, err := createStoryBuckets(tx)
+		if err != nil {
+			return err
 		}
+		if err := s.lookups.load(tx, sb); err != nil {
+			return err
+		}
+		b := bucketsOf(tx)
+		b.story = sb
+		r := &reader{s: s, b: b, sb: sb, now: now}
+		plan, err := story.PlanSave(r, story.Rules{MaxAge: s.opts.MaxAge, Priority: s.opts.Priority}, src, items, now)
+		if err != nil {
+			return err
+		}
+		if err := plan.Apply(&writer{s: s, b: b, sb: sb, now: now, exp: exp}); err != nil {
+			return err
+		}
+		added = make(chan struct{})
+		go func() {
+			defer close(added)
+			s.lookups.x.AddAll(plan.Lookups, exp)
+		}()
 		removed, err := s.retain(b, now)
 		if err != nil {
 			return err
 		}
-		if changed || removed > 0 {
+		res = store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}
+		if plan.Changed || removed > 0 {
 			return bumpVersion(tx)
 		}
 		return nil
 	})
+	if added != nil {
+		<-added
+	}
 	if err != nil {
 		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
 	}
 	return res, nil
-}
-
-func (s *Store) saveOne(b buckets, src string, it item.Item, now time.Time) (item.Outcome, error) {
-	if tooOld(it, now, s.opts.MaxAge) {
-		return item.TooOld, nil
-	}
-	if it.Source == "" {
-		it.Source = src
-	}
-	markHash, marked := s.seenHash(b, it.Key, now)
-	if marked && markHash == it.Hash {
-		return item.Duplicate, s.mark(b, it.Key, markHash, now)
-	}
-	old, found, err := getItem(b, it.Key)
-	if err != nil {
-		return 0, err
-	}
-	if marked && (!found || old.Source != src) {
-		// Pruned (never resurrect) or owned by the first source to carry it.
-		// The mark keeps the stored hash so that source's own updates still
-		// compare against what it stored.
-		return item.Duplicate, s.mark(b, it.Key, markHash, now)
-	}
-	outcome := item.New
-	if found {
-		if err := unindex(b, old); err != nil {
-			return 0, err
-		}
-	}
-	if marked {
-		outcome = item.Updated
-		it.Source = old.Source
-		it.FirstSeen = old.FirstSeen
-		if it.Published.IsZero() {
-			it.Published = old.Published
-		}
-	} else {
-		// A mark that expired while the item was still stored makes it new
-		// again: it is stored afresh, replacing the old copy.
-		if it.FirstSeen.IsZero() {
-			it.FirstSeen = now
-		}
-		// item.Item.Published falls back to first seen.
-		if it.Published.IsZero() {
-			it.Published = it.FirstSeen
-		}
-	}
-	if err := putItem(b, it); err != nil {
-		return 0, err
-	}
-	return outcome, s.mark(b, it.Key, it.Hash, now)
-}
-
-// tooOld reports whether it is older than maxAge at now. A zero Published is
-// not judged: on an update it means "keep the stored date", on a new item
-// it becomes the first-seen time.
-func tooOld(it item.Item, now time.Time, maxAge time.Duration) bool {
-	return maxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-maxAge))
 }
 
 // seenHash returns the hash of key's seen mark, if it has one that has not
@@ -177,54 +139,6 @@ func getItem(b buckets, key string) (item.Item, bool, error) {
 	return it, true, nil
 }
 
-// putItem stores it and adds it to its indexes.
-func putItem(b buckets, it item.Item) error {
-	data, err := json.Marshal(it)
-	if err != nil {
-		return fmt.Errorf("encode item: %w", err)
-	}
-	if err := b.items.Put([]byte(it.Key), data); err != nil {
-		return fmt.Errorf("put item: %w", err)
-	}
-	k := indexKey(it.Published, it.Key)
-	for _, name := range indexNames(it) {
-		ib, err := b.idx.CreateBucketIfNotExists([]byte(name))
-		if err != nil {
-			return fmt.Errorf("index %s: %w", name, err)
-		}
-		if err := ib.Put(k, nil); err != nil {
-			return fmt.Errorf("index %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// unindex removes it from every index it is in, dropping indexes it leaves
-// empty so that topics which disappear leave no buckets behind.
-func unindex(b buckets, it item.Item) error {
-	k := indexKey(it.Published, it.Key)
-	for _, name := range indexNames(it) {
-		if err := dropIndexEntry(b, name, k); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// indexNames lists the indexes it belongs to. A topic literally named like
-// the pseudo-topic is skipped: it is the all index already, and unindexing it
-// as a topic would drop the item from "all".
-func indexNames(it item.Item) []string {
-	names := make([]string, 0, 2+len(it.Topics))
-	names = append(names, allIndex, "s:"+it.Source)
-	for _, t := range it.Topics {
-		if t != store.AllTopic {
-			names = append(names, "t:"+t)
-		}
-	}
-	return names
-}
-
 // indexKey sorts newest first under bbolt's ascending byte order, then by key.
 func indexKey(published time.Time, key string) []byte {
 	k := make([]byte, 8+len(key))
@@ -250,8 +164,8 @@ func publishedOf(k []byte) int64 {
 	return math.MaxInt64 - int64(binary.BigEndian.Uint64(k))
 }
 
-// Items returns the items of q's index, newest first. With clustering the
-// indexes hold story representatives, returned with their story's summary.
+// Items returns the items of q's index, newest first. The indexes hold
+// story representatives, returned with their story's summary.
 func (s *Store) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
 	name := allIndex
 	switch {

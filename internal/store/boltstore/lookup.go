@@ -13,12 +13,12 @@ import (
 
 // The story lookup index (which items were recorded under which story key
 // or bucket) lives in memory and is persisted as a log of one record per
-// clustered save:
+// save:
 //
 //	lookuplog  8-byte big-endian expiry (unix ms) + 8-byte sequence ->
 //	           the save's lookups (story.EncodeLookups)
 //
-// A clustered save records each new item under ~26 keys (24 buckets and
+// A save records each new item under ~26 keys (24 buckets and
 // its story keys). As bbolt keys those were 26 puts per item and clustering
 // doubled ingest; as one record per item still a third more. One record
 // per save is one put, and keys sorted by expiry make the sweep a walk from
@@ -26,7 +26,7 @@ import (
 // other process can write the log behind this one's back.
 const bucketLookupLog = "lookuplog"
 
-// Former layouts, converted or dropped by the first clustered save:
+// Former layouts, converted or dropped by the first save:
 // "lookups" held one record per item (entries of an 8-byte expiry in unix
 // ns, a 2-byte length and the field), "lookup" one key per entry.
 const (
@@ -35,7 +35,7 @@ const (
 )
 
 // lookupIndex is the in-memory index (story.LookupIndex, expiries in unix
-// ms). mu is held across a whole clustered save (read, plan, write,
+// ms). mu is held across a whole save (read, plan, write,
 // commit, then the index update), so no save plans from an index that
 // misses a committed save's entries. bbolt runs one writer at a time
 // anyway, so the lock costs no concurrency.
@@ -62,7 +62,7 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 	err := sb.lookupLog.ForEach(func(k, v []byte) error {
 		// A malformed record is skipped, whatever of it decoded kept: it
 		// costs at most the merges its items would have made, where
-		// failing would stop every clustered save until it expired.
+		// failing would stop every save until it expired.
 		_ = story.DecodeLookups(string(v), x.x.Add)
 		return nil
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/store"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -12,7 +14,7 @@ import (
 // (bbolt has no TTL of its own). It returns how many items were removed.
 func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 	var removed int
-	// The lookup index lock orders this sweep with clustered saves.
+	// The lookup index lock orders this sweep with saves.
 	s.lookups.mu.Lock()
 	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -127,4 +129,30 @@ func sweepSeen(b buckets, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// unindex removes it from every index it is in, dropping indexes it leaves
+// empty so that topics which disappear leave no buckets behind.
+func unindex(b buckets, it item.Item) error {
+	k := indexKey(it.Published, it.Key)
+	for _, name := range indexNames(it) {
+		if err := dropIndexEntry(b, name, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexNames lists the indexes it belongs to. A topic literally named like
+// the pseudo-topic is skipped: it is the all index already, and unindexing it
+// as a topic would drop the item from "all".
+func indexNames(it item.Item) []string {
+	names := make([]string, 0, 2+len(it.Topics))
+	names = append(names, allIndex, "s:"+it.Source)
+	for _, t := range it.Topics {
+		if t != store.AllTopic {
+			names = append(names, "t:"+t)
+		}
+	}
+	return names
 }

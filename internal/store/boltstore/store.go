@@ -1,6 +1,7 @@
 // Package boltstore is the embedded store.Store backend: one bbolt file, one
-// process. It owns the file layout below and nothing else; it never logs and
-// never starts goroutines.
+// process. It owns the file layout below and nothing else; it never logs.
+// Its one goroutine is a save's own: it fills the in-memory lookup index
+// while bbolt commits, and SaveItems waits for it before returning.
 //
 // Layout (top-level buckets):
 //

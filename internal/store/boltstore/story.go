@@ -1,7 +1,6 @@
 package boltstore
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -9,11 +8,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kernelwire/kernelwire/internal/item"
-	"github.com/kernelwire/kernelwire/internal/store"
 	"github.com/kernelwire/kernelwire/internal/story"
 )
 
-// Story buckets (with clustering on), created by the first clustered save:
+// Story buckets , created by the first save:
 //
 //	stories  story id -> JSON story.Story
 //	storyof  item key -> story id, for members of stories of more than one
@@ -28,7 +26,7 @@ const (
 )
 
 // storyBuckets are the story buckets of one transaction; nil when a read
-// transaction runs before any clustered save created them.
+// transaction runs before any save created them.
 type storyBuckets struct {
 	stories, storyOf, lookupLog *bolt.Bucket
 }
@@ -48,60 +46,6 @@ func createStoryBuckets(tx *bolt.Tx) (storyBuckets, error) {
 		}
 	}
 	return storyBucketsOf(tx), nil
-}
-
-// saveStories is SaveItems with clustering, in one Update transaction.
-func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
-	var res store.SaveResult
-	now := s.now()
-	exp := now.Add(story.LookupTTL(s.opts.StoryWindow)).UnixMilli()
-	// The plan's lookups go into the memory index while bbolt commits
-	// (mu, held throughout, keeps every other save out of it). Should the
-	// commit fail, entries naming items that were not stored only make
-	// candidates that a later save finds absent.
-	var added chan struct{}
-	s.lookups.mu.Lock()
-	defer s.lookups.mu.Unlock()
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		sb, err := createStoryBuckets(tx)
-		if err != nil {
-			return err
-		}
-		if err := s.lookups.load(tx, sb); err != nil {
-			return err
-		}
-		b := bucketsOf(tx)
-		b.story = sb
-		r := &reader{s: s, b: b, sb: sb, now: now}
-		plan, err := story.PlanSave(r, story.Rules{MaxAge: s.opts.MaxAge, Priority: s.opts.Priority}, src, items, now)
-		if err != nil {
-			return err
-		}
-		if err := plan.Apply(&writer{s: s, b: b, sb: sb, now: now, exp: exp}); err != nil {
-			return err
-		}
-		added = make(chan struct{})
-		go func() {
-			defer close(added)
-			s.lookups.x.AddAll(plan.Lookups, exp)
-		}()
-		removed, err := s.retain(b, now)
-		if err != nil {
-			return err
-		}
-		res = store.SaveResult{Outcomes: plan.Outcomes, Joined: plan.Joined}
-		if plan.Changed || removed > 0 {
-			return bumpVersion(tx)
-		}
-		return nil
-	})
-	if added != nil {
-		<-added
-	}
-	if err != nil {
-		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
-	}
-	return res, nil
 }
 
 // reader serves PlanSave from the transaction.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -25,84 +26,39 @@ const (
 	fieldSummary = "rel"
 )
 
-// headerArgs is how many ARGV entries save.lua reads before the items.
-const headerArgs = 7
-
-// SaveItems stores a poll's items for src with one script call (EVALSHA, plus
-// EVAL once if Redis lost the script): one round trip whatever the batch
-// size, atomic for the whole batch.
+// SaveItems stores a poll's items for src: per attempt one read script
+// (the snapshot story.PlanSave reads), the plan in Go and one write script
+// that applies it, atomically, only if nothing read has changed: two round
+// trips unless another process saved the same stories in between. When
+// this process remembers all the plan depends on (speculate.go), the read
+// is skipped: one round trip.
 func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
-	if s.opts.Stories && len(items) > 0 {
-		return s.saveStories(ctx, src, items)
+	if len(items) == 0 {
+		return store.SaveResult{}, nil
 	}
-	res := store.SaveResult{Outcomes: make([]item.Outcome, len(items))}
-	now := s.now()
-	args := make([]any, headerArgs, headerArgs+9*len(items))
-	args[0], args[1] = s.base, src
-	args[2] = strconv.FormatInt(now.UnixMilli(), 10)
-	args[3], args[4] = "0", "0"
-	if s.opts.SeenTTL > 0 {
-		args[3] = strconv.FormatInt(now.Add(s.opts.SeenTTL).UnixMilli(), 10)
-		args[4] = strconv.FormatInt(s.opts.SeenTTL.Milliseconds(), 10)
-	}
-	args[5], args[6] = strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now)
-
-	sent := make([]int, 0, len(items)) // positions in items of what the script sees
-	for i, it := range items {
-		// A zero Published is not judged: on an update it means "keep the
-		// stored date", on a new item it becomes the first-seen time.
-		if s.opts.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-s.opts.MaxAge)) {
-			res.Outcomes[i] = item.TooOld
-			continue
+	var reread []any
+	for attempt := range maxAttempts {
+		if attempt > 0 && reread == nil {
+			// A little jitter so that two colliding savers do not keep
+			// colliding in lockstep.
+			t := time.NewTimer(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ctx.Err())
+			case <-t.C:
+			}
 		}
-		if it.Source == "" {
-			it.Source = src
-		}
-		first := it.FirstSeen
-		if first.IsZero() {
-			first = now
-		}
-		data, err := json.Marshal(it)
+		res, ok, next, err := s.trySave(ctx, src, items, attempt == 0, reread)
 		if err != nil {
-			return store.SaveResult{}, fmt.Errorf("save items of %s: encode item %s: %w", src, it.Key, err)
+			return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
 		}
-		// For a zero Published the script gets "" (its cue) and the score
-		// of first seen, which a new item takes as its date.
-		sc := score(it.Published)
-		if it.Published.IsZero() {
-			sc = score(first)
+		if ok {
+			return res, nil
 		}
-		args = append(args, it.Key, it.Hash, it.Source, sc, formatTime(it.Published),
-			formatTime(first), data, strconv.Itoa(len(it.Topics)))
-		for _, t := range it.Topics {
-			args = append(args, t)
-		}
-		sent = append(sent, i)
+		reread = next
 	}
-	if len(sent) == 0 {
-		return res, nil
-	}
-
-	codes, err := saveScript.Run(ctx, s.rdb, []string{s.versionKey()}, args...).Int64Slice()
-	if err != nil {
-		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
-	}
-	if len(codes) != len(sent) {
-		return store.SaveResult{}, fmt.Errorf("save items of %s: script returned %d outcomes for %d items", src, len(codes), len(sent))
-	}
-	for j, code := range codes {
-		switch code {
-		case 1:
-			res.Outcomes[sent[j]] = item.New
-		case 2:
-			res.Outcomes[sent[j]] = item.Updated
-		case 3:
-			res.Outcomes[sent[j]] = item.Duplicate
-		default:
-			return store.SaveResult{}, fmt.Errorf("save items of %s: script returned outcome %d", src, code)
-		}
-	}
-	return res, nil
+	return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ErrConflict)
 }
 
 // score is the index score of a publish time: negated unix microseconds, so
@@ -132,8 +88,8 @@ func formatTime(t time.Time) string {
 }
 
 // Items returns the items of q's index, newest first: one ZRANGE and one
-// pipelined HMGET per page, two round trips. With clustering the indexes
-// hold story representatives, which carry their story's summary.
+// pipelined HMGET per page, two round trips. The indexes hold story
+// representatives, which carry their story's summary.
 func (s *Store) Items(ctx context.Context, q store.Query) ([]item.Item, error) {
 	idx := s.topicIndex(store.AllTopic)
 	switch {

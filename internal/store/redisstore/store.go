@@ -46,17 +46,16 @@ import (
 )
 
 var (
-	//go:embed common.lua
-	commonLua string
-	//go:embed save.lua
-	saveLua string
+	//go:embed layout.lua
+	layoutLua string
+	//go:embed retention.lua
+	retentionLua string
 	//go:embed prune.lua
 	pruneLua string
 
 	// The scripts are immutable once built; redis.Script only caches its
 	// digest. Run sends EVALSHA and falls back to EVAL on NOSCRIPT.
-	saveScript  = redis.NewScript(commonLua + saveLua)
-	pruneScript = redis.NewScript(commonLua + pruneLua)
+	pruneScript = redis.NewScript(layoutLua + retentionLua + pruneLua)
 )
 
 // Store is a store.Store on Redis.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,14 +25,14 @@ var (
 	//go:embed storysave.lua
 	storySaveLua string
 
-	storyReadScript = redis.NewScript(commonLua + storyReadLua)
-	storySaveScript = redis.NewScript(commonLua + storySaveLua)
+	storyReadScript = redis.NewScript(layoutLua + storyReadLua)
+	storySaveScript = redis.NewScript(layoutLua + retentionLua + storySaveLua)
 )
 
-// Story keys (with clustering on), beside those of the package comment:
+// Story keys, beside those of the package comment:
 //
 //	<prefix>{kw}:story:<id>     hash: v (version), d (story.Story JSON)
-//	<prefix>{kw}:lookups        stream, one entry per clustered save that
+//	<prefix>{kw}:lookups        stream, one entry per save that
 //	                            recorded items: field e, a blob of the
 //	                            save's lookup expiry (unix ms on the
 //	                            store's clock, base 36) and each item
@@ -46,7 +45,7 @@ var (
 // stream: a save names its candidates from memory, and its read script
 // returns the stream entries the process has not seen yet. Reading and
 // rewriting the ~26 lookup fields per item in Redis (a hash, and before
-// that a sorted set per bucket) made a clustered save cost four to fifteen
+// that a sorted set per bucket) made a save cost four to fifteen
 // times a plain one; a stream entry per save costs about one field per
 // item.
 //
@@ -54,50 +53,19 @@ var (
 // than one member) and rel (on a representative: its story.Summary JSON, so
 // Items reads a page in the same two round trips as before).
 
-// ErrConflict is returned when a clustered save kept colliding with
+// ErrConflict is returned when a save kept colliding with
 // concurrent saves of the same stories for maxAttempts attempts.
 var ErrConflict = errors.New("concurrent saves kept changing the same stories")
 
-// maxAttempts bounds the optimistic retries of one clustered save. Each
+// maxAttempts bounds the optimistic retries of one save. Each
 // conflict means another save committed, so a batch waits for at most as
 // many saves as there are concurrent pollers of overlapping stories.
 const maxAttempts = 20
 
-// saveStories is SaveItems with clustering: per attempt one read script
-// (the snapshot), the plan in Go and one write script that applies it only
-// if nothing read has changed: two round trips unless another process
-// saved the same stories in between. When this process remembers all the
-// plan depends on (spec.go), the read is skipped: one round trip.
-func (s *Store) saveStories(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
-	var reread []any
-	for attempt := range maxAttempts {
-		if attempt > 0 && reread == nil {
-			// A little jitter so that two colliding savers do not keep
-			// colliding in lockstep.
-			t := time.NewTimer(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ctx.Err())
-			case <-t.C:
-			}
-		}
-		res, ok, next, err := s.trySaveStories(ctx, src, items, attempt == 0, reread)
-		if err != nil {
-			return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
-		}
-		if ok {
-			return res, nil
-		}
-		reread = next
-	}
-	return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ErrConflict)
-}
-
-// trySaveStories is one attempt. It speculates when asked and possible;
+// trySave is one attempt. It speculates when asked and possible;
 // reread is what a failed speculative write read instead, to start from.
 // next is that, when this attempt speculated and failed.
-func (s *Store) trySaveStories(ctx context.Context, src string, items []item.Item, speculate bool, reread []any) (res store.SaveResult, ok bool, next []any, err error) {
+func (s *Store) trySave(ctx context.Context, src string, items []item.Item, speculate bool, reread []any) (res store.SaveResult, ok bool, next []any, err error) {
 	now := s.now()
 	var snap *snapshot
 	if speculate {
@@ -162,7 +130,7 @@ type memIndex struct {
 	cursor string
 	// synced: the index caught up with the stream at least once.
 	synced bool
-	// items and stories are what this process remembers (spec.go).
+	// items and stories are what this process remembers (speculate.go).
 	items   map[string]snapItem
 	stories map[string]snapStory
 }
@@ -178,7 +146,7 @@ func (m *memIndex) apply(tail []string) {
 		}
 		// A malformed entry (none of ours) is skipped, whatever of it
 		// decoded kept: losing it costs at most the merges its items would
-		// have made, where failing would stop every clustered save until
+		// have made, where failing would stop every save until
 		// it expired.
 		_ = story.DecodeLookups(blob, m.x.Add)
 		m.cursor = id
@@ -232,7 +200,7 @@ type snapshot struct {
 	cursor  string   // the stream entry lookups reflect
 	version string   // of the version key, as the first round read it
 	now     time.Time
-	// speculative: remembered, not read (spec.go).
+	// speculative: remembered, not read (speculate.go).
 	speculative bool
 }
 
@@ -363,7 +331,7 @@ func (sn *snapshot) decode(raw []any) (tail []string, version string, err error)
 	return parts[2], version, nil
 }
 
-// Mark parses a mark "<expiry ms>:<hash>" as save.lua does.
+// Mark parses a mark "<expiry ms>:<hash>" as storysave.lua writes it.
 func (sn *snapshot) Mark(key string) (string, bool) {
 	m := sn.items[key].mark
 	exp, hash, ok := strings.Cut(m, ":")

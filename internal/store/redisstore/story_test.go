@@ -148,7 +148,7 @@ func checkStories(t *testing.T, s *Store, links int) {
 
 // TestStoryRoundTrips pins the cost of clustering: a clustered save is one
 // round trip when the process remembers everything its plan depends on
-// (spec.go), as it does here after its first save, whatever the batch
+// (speculate.go), as it does here after its first save, whatever the batch
 // size, and two (the snapshot script and the write script) for its first
 // save, when nobody saves the same stories at the same moment.
 func TestStoryRoundTrips(t *testing.T) {
@@ -223,48 +223,43 @@ func TestStorySpeculationMiss(t *testing.T) {
 }
 
 // TestStoryMemory measures what each stored item costs in Redis (MEMORY
-// USAGE of every key) with and without clustering, on the real fixtures.
+// USAGE of every key) on the real fixtures, and holds it under 6 KB: the
+// item hash with its JSON, its seen mark, its index entries, its share of
+// story records and of the lookup stream.
 func TestStoryMemory(t *testing.T) {
 	batches := storytest.FixtureBatches(t, storetest.T0())
-	perItem := map[string]float64{}
-	for _, mode := range []struct {
-		name string
-		opts store.Options
-	}{
-		{"plain", store.Options{SeenTTL: 30 * 24 * time.Hour}},
-		{"stories", storetest.StoryOptions(nil)},
-	} {
-		s, admin := newStore(t, mode.opts)
-		ctx := t.Context()
-		stored := 0
-		for _, batch := range batches {
-			res, err := s.SaveItems(ctx, batch[0].Source, batch)
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored += res.Count(item.New)
-		}
-		byKind := map[string]int64{}
-		var total int64
-		keys, err := admin.Keys(ctx, s.base+"*").Result()
+	s, admin := newStore(t, storetest.StoryOptions(nil))
+	ctx := t.Context()
+	stored := 0
+	for _, batch := range batches {
+		res, err := s.SaveItems(ctx, batch[0].Source, batch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range keys {
-			n, err := admin.MemoryUsage(ctx, k, 0).Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			kind, _, _ := strings.Cut(strings.TrimPrefix(k, s.base), ":")
-			byKind[kind] += n
-			total += n
-		}
-		perItem[mode.name] = float64(total) / float64(stored)
-		t.Logf("%s: %d items, %d keys, %d bytes: %.0f bytes/item; by key kind: %v",
-			mode.name, stored, len(keys), total, perItem[mode.name], byKind)
+		stored += res.Count(item.New)
 	}
-	if perItem["stories"] <= perItem["plain"] {
-		t.Fatalf("clustering stored nothing of its own: %v", perItem)
+	byKind := map[string]int64{}
+	var total int64
+	keys, err := admin.Keys(ctx, s.base+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		n, err := admin.MemoryUsage(ctx, k, 0).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind, _, _ := strings.Cut(strings.TrimPrefix(k, s.base), ":")
+		byKind[kind] += n
+		total += n
+	}
+	perItem := float64(total) / float64(stored)
+	t.Logf("%d items, %d keys, %d bytes: %.0f bytes/item; by key kind: %v", stored, len(keys), total, perItem, byKind)
+	if byKind["story"] == 0 || byKind["lookups"] == 0 {
+		t.Errorf("no story records or lookup stream: %v", byKind)
+	}
+	if perItem > 6144 {
+		t.Errorf("%.0f bytes/item, want under 6144", perItem)
 	}
 }
 

@@ -1,4 +1,4 @@
--- Clustered SaveItems: apply the plan Go decided from storyread.lua's
+-- SaveItems: apply the plan Go decided from storyread.lua's
 -- snapshot, atomically, unless anything read there has changed since.
 -- ARGV: base, seen TTL (ms, 0 = none), lookup TTL (ms), max items, cutoff
 -- score ("" = none), changed ("1"/"0"), check count, the version key's
@@ -12,7 +12,7 @@
 --   S id version data | SD id | RC key | RS key json
 -- Returns {1, removed, the added entry's ID or '', contiguous} when
 -- applied, {0} on conflict (nothing written), or for a speculative plan
--- {0, snapshot of the checked items} (common.lua), so the caller can plan
+-- {0, snapshot of the checked items} (layout.lua), so the caller can plan
 -- again without another read.
 local ttl = tonumber(ARGV[2])
 local lookupTTL = tonumber(ARGV[3])

@@ -16,7 +16,7 @@ import (
 // from prio and the default window.
 func StoryOptions(prio map[string]int) store.Options {
 	o := defaultOptions()
-	o.Stories, o.Priority = true, prio
+	o.Priority = prio
 	return o
 }
 

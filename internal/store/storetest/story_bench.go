@@ -7,37 +7,25 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store"
 )
 
-// BenchmarkStorySave saves every batch into a fresh store per iteration,
-// without clustering ("plain") and with it ("stories"), same items (keys,
-// story keys and signatures computed beforehand): the ratio of the two is
-// what clustering costs SaveItems alone. What it costs ingest, parse to
-// store, is poll's BenchmarkIngest.
+// BenchmarkStorySave saves every batch into a fresh store per iteration
+// (keys, story keys and signatures computed beforehand): SaveItems alone.
+// What ingest costs, parse to store, is poll's BenchmarkIngest.
 func BenchmarkStorySave(b *testing.B, open func(b *testing.B, opts store.Options) store.Store, batches [][]item.Item) {
 	n := 0
 	for _, batch := range batches {
 		n += len(batch)
 	}
-	for _, mode := range []struct {
-		name string
-		opts store.Options
-	}{
-		{"plain", defaultOptions()},
-		{"stories", StoryOptions(nil)},
-	} {
-		b.Run(mode.name, func(b *testing.B) {
-			ctx := b.Context()
-			b.ReportAllocs()
-			for b.Loop() {
-				b.StopTimer()
-				s := open(b, mode.opts)
-				b.StartTimer()
-				for _, batch := range batches {
-					if _, err := s.SaveItems(ctx, batch[0].Source, batch); err != nil {
-						b.Fatal(err)
-					}
-				}
+	ctx := b.Context()
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		s := open(b, StoryOptions(nil))
+		b.StartTimer()
+		for _, batch := range batches {
+			if _, err := s.SaveItems(ctx, batch[0].Source, batch); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(n), "items/op")
-		})
+		}
 	}
+	b.ReportMetric(float64(n), "items/op")
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
-// Speculative saves. A clustered save plans from a snapshot of what it
-// depends on: the batch's items, the candidates the lookup index names and
-// their stories. Reading that costs a round trip, as much as the plain
-// save's whole write on a local Redis. But a process mostly saves what it
+// Speculative saves. A save plans from a snapshot of what it depends on:
+// the batch's items, the candidates the lookup index names and their
+// stories. Reading that costs a round trip, as much as the write on a
+// local Redis. But a process mostly saves what it
 // saved before (its own sources' items, candidates it wrote itself), so it
 // remembers, per item and story, exactly what its reads returned and its
 // writes left, and plans from that. An item it knows nothing of is taken
@@ -46,7 +46,7 @@ type written struct {
 // stored reports whether the item has a hash (it may have only a mark).
 func (v snapItem) stored() bool { return v.data != "" || v.item != nil }
 
-// tokenOf is common.lua's tokenOf.
+// tokenOf is layout.lua's tokenOf.
 func tokenOf(mark, src, st, sc string) string { return mark + "|" + src + "|" + st + "|" + sc }
 
 // scoreOf is the score a token was made of.
