@@ -61,8 +61,9 @@ type FetchDefaults struct {
 	MinHostGap time.Duration
 }
 
-// DefaultDefaults are the values used for keys feeds.yaml leaves out.
-func DefaultDefaults() Defaults {
+// BuiltinDefaults are the values used for the keys of defaults that
+// feeds.yaml leaves out.
+func BuiltinDefaults() Defaults {
 	return Defaults{
 		Interval: 15 * time.Minute,
 		MaxAge:   30 * 24 * time.Hour,
@@ -130,7 +131,7 @@ func Parse(data []byte, filename string) (*Config, error) {
 	}
 	root := resolve(doc.Content[0])
 	top := p.mapping(root, "top level", "defaults", "people", "topics", "sources", "feeds", "websub")
-	cfg := &Config{Defaults: DefaultDefaults()}
+	cfg := &Config{Defaults: BuiltinDefaults()}
 	if n := top["defaults"]; n != nil {
 		p.defaults(n.val, &cfg.Defaults)
 	}

@@ -26,8 +26,8 @@ func TestParseValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Defaults != DefaultDefaults() {
-		t.Errorf("defaults = %+v, want %+v", cfg.Defaults, DefaultDefaults())
+	if cfg.Defaults != BuiltinDefaults() {
+		t.Errorf("defaults = %+v, want %+v", cfg.Defaults, BuiltinDefaults())
 	}
 	if len(cfg.Sources) != 1 || cfg.Sources[0].Name != "blog" || cfg.Sources[0].Topics[0] != "rust" {
 		t.Errorf("sources = %+v", cfg.Sources)

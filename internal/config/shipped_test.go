@@ -46,7 +46,7 @@ func TestShippedConfig(t *testing.T) {
 	if len(cfg.People) < 15 {
 		t.Errorf("%d people, want at least 15", len(cfg.People))
 	}
-	want := DefaultDefaults()
+	want := BuiltinDefaults()
 	if cfg.Defaults != want {
 		t.Errorf("shipped defaults = %+v, want the documented defaults %+v", cfg.Defaults, want)
 	}

@@ -98,9 +98,9 @@ func clientOptions(url string) (*redis.Options, error) {
 		// The URL may hold a password: do not echo it.
 		return nil, fmt.Errorf("parse URL: %w", err)
 	}
-	// Against Redis 7.0 the default client sends CLIENT SETINFO and
-	// CLIENT MAINT_NOTIFICATIONS on every new connection and logs the errors
-	// (DEPENDENCIES.md).
+	// The default client sends CLIENT SETINFO (Redis 7.2 and later) and
+	// CLIENT MAINT_NOTIFICATIONS on every new connection; Redis 7.0 answers
+	// both with an error, which go-redis logs, three lines per connection.
 	o.DisableIdentity = true
 	o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 	// Without it a context deadline does not bound socket I/O.

@@ -1,7 +1,9 @@
 // Package storetest is the conformance suite every store.Store backend
-// passes: Run exercises dedup outcomes, indexing, paging, retention, source
-// states and concurrency against a freshly opened store per case, so bbolt and
-// a real Redis are held to one contract (STYLE.md rule 7).
+// passes: Run exercises save outcomes, stories, indexing, paging,
+// retention, source states and concurrency against a freshly opened store
+// per case, so bbolt and a real Redis are held to one contract, and
+// StoryPlanApplied holds both to storytest.Memory, the reference
+// application of story plans.
 //
 // It owns no backend code and must not reach into one: the only hook it needs
 // beyond store.Store is ClockSetter, so cases that depend on time (seen TTL,
