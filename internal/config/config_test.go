@@ -37,6 +37,20 @@ func TestParseValid(t *testing.T) {
 	}
 }
 
+func TestSourceTitle(t *testing.T) {
+	cfg, err := Parse([]byte(strings.Replace(base, "    topics: [rust]\n", "    topics: [rust]\n    title: \"  Rust Blog \"\n", 1)), "feeds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Sources[0].Title; got != "Rust Blog" {
+		t.Errorf("title = %q, want %q", got, "Rust Blog")
+	}
+	_, err = Parse([]byte(strings.Replace(base, "    topics: [rust]\n", "    topics: [rust]\n    title: \"\"\n", 1)), "feeds.yaml")
+	if err == nil || !strings.Contains(err.Error(), "feeds.yaml:11:") {
+		t.Errorf("empty title: got %v, want an error at line 11", err)
+	}
+}
+
 func TestParseDefaults(t *testing.T) {
 	cfg, err := Parse([]byte(`defaults:
   interval: 1d12h

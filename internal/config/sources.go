@@ -25,7 +25,7 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 	names, urls := map[string]int{}, map[string]int{}
 	for i, sn := range nodes {
 		what := fmt.Sprintf("sources[%d]", i)
-		m := p.mapping(sn, what, "name", "url", "topics", "interval", "priority")
+		m := p.mapping(sn, what, "name", "url", "title", "topics", "interval", "priority")
 		var src item.Source
 		if kv := m["name"]; kv == nil {
 			p.errorf(sn, "%s: missing name", what)
@@ -48,6 +48,11 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 			} else {
 				urls[key] = kv.val.Line
 				src.URL = raw
+			}
+		}
+		if kv := m["title"]; kv != nil {
+			if title, ok := p.str(kv.val, what+" title"); ok {
+				src.Title = strings.TrimSpace(title)
 			}
 		}
 		if kv := m["topics"]; kv != nil {

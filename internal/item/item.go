@@ -106,6 +106,9 @@ func (it *Item) HasTopic(slug string) bool {
 type Source struct {
 	Name string
 	URL  string
+	// Title is the display name feeds.yaml gives (title:); "" means the
+	// feed's own title, as the poller last read it.
+	Title string
 	// Topics are default topics every item of this source gets.
 	Topics []string
 	// Interval is the poll interval; zero means the configured default.

@@ -27,3 +27,18 @@ func TestPartialPoll(t *testing.T) {
 		t.Errorf("stored %d items, want 2", n)
 	}
 }
+
+// TestSourceTitleStored: the feed's own title and site link are kept with
+// the source's state, for the pages and feeds that show the source.
+func TestSourceTitleStored(t *testing.T) {
+	st := boltStore(t)
+	up := fetchtest.NewServer(t)
+	up.Feed("/f", bigFeed("f", 2, ""), "application/rss+xml")
+	src := item.Source{Name: "f", URL: up.URL("/f")}
+	if r := testPoller(t, st, fetch.Config{}, src).PollSource(t.Context(), src); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if s := state(t, st, "f"); s.Title != "big" || s.SiteURL != "https://example.org/" {
+		t.Errorf("got title %q site %q, want %q and %q", s.Title, s.SiteURL, "big", "https://example.org/")
+	}
+}

@@ -278,6 +278,12 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 	}
 	h.TTL, h.UpdatePeriod = feed.TTL, feed.UpdatePeriod
 	res.Partial = feed.Damage
+	if feed.Title != "" {
+		st.Title = feed.Title
+	}
+	if feed.Link != "" {
+		st.SiteURL = feed.Link
+	}
 	items := feed.Items
 	res.New = saved.Count(item.New)
 	res.Updated = saved.Count(item.Updated)

@@ -134,6 +134,9 @@ func newAtomEntry(e *entry, topicTitles map[string]string) atomEntry {
 			s.ID = e.sourceURL
 			s.Links = []feeds.AtomLink{{Href: e.sourceURL, Rel: "self"}}
 		}
+		if e.sourceSite != "" {
+			s.Links = append(s.Links, feeds.AtomLink{Href: e.sourceSite, Rel: "alternate", Type: "text/html"})
+		}
 		a.Source = s
 	}
 	switch {

@@ -46,6 +46,11 @@ type Feed struct {
 	// SourceURLs maps a source name to its upstream feed URL: RSS <source>
 	// requires a url, so the element is only written for known sources.
 	SourceURLs map[string]string
+	// SourceTitles maps a source name to its display name (feeds.yaml's
+	// title:, else the feed's own title) and SourceSites to its site's
+	// home page: readers are shown those, never the config name.
+	SourceTitles map[string]string
+	SourceSites  map[string]string
 }
 
 // Render writes f in format. The output is a pure function of its
@@ -91,7 +96,8 @@ type entry struct {
 	id, title, link         string
 	published, updated      time.Time
 	authorName, authorEmail string
-	source, sourceURL       string
+	source, sourceURL       string // display name, upstream feed URL
+	sourceName, sourceSite  string // feeds.yaml name, site home page
 	summary                 string // cleaned, as given (HTML or text)
 	summaryHTML             bool
 	content                 string // cleaned HTML
@@ -150,32 +156,46 @@ func newModel(f Feed) (*model, error) {
 	prefix := idPrefix(m.id, m.selfURL)
 	m.entries = make([]entry, len(f.Items))
 	for i := range f.Items {
-		m.entries[i] = newEntry(&f.Items[i], prefix, m.updated, f.SourceURLs)
+		m.entries[i] = newEntry(&f.Items[i], prefix, m.updated, f.sources())
 	}
 	return m, nil
 }
 
-func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sourceURLs map[string]string) entry {
+// sourceMaps are Feed's maps about sources, together.
+type sourceMaps struct{ urls, titles, sites map[string]string }
+
+func (f *Feed) sources() sourceMaps {
+	return sourceMaps{f.SourceURLs, f.SourceTitles, f.SourceSites}
+}
+
+// title is the display name of source name.
+func (s sourceMaps) title(name string) string {
+	return strings.TrimSpace(cleanText(cmp.Or(s.titles[name], name)))
+}
+
+func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sources sourceMaps) entry {
 	e := entry{
-		id:        itemID(idPrefix, it),
-		title:     strings.TrimSpace(cleanText(it.Title)),
-		link:      cleanText(it.Link),
-		published: cmp.Or(itemDate(it), feedUpdated),
-		source:    strings.TrimSpace(cleanText(it.Source)),
-		summary:   strings.TrimSpace(cleanText(it.Summary)),
-		content:   strings.TrimSpace(cleanText(it.Content)),
-		topics:    cleanAll(it.Topics),
-		it:        it,
+		id:         itemID(idPrefix, it),
+		title:      strings.TrimSpace(cleanText(it.Title)),
+		link:       cleanText(it.Link),
+		published:  cmp.Or(itemDate(it), feedUpdated),
+		source:     sources.title(it.Source),
+		sourceName: strings.TrimSpace(cleanText(it.Source)),
+		sourceSite: cleanText(sources.sites[it.Source]),
+		summary:    strings.TrimSpace(cleanText(it.Summary)),
+		content:    strings.TrimSpace(cleanText(it.Content)),
+		topics:     cleanAll(it.Topics),
+		it:         it,
 	}
 	e.updated = latest(e.published, utc(it.Updated))
 	e.summaryHTML = looksLikeHTML(e.summary)
-	e.sourceURL = cleanText(sourceURLs[it.Source])
+	e.sourceURL = cleanText(sources.urls[it.Source])
 	e.authorName, e.authorEmail = splitAuthor(cleanText(it.Author))
 	e.replies = max(it.Replies, 0)
 	for _, r := range it.Related {
 		rr := related{
 			url:       cleanText(r.URL),
-			source:    strings.TrimSpace(cleanText(r.Source)),
+			source:    sources.title(r.Source),
 			title:     strings.TrimSpace(cleanText(r.Title)),
 			published: utc(r.Published),
 		}

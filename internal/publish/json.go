@@ -116,7 +116,7 @@ func newJSONItem(e *entry) *jsonItem {
 
 func newJSONExtension(e *entry) *jsonExtension {
 	x := &jsonExtension{
-		Source:         e.source,
+		Source:         e.sourceName,
 		Topics:         e.topics,
 		KernelVersions: cleanAll(e.it.Extracted.KernelVersions),
 		CVEs:           cleanAll(e.it.Extracted.CVEs),

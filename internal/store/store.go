@@ -99,7 +99,11 @@ type SourceState struct {
 	// LastFullSave when that was: an upstream that ignores conditional GET
 	// but sends the same bytes again is treated like a 304 (no parse, no
 	// item write) until the seen marks need refreshing.
-	BodyHash      string    `json:"body_hash,omitempty"`
+	BodyHash string `json:"body_hash,omitempty"`
+	// Title and SiteURL are the feed's own <title> and site <link>, as
+	// last parsed: how a person is shown the source.
+	Title         string    `json:"title,omitempty"`
+	SiteURL       string    `json:"site_url,omitempty"`
 	LastFullSave  time.Time `json:"last_full_save,omitzero"`
 	Disabled      bool      `json:"disabled,omitempty"`
 	DisableReason string    `json:"disable_reason,omitempty"`

@@ -160,6 +160,10 @@ func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self stri
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
+	names, err := s.loadSourceNames(ctx)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
 	f := publish.Feed{
 		ID:          base + "/feeds/" + fr.name + encodeQuery(fr.query.values()),
 		Title:       "kernelwire: " + fr.title,
@@ -169,8 +173,10 @@ func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self stri
 		HubURL:      s.cfg.HubURL,
 		Generator:   "kernelwire " + s.cfg.Version,
 
-		TopicTitles: s.titles,
-		SourceURLs:  s.sourceURLs,
+		TopicTitles:  s.titles,
+		SourceURLs:   s.sourceURLs,
+		SourceTitles: names.titles,
+		SourceSites:  names.sites,
 	}
 	if _, ok := s.topics[fr.name]; ok {
 		f.HTMLURL = base + "/topics/" + fr.name + encodeQuery(fr.htmlQ)

@@ -9,15 +9,20 @@ import (
 
 // handleSourcesOPML serves GET /opml: the upstream sources, for a reader
 // that wants to follow the same feeds kernelwire polls. Outline text and
-// title are the source name, so `kernelwire opml import` of this file
-// recreates the same sources. No htmlUrl: feeds.yaml does not know the
-// sources' home pages, and guessing one from the feed URL would be wrong
-// as often as right.
+// title are the display name readers show (feeds.yaml's title:, else the
+// feed's own title), htmlUrl the site's home page as the feed gives it.
 func (s *Server) handleSourcesOPML(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := withTimeout(r)
+	defer cancel()
+	names, err := s.loadSourceNames(ctx)
+	if err != nil {
+		return err
+	}
 	d := opml.New("kernelwire sources", s.cfg.Now())
 	for _, src := range s.cfg.Sources {
+		title := names.titles[src.Name]
 		d.Body.Outlines = append(d.Body.Outlines, opml.Outline{
-			Text: src.Name, Title: src.Name, Type: "rss", XMLURL: src.URL,
+			Text: title, Title: title, Type: "rss", XMLURL: src.URL, HTMLURL: names.sites[src.Name],
 		})
 	}
 	return writeOPML(w, d)

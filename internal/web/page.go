@@ -228,6 +228,9 @@ func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now 
 	if err != nil {
 		return pageView{}, err
 	}
+	if _, err := s.loadSourceNames(ctx); err != nil {
+		return pageView{}, err
+	}
 	v := pageView{Query: query.Q, Page: page, First: (page-1)*pr.limit + 1}
 	if pr.limit != pageSize {
 		v.Limit = pr.limit
@@ -336,8 +339,8 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 	v := itemView{
 		Title:     it.Title,
 		Link:      it.Link,
-		Source:    it.Source,
-		SourceURL: s.sourceURLs[it.Source],
+		Source:    s.sourceTitle(it.Source),
+		SourceURL: s.sourceSite(it.Source),
 		ISO:       it.Published.UTC().Format(time.RFC3339),
 		Exact:     it.Published.UTC().Format("2006-01-02 15:04 UTC"),
 		Relative:  relativeTime(it.Published, now),
@@ -381,9 +384,6 @@ func (s *Server) coverage(it *item.Item) []Coverage {
 }
 
 // sourceTitle is the name a reader knows a source by.
-func (s *Server) sourceTitle(name string) string {
-	return name
-}
 
 type namedFormat struct {
 	format publish.Format

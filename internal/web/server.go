@@ -78,6 +78,8 @@ type Server struct {
 	// titles and sourceURLs are handed to every render, read-only.
 	titles     map[string]string
 	sourceURLs map[string]string
+	// names is the last loadSourceNames result.
+	names atomic.Pointer[sourceNames]
 	// sourceText is what search matches a source by: its name ("lwn",
 	// "rust-blog": the words lwn, rust, blog).
 	sourceText map[string]string
