@@ -100,11 +100,11 @@ var storyWant = []struct {
 	{
 		link:    "https://blog.rust-lang.org/2023/07/13/Rust-1.71.0.html",
 		absent:  "https://github.com/rust-lang/rust/releases/tag/1.71.0",
-		related: map[string]string{"https://github.com/rust-lang/rust/releases/tag/1.71.0": "rust-releases: 1.71.0"},
+		related: map[string]string{"https://github.com/rust-lang/rust/releases/tag/1.71.0": "Rust releases: 1.71.0"},
 	},
 	{
 		link:    "https://lwn.net/Articles/937631/",
-		related: map[string]string{"https://lwn.net/Articles/937631/": "hackernews: Going Rogue (Digital Antiquarian)"},
+		related: map[string]string{"https://lwn.net/Articles/937631/": "Hacker News - Front Page: Going Rogue (Digital Antiquarian)"},
 	},
 }
 

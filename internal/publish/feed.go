@@ -109,7 +109,8 @@ type entry struct {
 
 // related is one other report of the entry's story, cleaned.
 type related struct {
-	url, source, title string
+	url, source, title string // source: display name
+	name               string // source: feeds.yaml name
 	published          time.Time
 }
 
@@ -196,6 +197,7 @@ func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sources sou
 		rr := related{
 			url:       cleanText(r.URL),
 			source:    sources.title(r.Source),
+			name:      strings.TrimSpace(cleanText(r.Source)),
 			title:     strings.TrimSpace(cleanText(r.Title)),
 			published: utc(r.Published),
 		}

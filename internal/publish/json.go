@@ -134,7 +134,7 @@ func newJSONExtension(e *entry) *jsonExtension {
 		}
 	}
 	for _, r := range e.related {
-		j := jsonRelated{URL: r.url, Source: r.source, Title: r.title}
+		j := jsonRelated{URL: r.url, Source: r.name, Title: r.title}
 		if !r.published.IsZero() {
 			j.DatePublished = &r.published
 		}

@@ -29,7 +29,7 @@ func TestSourceDisplayNames(t *testing.T) {
 			`<link href="https://news.ycombinator.com/" rel="alternate" type="text/html">`,
 			`<name>Hacker News</name>`, `title="LWN.net: LWN&#39;s take"`}},
 		{RSS, []string{`<source url="https://hn.example.org/feed.atom">Hacker News</source>`, `LWN.net: LWN`}},
-		{JSON, []string{`"source": "hackernews-hn-frontpage-scraped-2025-12-01t0546-atom"`, `"source": "LWN.net"`}},
+		{JSON, []string{`"source": "hackernews-hn-frontpage-scraped-2025-12-01t0546-atom"`, `"source": "lwn"`}},
 	}
 	for _, tc := range tests {
 		doc, err := Render(f, tc.format)

@@ -16,7 +16,10 @@ func (s *Server) handleSourcesOPML(w http.ResponseWriter, r *http.Request) error
 	defer cancel()
 	names, err := s.loadSourceNames(ctx)
 	if err != nil {
-		return err
+		// The list is feeds.yaml's: serve it with the config's names
+		// rather than fail while the store is away.
+		s.cfg.Log.Warn("opml: source names from feeds.yaml only", "err", err)
+		names = s.configSourceNames()
 	}
 	d := opml.New("kernelwire sources", s.cfg.Now())
 	for _, src := range s.cfg.Sources {

@@ -22,10 +22,22 @@ type sourceNames struct {
 // against the store's version, so this runs once per change, not per
 // request.
 func (s *Server) loadSourceNames(ctx context.Context) (*sourceNames, error) {
-	states, err := s.cfg.Store.SourceStates(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("source names: %w", err)
+	var states []store.SourceState
+	if s.cfg.Store != nil {
+		var err error
+		if states, err = s.cfg.Store.SourceStates(ctx); err != nil {
+			return nil, fmt.Errorf("source names: %w", err)
+		}
 	}
+	n := s.namesFrom(states)
+	s.names.Store(n)
+	return n, nil
+}
+
+// configSourceNames are the names feeds.yaml alone gives.
+func (s *Server) configSourceNames() *sourceNames { return s.namesFrom(nil) }
+
+func (s *Server) namesFrom(states []store.SourceState) *sourceNames {
 	byName := make(map[string]store.SourceState, len(states))
 	for _, st := range states {
 		byName[st.Name] = st
@@ -47,8 +59,7 @@ func (s *Server) loadSourceNames(ctx context.Context) (*sourceNames, error) {
 			n.sites[src.Name] = strings.ToLower(u.Scheme) + "://" + u.Host + "/"
 		}
 	}
-	s.names.Store(n)
-	return n, nil
+	return n
 }
 
 // sourceTitle is the display name of source name.
