@@ -33,8 +33,13 @@ type Options struct {
 	// MaxAge drops items older than this at ingest and prunes stored items
 	// older than this. Zero means no limit.
 	MaxAge time.Duration
-	// MaxItems caps each index (all, per topic, per source); the oldest
-	// items beyond it are dropped. Zero means no limit.
+	// MaxItems is what each source's and each topic's index keeps: its
+	// newest MaxItems stories. A story is dropped (every member, with its
+	// seen mark) once none of its indexes keeps it, so one source flooding
+	// the store pushes out only its own oldest stories; "all" keeps no
+	// count of its own. An item dropped this way is taken again if it
+	// comes back upstream, and dropped again at once while its indexes
+	// have no room for it. Zero means no limit.
 	MaxItems int
 
 	// Priority ranks sources (feeds.yaml priority, higher wins) when

@@ -69,7 +69,8 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 		if err != nil {
 			return err
 		}
-		if err := plan.Apply(&writer{s: s, b: b, sb: sb, now: now, exp: exp}); err != nil {
+		w := &writer{s: s, b: b, sb: sb, now: now, exp: exp}
+		if err := plan.Apply(w); err != nil {
 			return err
 		}
 		added = make(chan struct{})
@@ -77,7 +78,7 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 			defer close(added)
 			s.lookups.x.AddAll(plan.Lookups, exp)
 		}()
-		removed, err := s.retain(b, now)
+		removed, err := s.retain(b, now, w.touched)
 		if err != nil {
 			return err
 		}

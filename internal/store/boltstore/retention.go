@@ -1,8 +1,10 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -19,8 +21,11 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := bucketsOf(tx)
-		var err error
-		if removed, err = s.retain(b, now); err != nil {
+		names, err := everyIndex(b)
+		if err != nil {
+			return err
+		}
+		if removed, err = s.retain(b, now, names); err != nil {
 			return err
 		}
 		if err := sweepSeen(b, now); err != nil {
@@ -41,34 +46,32 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 	return removed, nil
 }
 
-// retain removes items older than MaxAge and those beyond the newest
-// MaxItems, returning how many it removed.
-//
-// Only the all index is walked: every item is in it and every other index is
-// a subset of it, so once it holds at most MaxItems so does every index. Any
-// item that capping a topic or source index would drop is also beyond
-// MaxItems in the all index, so the result is the same as capping each.
-func (s *Store) retain(b buckets, now time.Time) (int, error) {
+// retain removes the stories older than MaxAge, and those that no index
+// keeps: an index (a source's, a topic's) keeps its newest MaxItems
+// stories, and a story stays while one of its indexes keeps it. The all
+// index keeps none of its own, so a source that floods the store pushes
+// out only its own oldest stories: another source's are still among its
+// own newest, and a topic feed loses none of them. touched names the
+// indexes to check: those a save added to (only they can have grown past
+// MaxItems), or every index. It returns how many items it removed.
+func (s *Store) retain(b buckets, now time.Time, touched []string) (int, error) {
 	all := b.idx.Bucket([]byte(allIndex))
 	if all == nil {
 		return 0, nil
 	}
 	// Keys are collected first: bbolt cursors must not outlive changes to
 	// their bucket.
-	victims := map[string]bool{} // index keys, as strings to dedupe
-	c := all.Cursor()
+	victims := map[string]bool{} // index keys (published + item key)
 	if s.opts.MaxAge > 0 {
+		c := all.Cursor()
 		cutoff := publishedNanos(now.Add(-s.opts.MaxAge))
 		for k, _ := c.Last(); k != nil && publishedOf(k) < cutoff; k, _ = c.Prev() {
 			victims[string(k)] = true
 		}
 	}
 	if s.opts.MaxItems > 0 {
-		n := 0
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if n++; n > s.opts.MaxItems {
-				victims[string(k)] = true
-			}
+		if err := s.overCap(b, touched, victims); err != nil {
+			return 0, err
 		}
 	}
 	removed := 0
@@ -82,9 +85,108 @@ func (s *Store) retain(b buckets, now time.Time) (int, error) {
 	return removed, nil
 }
 
-// removeItem deletes the item behind all-index key k and its index entries,
-// keeping its seen mark so the item is not taken again while upstream still
-// carries it. An index entry whose item is gone is dropped and not counted.
+// everyIndex names every source and topic index.
+func everyIndex(b buckets) ([]string, error) {
+	var names []string
+	err := b.idx.ForEach(func(name, v []byte) error {
+		if v == nil && string(name) != allIndex {
+			names = append(names, string(name))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	return names, nil
+}
+
+// overCap adds to victims the stories beyond MaxItems in one of the
+// indexes named that none of their other indexes keeps.
+func (s *Store) overCap(b buckets, names []string, victims map[string]bool) error {
+	// cutoffs holds each index's last kept key (nil: it keeps all).
+	cutoffs := map[string][]byte{}
+	cutoff := func(name string) []byte {
+		if k, ok := cutoffs[name]; ok {
+			return k
+		}
+		var last []byte
+		if ib := b.idx.Bucket([]byte(name)); ib != nil {
+			c := ib.Cursor()
+			n := 0
+			for k, _ := c.First(); k != nil; k, _ = c.Next() {
+				if n++; n == s.opts.MaxItems {
+					if next, _ := c.Next(); next != nil {
+						last = append([]byte(nil), k...)
+					}
+					break
+				}
+			}
+		}
+		cutoffs[name] = last
+		return last
+	}
+	kept := func(name string, k []byte) bool {
+		last := cutoff(name)
+		return last == nil || bytes.Compare(k, last) <= 0
+	}
+	for _, name := range names {
+		last := cutoff(name)
+		if last == nil {
+			continue
+		}
+		var beyond [][]byte
+		c := b.idx.Bucket([]byte(name)).Cursor()
+		for k, _ := c.Seek(last); k != nil; k, _ = c.Next() {
+			if bytes.Compare(k, last) > 0 {
+				beyond = append(beyond, append([]byte(nil), k...))
+			}
+		}
+		for _, k := range beyond {
+			if victims[string(k)] {
+				continue
+			}
+			others, err := indexesOf(b, string(k[8:]))
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(others, func(o string) bool { return o != allIndex && o != name && kept(o, k) }) {
+				victims[string(k)] = true
+			}
+		}
+	}
+	return nil
+}
+
+// indexesOf names the indexes that list the story item key represents
+// (nil when it is not stored).
+func indexesOf(b buckets, key string) ([]string, error) {
+	if sb := b.story; sb.storyOf != nil {
+		if id := sb.storyOf.Get([]byte(key)); id != nil {
+			st, found, err := getStory(sb, string(id))
+			if err != nil {
+				return nil, err
+			}
+			if found {
+				var names []string
+				for _, e := range st.Entries() {
+					names = append(names, indexName(e))
+				}
+				return names, nil
+			}
+		}
+	}
+	it, found, err := getItem(b, key)
+	if err != nil || !found {
+		return nil, err
+	}
+	return indexNames(it), nil
+}
+
+// removeItem deletes the item behind index key k (with its story, when it
+// represents one), its index entries and its seen mark: an item that
+// comes back upstream after retention dropped it is taken again if it is
+// young enough (MaxAge), and dropped again if its indexes still do not
+// keep it. An index entry whose item is gone is dropped and not counted.
 // It returns how many items it removed.
 func removeItem(b buckets, k []byte) (int, error) {
 	key := string(k[8:])
@@ -105,10 +207,60 @@ func removeItem(b buckets, k []byte) (int, error) {
 	if err := unindex(b, it); err != nil {
 		return 0, err
 	}
+	return 1, deleteItem(b, key)
+}
+
+// deleteItem deletes a stored item and its seen mark.
+func deleteItem(b buckets, key string) error {
 	if err := b.items.Delete([]byte(key)); err != nil {
-		return 0, fmt.Errorf("delete item %s: %w", key, err)
+		return fmt.Errorf("delete item %s: %w", key, err)
 	}
-	return 1, nil
+	if err := b.seen.Delete([]byte(key)); err != nil {
+		return fmt.Errorf("delete seen mark %s: %w", key, err)
+	}
+	return nil
+}
+
+// removeStory deletes the story item it represents: the index entries, the
+// members (with their seen marks) and the record. It returns how many
+// items it removed, or -1 when it has no story record.
+func removeStory(b buckets, sb storyBuckets, it item.Item) (int, error) {
+	if sb.storyOf == nil {
+		return -1, nil
+	}
+	// Copied: the loop below changes the bucket the value lives in.
+	id := string(sb.storyOf.Get([]byte(it.Key)))
+	if id == "" {
+		return -1, nil
+	}
+	st, found, err := getStory(sb, id)
+	if err != nil || !found {
+		return -1, err
+	}
+	for _, e := range st.Entries() {
+		if err := dropIndexEntry(b, indexName(e), indexKey(e.Published, e.Key)); err != nil {
+			return 0, err
+		}
+	}
+	removed := 0
+	for _, m := range st.Members {
+		if m.Alias {
+			continue
+		}
+		if b.items.Get([]byte(m.Key)) != nil {
+			removed++
+		}
+		if err := deleteItem(b, m.Key); err != nil {
+			return 0, err
+		}
+		if err := sb.storyOf.Delete([]byte(m.Key)); err != nil {
+			return 0, fmt.Errorf("unlink item %s: %w", m.Key, err)
+		}
+	}
+	if err := sb.stories.Delete([]byte(id)); err != nil {
+		return 0, fmt.Errorf("delete story %s: %w", id, err)
+	}
+	return removed, nil
 }
 
 // sweepSeen deletes seen marks that expired at now.

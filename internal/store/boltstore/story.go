@@ -3,6 +3,7 @@ package boltstore
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -93,6 +94,8 @@ type writer struct {
 	sb  storyBuckets
 	now time.Time
 	exp int64 // lookup expiry, unix ms
+	// touched names the indexes entries were added to, for retention.
+	touched []string
 }
 
 func (w *writer) PutItem(si story.Stored) error {
@@ -120,6 +123,9 @@ func (w *writer) RemoveEntry(e story.IndexEntry) error {
 }
 
 func (w *writer) AddEntry(e story.IndexEntry) error {
+	if e.Kind != story.IndexAll && !slices.Contains(w.touched, indexName(e)) {
+		w.touched = append(w.touched, indexName(e))
+	}
 	ib, err := w.b.idx.CreateBucketIfNotExists([]byte(indexName(e)))
 	if err == nil {
 		err = ib.Put(indexKey(e.Published, e.Key), nil)
@@ -210,46 +216,4 @@ func summarize(sb storyBuckets, it *item.Item) error {
 	}
 	st.Summarize().Apply(it)
 	return nil
-}
-
-// removeStory deletes the story item it represents: the index entries, the
-// members and the record. It returns how many items it removed, or -1
-// when it has no story record.
-func removeStory(b buckets, sb storyBuckets, it item.Item) (int, error) {
-	if sb.storyOf == nil {
-		return -1, nil
-	}
-	// Copied: the loop below changes the bucket the value lives in.
-	id := string(sb.storyOf.Get([]byte(it.Key)))
-	if id == "" {
-		return -1, nil
-	}
-	st, found, err := getStory(sb, id)
-	if err != nil || !found {
-		return -1, err
-	}
-	for _, e := range st.Entries() {
-		if err := dropIndexEntry(b, indexName(e), indexKey(e.Published, e.Key)); err != nil {
-			return 0, err
-		}
-	}
-	removed := 0
-	for _, m := range st.Members {
-		if m.Alias {
-			continue
-		}
-		if b.items.Get([]byte(m.Key)) != nil {
-			removed++
-		}
-		if err := b.items.Delete([]byte(m.Key)); err != nil {
-			return 0, fmt.Errorf("delete item %s: %w", m.Key, err)
-		}
-		if err := sb.storyOf.Delete([]byte(m.Key)); err != nil {
-			return 0, fmt.Errorf("unlink item %s: %w", m.Key, err)
-		}
-	}
-	if err := sb.stories.Delete([]byte(id)); err != nil {
-		return 0, fmt.Errorf("delete story %s: %w", id, err)
-	}
-	return removed, nil
 }

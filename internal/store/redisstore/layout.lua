@@ -12,6 +12,8 @@ local function storyKey(id) return base .. 'story:' .. id end
 -- story.go). Each process keeps an in-memory index built from it, so
 -- saves neither read nor rewrite lookup fields.
 local lookupStream = base .. 'lookups'
+-- The set of every source and topic index key, for Prune's retention.
+local indexSet = base .. 'indexes'
 
 -- blobExpiry is the expiry (unix ms, base 36 on the blob's first line) of
 -- a lookup stream entry.

@@ -1,9 +1,17 @@
 -- Prune: ARGV base, cutoff score ("" = no max age), max items, now (unix
--- ms on the store's clock). Returns how many items were removed. Seen marks
--- expire by themselves; lookup stream entries are trimmed here from the
+-- ms on the store's clock). Returns how many items were removed. Indexes
+-- that emptied leave the index set; seen marks expire by themselves; lookup stream entries are trimmed here from the
 -- head, up to the first one still live (saves append them in time order;
 -- one a little out of order only lives a little longer).
-local removed = retain(ARGV[2], tonumber(ARGV[3]))
+local indexes = {}
+for _, idx in ipairs(redis.call('SMEMBERS', indexSet)) do
+  if redis.call('EXISTS', idx) == 1 then
+    indexes[#indexes + 1] = idx
+  else
+    redis.call('SREM', indexSet, idx)
+  end
+end
+local removed = retain(ARGV[2], tonumber(ARGV[3]), indexes)
 local now = tonumber(ARGV[4])
 repeat
   local got = redis.call('XRANGE', lookupStream, '-', '+', 'COUNT', 100)

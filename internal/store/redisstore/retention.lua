@@ -13,9 +13,9 @@ local function unindex(k, src, topicsJSON)
 end
 
 -- removeStory deletes the story whose representative k (of source src) is
--- indexed: its index entries under the members' topics, every member and
--- the record. It returns how many items it removed, or nil when k has no
--- story record.
+-- indexed: its index entries under the members' topics, every member with
+-- its seen mark, and the record. It returns how many items it removed, or
+-- nil when k has no story record.
 local function removeStory(k, src, st)
   local d = redis.call('HGET', storyKey(st), 'd')
   if not d then return nil end
@@ -28,14 +28,19 @@ local function removeStory(k, src, st)
         if t ~= 'all' then redis.call('ZREM', topicIdx(t), k) end
       end
     end
-    if not m.a then removed = removed + redis.call('DEL', itemKey(m.k)) end
+    if not m.a then
+      removed = removed + redis.call('DEL', itemKey(m.k))
+      redis.call('DEL', base .. 'seen:' .. m.k)
+    end
   end
   redis.call('DEL', storyKey(st))
   return removed
 end
 
--- removeItem deletes an item (with its story, when it represents one) and
--- its index entries; seen marks stay.
+-- removeItem deletes an item (with its story, when it represents one), its
+-- index entries and its seen mark: an item that comes back upstream after
+-- retention dropped it is taken again if it is young enough, and dropped
+-- again if its indexes still do not keep it.
 local function removeItem(k)
   local ik = itemKey(k)
   local old = redis.call('HMGET', ik, 's', 't', 'st')
@@ -47,23 +52,67 @@ local function removeItem(k)
   end
   unindex(k, old[1], old[2])
   redis.call('DEL', ik)
+  redis.call('DEL', base .. 'seen:' .. k)
   return 1
 end
 
--- retain removes items older than the cutoff score (scores are negated
--- publish times, so older means greater) and those beyond the newest
--- maxItems of the all index. Every index is a subset of "all", so capping
--- "all" caps every index, with the same victims as capping each.
-local function retain(cutoff, maxItems)
-  local victims = {}
-  if cutoff ~= '' then
-    for _, k in ipairs(redis.call('ZRANGEBYSCORE', allIdx, '(' .. cutoff, '+inf')) do
+-- indexesOf lists the source and topic indexes that list the story item k
+-- represents.
+local function indexesOf(k)
+  local v = redis.call('HMGET', itemKey(k), 's', 't', 'st')
+  if not v[1] then return {} end
+  local out = { sourceIdx(v[1]) }
+  local topics = {}
+  local d = v[3] and redis.call('HGET', storyKey(v[3]), 'd')
+  if d then
+    for _, m in ipairs(cjson.decode(d).m) do
+      if type(m.tp) == 'table' then
+        for _, t in ipairs(m.tp) do topics[t] = true end
+      end
+    end
+  elseif v[2] then
+    for _, t in ipairs(cjson.decode(v[2])) do topics[t] = true end
+  end
+  for t in pairs(topics) do
+    if t ~= 'all' then out[#out + 1] = topicIdx(t) end
+  end
+  return out
+end
+
+-- retain removes the stories older than the cutoff score (scores are
+-- negated publish times, so older means greater), and those no index
+-- keeps: a source's or a topic's index keeps its newest maxItems stories,
+-- and a story stays while one of its indexes keeps it. "all" keeps none of
+-- its own, so a source that floods the store pushes out only its own
+-- oldest: another source's stories are still among its own newest, and a
+-- topic feed loses none of them. indexes are the index keys to check:
+-- those a save added to (only they can have grown), or every one.
+local function retain(cutoff, maxItems, indexes)
+  local victims, isVictim = {}, {}
+  local function victim(k)
+    if not isVictim[k] then
+      isVictim[k] = true
       victims[#victims + 1] = k
     end
   end
+  if cutoff ~= '' then
+    for _, k in ipairs(redis.call('ZRANGEBYSCORE', allIdx, '(' .. cutoff, '+inf')) do victim(k) end
+  end
   if maxItems > 0 then
-    for _, k in ipairs(redis.call('ZRANGE', allIdx, maxItems, -1)) do
-      victims[#victims + 1] = k
+    for _, idx in ipairs(indexes) do
+      for _, k in ipairs(redis.call('ZRANGE', idx, maxItems, -1)) do
+        if not isVictim[k] then
+          local kept = false
+          for _, other in ipairs(indexesOf(k)) do
+            local r = redis.call('ZRANK', other, k)
+            if r and r < maxItems then
+              kept = true
+              break
+            end
+          end
+          if not kept then victim(k) end
+        end
+      end
     end
   end
   local removed = 0

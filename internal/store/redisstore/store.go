@@ -11,6 +11,8 @@
 //	<prefix>{kw}:seen:<key>           string "<expiry unix ms>:<hash>", SET PX
 //	<prefix>{kw}:idx:topic:<slug>     sorted set; "all" indexes every item
 //	<prefix>{kw}:idx:source:<name>    sorted set
+//	<prefix>{kw}:indexes              set of the source and topic index keys
+//	                                  (Prune's retention walks them)
 //	<prefix>{kw}:version              INCR counter
 //	<prefix>{kw}:sources              hash name -> SourceState JSON
 //

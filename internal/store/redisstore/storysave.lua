@@ -80,6 +80,8 @@ if not unchanged then
 end
 local entry = ARGV[i + 1]
 i = i + 2
+-- touched: the source and topic indexes this save adds to, for retention.
+local touched, added = {}, {}
 while i <= #ARGV do
   local op = ARGV[i]
   if op == 'I' then
@@ -112,7 +114,13 @@ while i <= #ARGV do
     redis.call('ZREM', ARGV[i + 1], ARGV[i + 2])
     i = i + 3
   elseif op == 'Z+' then
-    redis.call('ZADD', ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+    local idx = ARGV[i + 1]
+    redis.call('ZADD', idx, ARGV[i + 2], ARGV[i + 3])
+    if idx ~= allIdx and not added[idx] then
+      added[idx] = true
+      touched[#touched + 1] = idx
+      redis.call('SADD', indexSet, idx)
+    end
     i = i + 4
   elseif op == 'S' then
     redis.call('HSET', storyKey(ARGV[i + 1]), 'v', ARGV[i + 2], 'd', ARGV[i + 3])
@@ -138,6 +146,6 @@ if entry ~= '' then
   redis.call('PEXPIRE', lookupStream, lookupTTL)
 end
 
-local removed = retain(cutoff, maxItems)
+local removed = retain(cutoff, maxItems, touched)
 if changed or removed > 0 then redis.call('INCR', KEYS[1]) end
 return { 1, removed, id, contiguous }

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"SeenTTL", testSeenTTL},
 		{"PruneByCount", testPruneByCount},
 		{"PruneByAge", testPruneByAge},
+		{"RetentionFlood", testRetentionFlood},
 		{"PruneAfterSave", testPruneAfterSave},
 		{"SourceState", testSourceState},
 		{"Meta", testMeta},

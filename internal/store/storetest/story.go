@@ -281,6 +281,9 @@ func testStoryWindow(t *testing.T, open Opener) {
 	e.wantCount(t, store.AllTopic, 2)
 }
 
+// testStoryPrune caps indexes at one story: a story of three sources
+// stays while one of its indexes keeps it, and goes whole (members and
+// their seen marks) when none does.
 func testStoryPrune(t *testing.T, open Opener) {
 	opts := StoryOptions(storyPriorities)
 	opts.MaxItems = 1
@@ -290,14 +293,25 @@ func testStoryPrune(t *testing.T, open Opener) {
 		e.saveSrc(t, it)
 	}
 	e.wantCount(t, store.AllTopic, 1) // three items, one story: within the cap
-	newer := report("lwn", "Security updates for Friday", "https://lwn.net/Articles/937999/", 0, "security")
+	// Another source's newer story pushes nothing out: the Rust blog's
+	// index still keeps its story.
+	other := report("lwn", "Security updates for Friday", "https://lwn.net/Articles/937999/", 0, "security")
+	e.saveSrc(t, other)
+	e.wantKeys(t, store.Query{}, other.Key, items[2].Key)
+	// A newer story of the Rust blog's in the same topic does: no index
+	// keeps the old one.
+	newer := report("rust-blog", "Announcing Rust 1.72.0", "https://blog.rust-lang.org/2023/08/24/Rust-1.72.0.html", 0, "rust", "news", "releases")
 	e.saveSrc(t, newer)
-	e.wantKeys(t, store.Query{}, newer.Key)
+	e.wantKeys(t, store.Query{}, newer.Key, other.Key)
 	for _, it := range items {
 		if _, err := e.s.Item(e.ctx, it.Key); err == nil {
 			t.Fatalf("member %s survived its story's removal", it.Source)
 		}
 	}
+	// Their seen marks went with them: GitHub's release seen again is
+	// taken again (and kept: its own index has room).
+	e.saveWant(t, "github", outcomes(item.New), items[1])
+	e.wantKeys(t, store.Query{Source: "github"}, items[1].Key)
 }
 
 // testStoryConcurrent has eight pollers save overlapping batches of three
