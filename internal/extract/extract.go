@@ -15,7 +15,11 @@
 // a patch subject its brackets) because a false fact misfiles an item.
 package extract
 
-import "github.com/kernelwire/kernelwire/internal/item"
+import (
+	"strings"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
 
 // Scope is which of an item's texts an extractor reads for the values
 // stored on the item (rules may apply an extractor to any field).
@@ -29,6 +33,24 @@ const (
 	Headline
 	// Body is the title, the summary and the content.
 	Body
+	// Message is the title and the content: a mail's subject and body
+	// (its summary is an excerpt of the body, whose lines and quotes are
+	// lost).
+	Message
+)
+
+// Input is what an extractor's Find reads of each field.
+type Input uint8
+
+// The inputs.
+const (
+	// PlainText is Text: one line, markup dropped.
+	PlainText Input = iota
+	// MailLines is MailText: the lines the sender wrote, quotes dropped.
+	MailLines
+	// RawHTML is the field as stored (sanitised HTML for the summary and
+	// the content), for extractors that read links.
+	RawHTML
 )
 
 // Extractor is one kernel extractor.
@@ -44,6 +66,13 @@ type Extractor struct {
 	// is false when Find would find nothing in its text: tag uses it to
 	// skip converting a long body that cannot match.
 	MayFind func(html string) bool
+	// Input is what Find reads (PlainText unless set).
+	Input Input
+	// Subject, when set, is a test on the title: false means the other
+	// fields are not read. The mail extractors read a body only when its
+	// subject says it may hold their facts (a reply, a patch, a CVE id),
+	// which spares the bodies of nearly every article.
+	Subject func(title string) bool
 	// Scope and Record store the findings on the item: Record gets what
 	// Find found over the Scope's fields and the item's title. Nil for an
 	// extractor that is rule evidence only.
@@ -75,6 +104,31 @@ func All() []Extractor {
 			Name: "trailer", Doc: "commit trailers (Signed-off-by:, Fixes:, Cc: stable)",
 			Find: Trailers, MayFind: mayHoldTrailer,
 		},
+		{
+			Name: "series", Doc: "a patch series' b4 change-id or links to its earlier versions",
+			Find: SeriesLines, MayFind: maySeries, Input: MailLines, Scope: Message, Subject: isPatchSubject,
+			Record: func(e *item.Extracted, found []string, _ string) { e.Series = seriesOf(found) },
+		},
+		{
+			Name: "review", Doc: "review trailers given in a mail (Reviewed-by:, Acked-by:, Tested-by:)",
+			Find: Reviews, MayFind: mayReview, Input: MailLines, Scope: Message, Subject: isMailSubject,
+			Record: func(e *item.Extracted, found []string, _ string) { e.Reviews = reviewsOf(found) },
+		},
+		{
+			Name: "status", Doc: "a patch applied, a pull merged, a fix added to or failed for a stable tree",
+			Find: StatusLines, MayFind: mayStatus, Input: MailLines, Scope: Message, Subject: isStatusSubject,
+			Record: func(e *item.Extracted, found []string, title string) { e.Event, _ = StatusOf(found, title) },
+		},
+		{
+			Name: "cve_record", Doc: "a kernel CNA CVE announcement (linux-cve-announce)",
+			Find: CVERecordLines, MayFind: mayCVERecord, Input: MailLines, Scope: Message, Subject: mayHoldCVE,
+			Record: func(e *item.Extracted, found []string, _ string) { e.CVE = cveRecordOf(found) },
+		},
+		{
+			Name: "release", Doc: "a kernel.org release record (kdist.xml's description table)",
+			Find: ReleaseRows, MayFind: mayRelease, Input: RawHTML, Scope: Headline,
+			Record: func(e *item.Extracted, found []string, _ string) { e.Release = releaseOf(found) },
+		},
 	}
 }
 
@@ -86,6 +140,28 @@ func Lookup(name string) (int, bool) {
 		}
 	}
 	return -1, false
+}
+
+// isPatchSubject reports whether title is a patch or pull request
+// subject, a reply to one included.
+func isPatchSubject(title string) bool { return Patch(title) != nil }
+
+// isMailSubject reports whether title is a patch subject or a reply.
+func isMailSubject(title string) bool {
+	return isReplySubject(title) || isPatchSubject(title)
+}
+
+// isReplySubject reports whether title starts with a reply prefix; the
+// prefix has a colon within its first few bytes, which most titles lack.
+func isReplySubject(title string) bool {
+	i := strings.IndexByte(title, ':')
+	return i >= 0 && i < 12 && replyPrefixRe.MatchString(title)
+}
+
+// isStatusSubject reports whether title can carry a status: a reply, or
+// a stable maintainers' note.
+func isStatusSubject(title string) bool {
+	return isReplySubject(title) || StableNote(title) != ""
 }
 
 // patchKind is Patch as a finding: the subject's kind.

@@ -64,6 +64,9 @@ type Item struct {
 	// the item itself and are never stored with it.
 	Related []Related `json:"related,omitempty"`
 	Replies int       `json:"replies,omitempty"`
+	// Status is where the story's patch series or pull request stands,
+	// gathered from its members; filled by the store like Related.
+	Status *Status `json:"status,omitempty"`
 }
 
 // Related is one other report of a story: another source's item.
@@ -85,6 +88,13 @@ type Extracted struct {
 	KernelVersions []string `json:"kernel_versions,omitempty"`
 	CVEs           []string `json:"cves,omitempty"`
 	Patch          *Patch   `json:"patch,omitempty"`
+	// The kernel lane's facts (kernel.go): what a mail says about its
+	// series, a CVE announcement, a kernel.org release record.
+	Series  *Series  `json:"series,omitempty"`
+	Reviews []Review `json:"reviews,omitempty"`
+	Event   *Event   `json:"event,omitempty"`
+	CVE     *CVE     `json:"cve,omitempty"`
+	Release *Release `json:"release,omitempty"`
 }
 
 // Patch describes a mailing-list patch subject such as

@@ -2,6 +2,7 @@ package tag
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -38,6 +39,7 @@ func (t *Tagger) Explain(it item.Item, source string, defaults []string) []Expla
 	m := t.match(&it, source)
 	defer t.release(m)
 	var out []Explanation
+	cve := m.extracted().CVE
 	for _, tp := range t.topics {
 		ex := Explanation{Topic: tp.slug}
 		lookForPeople := false
@@ -50,6 +52,11 @@ func (t *Tagger) Explain(it item.Item, source string, defaults []string) []Expla
 			}
 			if nm, ok := m.nearMiss(r); ok {
 				ex.NearMisses = append(ex.NearMisses, nm)
+			}
+		}
+		if ex.Rule == "" {
+			if slices.Contains(t.cveTopics(cve), tp.slug) {
+				ex.Rule, ex.Words = CVEFilesRule, cve.Files
 			}
 		}
 		if ex.Rule == "" {

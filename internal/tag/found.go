@@ -10,6 +10,9 @@ import (
 // scopeFields are the fields of each extract.Scope.
 func scopeFields(s extract.Scope) fieldMask {
 	m := fieldBit(FieldTitle)
+	if s == extract.Message {
+		return m | fieldBit(FieldContent)
+	}
 	if s >= extract.Headline {
 		m |= fieldBit(FieldSummary)
 	}
@@ -61,14 +64,37 @@ func (m *itemMatch) ensure(x int, mask fieldMask) {
 			continue
 		}
 		m.exDone[x] |= bit
+		if i != 0 && ex.Subject != nil && !ex.Subject(m.raw[0]) {
+			continue
+		}
 		// Most articles hold nothing most extractors find: a look at
 		// the HTML spares its conversion to text.
 		if isHTML(i) && ex.MayFind != nil && !ex.MayFind(m.html[i-1]) {
 			continue
 		}
-		if vals := ex.Find(m.text(i)); len(vals) > 0 {
+		if vals := ex.Find(m.input(i, ex.Input)); len(vals) > 0 {
 			m.exVals[x][i] = vals
 			m.exHit[x] |= bit
 		}
 	}
+}
+
+// input returns field i as an extractor with input in reads it: plain
+// text, mail lines (converted once per field) or the stored HTML.
+func (m *itemMatch) input(i int, in extract.Input) string {
+	switch {
+	case in == extract.MailLines:
+		if bit := fieldMask(1) << i; m.mailDone&bit == 0 {
+			m.mailDone |= bit
+			src := m.raw[i]
+			if isHTML(i) {
+				src = m.html[i-1]
+			}
+			m.mail[i] = extract.MailText(src)
+		}
+		return m.mail[i]
+	case in == extract.RawHTML && isHTML(i):
+		return m.html[i-1]
+	}
+	return m.text(i)
 }

@@ -20,6 +20,10 @@ type itemMatch struct {
 	// as text once plain marks them converted (see text).
 	html  [2]string
 	plain fieldMask
+	// mail holds fields as extract.MailText, for the extractors that read
+	// mail lines; mailDone marks those converted.
+	mail     [len(allFields)]string
+	mailDone fieldMask
 	// ascii marks the fields found to be ASCII among those asciiDone
 	// marks as checked.
 	ascii, asciiDone fieldMask

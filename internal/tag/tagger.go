@@ -18,6 +18,10 @@ import (
 // source's defaults.
 const SourceDefaultRule = "source default"
 
+// CVEFilesRule is the Match.Rule of a topic a kernel CNA announcement got
+// from the subsystems its affected files belong to (extract.Subsystems).
+const CVEFilesRule = "cve affected files"
+
 type termKind uint8
 
 const (
@@ -318,7 +322,7 @@ func regexpSource(src string) string {
 // algorithm names the matching and extraction code: bump it when a change
 // to this package would tag some item differently under the same rules, so
 // that stored items are re-tagged (see Fingerprint).
-const algorithm = "kernelwire-tag/3"
+const algorithm = "kernelwire-tag/4"
 
 // Fingerprint identifies the rule set: the same topics, rules and people
 // give the same value in every run and process, and any change to them
@@ -364,6 +368,12 @@ func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
 			}
 		}
 	}
+	for _, slug := range t.cveTopics(it.Extracted.CVE) {
+		if _, ok := it.Matched[slug]; !ok {
+			it.Matched[slug] = item.Match{Rule: CVEFilesRule, Words: it.Extracted.CVE.Files}
+			it.Topics = append(it.Topics, slug)
+		}
+	}
 	for _, slug := range defaults {
 		if _, ok := it.Matched[slug]; !ok {
 			it.Matched[slug] = item.Match{Rule: SourceDefaultRule}
@@ -375,6 +385,23 @@ func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
 	if len(it.Matched) == 0 {
 		it.Matched = nil
 	}
+}
+
+// cveTopics are the configured topics of the subsystems a CVE record's
+// files belong to: a CVE in net/netfilter is a networking item too, which
+// its title ("CVE-2024-26581: netfilter: ...") does not say in words any
+// rule reads.
+func (t *Tagger) cveTopics(c *item.CVE) []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	for _, slug := range c.Subsystems {
+		if slices.ContainsFunc(t.topics, func(tp ctopic) bool { return tp.slug == slug }) {
+			out = append(out, slug)
+		}
+	}
+	return out
 }
 
 func dedup(words []string) []string {
