@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/kernelwire/kernelwire/internal/config"
 	"github.com/kernelwire/kernelwire/internal/fetch"
@@ -58,7 +59,7 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 	}
 	opts := store.Options{SeenTTL: cfg.Defaults.SeenTTL, MaxAge: cfg.Defaults.MaxAge, MaxItems: cfg.Defaults.MaxItems,
 		Priority: priority}
-	st, err := openStore(ctx, c, opts)
+	st, err := openStore(ctx, c, opts, log)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +68,12 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 	return &app{cfg: cfg, log: log, store: st, tagger: tagger, reg: reg}, nil
 }
 
-func openStore(ctx context.Context, c common, opts store.Options) (store.Store, error) {
+func openStore(ctx context.Context, c common, opts store.Options, log *slog.Logger) (store.Store, error) {
 	if c.redis != "" {
+		// go-redis logs through one process-wide logger; a command opens
+		// one store, so here, where the operator's logger is built, is
+		// where it is pointed at it, once, before the first client.
+		redis.SetLogger(redisstore.NewLogger(log))
 		st, err := redisstore.Open(ctx, c.redis, c.redisPrefix, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open Redis store %s: %w", redactURL(c.redis), err)
