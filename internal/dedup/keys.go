@@ -17,6 +17,7 @@ const (
 	releasePrefix = "r:" // r:linux/6.13-rc2, r:rust/1.71
 	cvePrefix     = "c:" // c:CVE-2024-1086
 	threadPrefix  = "s:" // digest of a mailing-list subject
+	seriesPrefix  = "x:" // x:<b4 change-id> of a patch series
 )
 
 // keySet is an item's story keys by strength. Strong keys are identities:
@@ -47,7 +48,14 @@ type keySet struct {
 //   - "c:<CVE id>" for each CVE id in the title: headlines naming the
 //     same CVE report the same vulnerability;
 //   - "s:<digest>" of the normalised subject for mailing-list posts and
-//     patches, so replies and later versions of a series join the thread.
+//     patches, so replies and later versions of a series join the thread
+//     (a stable maintainers' note, `Patch "x" has been added to the
+//     6.12-stable tree`, is keyed by the subject of the patch it names);
+//   - for a patch series, "x:<change-id>" of b4's change-id trailer and
+//     the "l:" key of every earlier version its cover letter links to
+//     ("Link to v1: URL"): the versions of one series are one story
+//     however their subjects changed. Both are identities, like an
+//     aggregator's target.
 func StoryKeys(it item.Item) []string {
 	ks := storyKeys(it)
 	out := make([]string, 0, len(ks.strong)+len(ks.release)+len(ks.cve)+len(ks.thread))
@@ -94,6 +102,8 @@ func keySetOf(it item.Item, kv []string) keySet {
 			ks.cve = append(ks.cve, k)
 		case threadPrefix:
 			ks.thread = append(ks.thread, k)
+		case seriesPrefix:
+			ks.strong = append(ks.strong, k)
 		default:
 			ks.strong = append(ks.strong, k)
 		}
@@ -118,6 +128,7 @@ func storyKeysWith(it item.Item, kv []string) keySet {
 			ks.strong = append(ks.strong, k)
 		}
 	}
+	ks.strong = appendSeriesKeys(ks.strong, it.Extracted.Series)
 	ks.release = releaseKeys(it.Title, it.Link, kv)
 	for _, c := range extract.CVEs(it.Title) {
 		ks.cve = append(ks.cve, cvePrefix+c)
@@ -263,8 +274,13 @@ func threadSubject(it item.Item, host string) string {
 	if !mailingListHost(host) && patchOf(it) == nil {
 		return ""
 	}
-	s := replyPrefixRe.ReplaceAllString(it.Title, "")
-	s = strings.TrimSpace(s)
+	s := it.Title
+	if inner := extract.StableNote(s); inner != "" {
+		s = inner
+	}
+	s = replyPrefixRe.ReplaceAllString(s, "")
+	// b4's thank-you mail for part of a series: "Re: (subset) [PATCH ...]".
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "(subset)"))
 	for strings.HasPrefix(s, "[") {
 		end := strings.IndexByte(s, ']')
 		if end < 0 {
@@ -273,6 +289,29 @@ func threadSubject(it item.Item, host string) string {
 		s = strings.TrimSpace(s[end+1:])
 	}
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// appendSeriesKeys adds the keys that tie a patch series' versions
+// together (see StoryKeys).
+func appendSeriesKeys(keys []string, s *item.Series) []string {
+	if s == nil {
+		return keys
+	}
+	if s.ChangeID != "" {
+		keys = append(keys, seriesPrefix+s.ChangeID)
+	}
+	for _, prev := range s.Previous {
+		canon, err := parse.CanonicalURL(prev)
+		if err != nil {
+			continue
+		}
+		if id := IdentityURL(canon); id != "" {
+			if k := linkPrefix + digest(id); !containsString(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
 }
 
 // IsReply reports whether it is a reply in a mail thread ("Re: ..."):

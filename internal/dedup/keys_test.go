@@ -154,3 +154,24 @@ func TestKeySetFromStoryKeys(t *testing.T) {
 		t.Fatalf("only %d labelled items", len(items))
 	}
 }
+
+// TestSeriesKeys: a cover letter is found under its change-id and under
+// the key of every earlier version it links to, which is that version's
+// own link key whichever list URL either uses.
+func TestSeriesKeys(t *testing.T) {
+	v1 := item.Item{Title: "[PATCH 0/4] btrfs: x", Link: "https://lore.kernel.org/linux-btrfs/cover.1767801889.git.fdmanana@suse.com/"}
+	v2 := item.Item{Title: "[PATCH v2 0/4] btrfs: y", Link: "https://lore.kernel.org/linux-btrfs/cover.1768307858.git.fdmanana@suse.com/",
+		Extracted: item.Extracted{Series: &item.Series{ChangeID: "20240913-mgtime-20c98bcda88e",
+			Previous: []string{"https://lore.kernel.org/r/cover.1767801889.git.fdmanana@suse.com"}}}}
+	batch := []item.Item{v1}
+	Assign(batch, "lore")
+	k1 := batch[0].Key
+	keys := StoryKeys(v2)
+	if !slices.Contains(keys, "x:20240913-mgtime-20c98bcda88e") || !slices.Contains(keys, k1) {
+		t.Errorf("StoryKeys(v2) = %q, want the change-id and v1's key %q", keys, k1)
+	}
+	ks := keySetOf(item.Item{StoryKeys: keys}, nil)
+	if !slices.Contains(ks.strong, "x:20240913-mgtime-20c98bcda88e") {
+		t.Errorf("keySetOf does not read the change-id back as strong: %+v", ks)
+	}
+}

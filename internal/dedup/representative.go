@@ -16,11 +16,16 @@ type Member struct {
 }
 
 // Representative returns the index of the member that stands for the
-// story in curated feeds, -1 for none. Replies never represent a story
-// that has a post of its own. Among the rest:
+// story in curated feeds, -1 for none. Replies and status notes (a
+// maintainer's or bot's mail saying a patch was applied, merged or added
+// to stable) never represent a story that has a post of its own. Among
+// the rest:
 //   - a patch series (members carrying patch subjects of different
 //     versions) is represented by its newest version, since that is the
 //     one reviewers act on; ties as below;
+//   - among patch mails, a cover letter or a single patch ("[PATCH v2
+//     0/4]", "[PATCH v2]") stands for its series, never one of its
+//     numbered patches;
 //   - otherwise the highest source priority wins, ties going to the first
 //     seen, then to the lower index so the choice is deterministic.
 func Representative(members []Member) int {
@@ -28,13 +33,13 @@ func Representative(members []Member) int {
 	series := isSeries(members)
 	nonReply := false
 	for _, m := range members {
-		if !IsReply(m.Item) {
+		if !isNote(m.Item) {
 			nonReply = true
 			break
 		}
 	}
 	for i, m := range members {
-		if nonReply && IsReply(m.Item) {
+		if nonReply && isNote(m.Item) {
 			continue
 		}
 		if best < 0 || better(m, members[best], series) {
@@ -61,6 +66,12 @@ func isSeries(members []Member) bool {
 	return false
 }
 
+// isNote reports whether it answers another post: a reply, or a status
+// note about a patch.
+func isNote(it item.Item) bool {
+	return IsReply(it) || it.Extracted.Event != nil
+}
+
 // better reports whether a ranks strictly above b.
 func better(a, b Member, series bool) bool {
 	if series {
@@ -68,6 +79,9 @@ func better(a, b Member, series bool) bool {
 		if va != vb {
 			return va > vb
 		}
+	}
+	if pa, pb := patchOf(a.Item), patchOf(b.Item); pa != nil && pb != nil && (pa.Index == 0) != (pb.Index == 0) {
+		return pa.Index == 0
 	}
 	if a.Priority != b.Priority {
 		return a.Priority > b.Priority

@@ -123,10 +123,12 @@ func storyTime(it item.Item) time.Time {
 //     always one story;
 //  2. items further apart than Window never are;
 //  3. two patch mails are one story when their subjects match (successive
-//     versions of a series, and replies) or they are parts of one series
-//     (same sender, version and length, within a day), and never
-//     otherwise, however alike: "rust: add foo" and "rust: add bar" are two
-//     patches; other mails with the same subject are one thread;
+//     versions of a series by one sender, and replies) or they are parts
+//     of one series (same sender, version and length, within a day), and
+//     never otherwise, however alike: "rust: add foo" and "rust: add bar"
+//     are two patches; other mails with the same subject are one thread
+//     (versions tied by b4's change-id or "Link to v1:" share a key, rule
+//     1);
 //  4. a reply joins nothing but its thread;
 //  5. vetoes, read from the titles (a headline names the event; bodies
 //     mention its neighbours, the previous -rc or a related CVE): both
@@ -201,6 +203,12 @@ func samePatch(a, b features, gap time.Duration) (bool, Reason) {
 		pull := a.patch.Kind == "GIT PULL" || b.patch.Kind == "GIT PULL"
 		if pull && gap > recurringGap && !a.reply && !b.reply {
 			return false, VetoRecurring
+		}
+		// Two posts under one subject are one series when one sender
+		// sent both ("[PATCH] MAINTAINERS: update email" is sent by many
+		// people); replies join whoever wrote them.
+		if !a.reply && !b.reply && a.author != "" && b.author != "" && a.author != b.author {
+			return false, VetoPatch
 		}
 		return true, ReasonThread
 	}

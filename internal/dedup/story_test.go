@@ -54,6 +54,17 @@ func TestSameStory(t *testing.T) {
 			lore(at("Re: Linux 6.18", 9), "https://lore.kernel.org/lkml/b@y/", "Greg"), true, ReasonThread},
 		{"reply joins nothing else", at("Re: Linux 6.18", 0), at("Linux 6.18 Released", 1), false, VetoReply},
 		{"weekly pull, same subject", at("[GIT PULL] x86 fixes", 0), at("[GIT PULL] x86 fixes", 24*6), false, VetoRecurring},
+		{"same subject, another sender", lore(at("[PATCH] MAINTAINERS: update my email address", 0), "https://lore.kernel.org/lkml/a@x/", "A"),
+			lore(at("[PATCH v2] MAINTAINERS: update my email address", 30), "https://lore.kernel.org/lkml/b@x/", "B"), false, VetoPatch},
+		{"versions tied by change-id, subject renamed", series(lore(at("[PATCH 0/3] fs: add mgtime", 0), "https://lore.kernel.org/fsdevel/a@x/", "A"), "20240913-mgtime-20c98bcda88e"),
+			series(lore(at("[PATCH v2 0/3] fs: multigrain timestamps", 24*3), "https://lore.kernel.org/fsdevel/b@x/", "A"), "20240913-mgtime-20c98bcda88e"), true, ReasonIdentity},
+		{"v2 links to v1, subject renamed", lore(at("[PATCH 0/4] btrfs: stop duplicating VFS code", 0), "https://lore.kernel.org/linux-btrfs/cover.1767801889.git.fdmanana@suse.com/", "fdmanana"),
+			series(lore(at("[PATCH v2 0/4] btrfs: stop duplicating VFS code for subvolume/snapshot dentry", 24*5), "https://lore.kernel.org/linux-btrfs/cover.1768307858.git.fdmanana@suse.com/", "fdmanana"),
+				"", "https://lore.kernel.org/linux-btrfs/cover.1767801889.git.fdmanana@suse.com/"), true, ReasonIdentity},
+		{"b4 thank-you for part of a series", lore(at("[PATCH v4 0/4] procfs: make reference pidns more user-visible", 0), "https://lore.kernel.org/linux-api/a@x/", "A"),
+			lore(at("Re: (subset) [PATCH v4 0/4] procfs: make reference pidns more user-visible", 30), "https://lore.kernel.org/linux-api/b@y/", "Christian Brauner"), true, ReasonThread},
+		{"stable note finds its patch", lore(at("[PATCH v2 1/2] btrfs: fix periodic reclaim condition", 0), "https://lore.kernel.org/linux-btrfs/a@x/", "A"),
+			lore(at(`Patch "btrfs: fix periodic reclaim condition" has been added to the 6.18-stable tree`, 24*4), "https://lore.kernel.org/stable-commits/b@y/", "Sasha Levin"), true, ReasonThread},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,6 +77,12 @@ func TestSameStory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// series sets what the series extractor finds on it.
+func series(it item.Item, changeID string, previous ...string) item.Item {
+	it.Extracted.Series = &item.Series{ChangeID: changeID, Previous: previous}
+	return it
 }
 
 func TestRepresentative(t *testing.T) {
@@ -84,6 +101,12 @@ func TestRepresentative(t *testing.T) {
 		{"newest series version", []Member{m("[PATCH v3 0/5] foo: bar", 10, 0), m("[PATCH v4 0/5] foo: bar", 10, 9), m("[PATCH 0/5] foo: bar", 90, -9)}, 1},
 		{"a reply never represents", []Member{m("Re: Linux 6.18", 99, 0), m("Linux 6.18", 10, 1)}, 1},
 		{"only replies", []Member{m("Re: x", 1, 1), m("Re: x", 2, 2)}, 1},
+		// lore serves a series newest first, so its last patch may be
+		// seen first: the cover letter still stands for it.
+		{"the cover letter, not a numbered patch", []Member{m("[PATCH v2 4/4] btrfs: use x", 10, 0), m("[PATCH v2 0/4] btrfs: stop y", 10, 0),
+			m("[PATCH v2 1/4] fs: export z", 10, 0), m("[PATCH 0/4] btrfs: stop y", 10, -99)}, 1},
+		{"a single patch", []Member{m("[PATCH] x: y", 10, 1), m("Re: [PATCH] x: y", 10, 0)}, 0},
+		{"a status note never represents", []Member{withEvent(m(`Patch "x: y" has been added to the 6.12-stable tree`, 50, 0)), m("[PATCH] x: y", 10, 1)}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,4 +115,9 @@ func TestRepresentative(t *testing.T) {
 			}
 		})
 	}
+}
+
+func withEvent(m Member) Member {
+	m.Item.Extracted.Event = &item.Event{State: item.StateStable}
+	return m
 }

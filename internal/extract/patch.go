@@ -39,6 +39,8 @@ func Patch(subject string) *item.Patch {
 	s := strings.TrimSpace(subject)
 	if !strings.HasPrefix(s, "[") {
 		s = strings.TrimSpace(replyRe.ReplaceAllString(s, ""))
+		// b4 answers the part of a series it applied as "Re: (subset) [PATCH ...]".
+		s = strings.TrimSpace(strings.TrimPrefix(s, "(subset)"))
 		if !strings.HasPrefix(s, "[") {
 			return nil
 		}

@@ -89,7 +89,7 @@ func (pl *planner) admit(it *item.Item, src string, now time.Time) bool {
 	if it.Source == "" {
 		it.Source = src
 	}
-	it.Related, it.Replies = nil, 0
+	it.Related, it.Replies, it.Status = nil, 0, nil
 	return true
 }
 

@@ -73,6 +73,12 @@ type Member struct {
 	Topics    []string    `json:"tp,omitempty"`
 	Patch     *item.Patch `json:"pa,omitempty"`
 	Reply     bool        `json:"r,omitempty"`
+	// Author, Event and Reviews are what the member's mail says of its
+	// series (status.go): who sent it, the status it announces, the
+	// review trailers it gives.
+	Author  string        `json:"au,omitempty"`
+	Event   *item.Event   `json:"ev,omitempty"`
+	Reviews []item.Review `json:"rv,omitempty"`
 	// Alias marks another source carrying the very same article (same
 	// Key): it is coverage, but no item of its own is stored for it.
 	Alias bool `json:"a,omitempty"`
@@ -81,7 +87,8 @@ type Member struct {
 func (m Member) item() item.Item {
 	return item.Item{
 		Key: m.Key, Source: m.Source, Title: m.Title, Link: m.Link, Published: m.Published,
-		FirstSeen: m.FirstSeen, Topics: m.Topics, Extracted: item.Extracted{Patch: m.Patch},
+		FirstSeen: m.FirstSeen, Topics: m.Topics, Author: m.Author,
+		Extracted: item.Extracted{Patch: m.Patch, Event: m.Event, Reviews: m.Reviews},
 	}
 }
 
@@ -89,7 +96,7 @@ func memberOf(it item.Item) Member {
 	return Member{
 		Key: it.Key, Source: it.Source, Title: it.Title, Link: it.Link, Published: it.Published,
 		FirstSeen: it.FirstSeen, Topics: it.Topics, Patch: it.Extracted.Patch,
-		Reply: dedup.IsReply(it),
+		Reply: dedup.IsReply(it), Author: it.Author, Event: it.Extracted.Event, Reviews: it.Extracted.Reviews,
 	}
 }
 
@@ -122,17 +129,22 @@ type Summary struct {
 	Topics  []string       `json:"t,omitempty"`
 	Related []item.Related `json:"r,omitempty"`
 	Replies int            `json:"n,omitempty"`
+	Status  *item.Status   `json:"st,omitempty"`
 }
 
 // Summarize is the story as its representative shows it: the union of
-// topics, the other members as coverage (replies counted, not listed).
+// topics, the other members as coverage (replies counted, not listed),
+// and the status of its patch series or pull request. A series' own
+// mails (its other patches and versions, status notes) are counted in
+// its status, not listed as coverage.
 func (s *Story) Summarize() Summary {
-	sum := Summary{Topics: s.Topics()}
+	sum := Summary{Topics: s.Topics(), Status: s.Status()}
 	for _, m := range s.Members {
 		switch {
 		case m.Key == s.Rep && !m.Alias:
 		case m.Reply:
 			sum.Replies++
+		case !m.Alias && sum.Status != nil && (m.patch() != nil || m.Event != nil):
 		default:
 			sum.Related = append(sum.Related, item.Related{URL: m.Link, Source: m.Source, Title: m.Title, Published: m.Published})
 		}
@@ -142,7 +154,7 @@ func (s *Story) Summarize() Summary {
 
 // Apply puts the summary on its representative.
 func (sum Summary) Apply(it *item.Item) {
-	it.Topics, it.Related, it.Replies = sum.Topics, sum.Related, sum.Replies
+	it.Topics, it.Related, it.Replies, it.Status = sum.Topics, sum.Related, sum.Replies, sum.Status
 }
 
 // IndexKind names the kind of an index.

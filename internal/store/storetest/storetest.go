@@ -98,6 +98,8 @@ func Run(t *testing.T, open Opener) {
 		{"StoryPrune", testStoryPrune},
 		{"StoryConcurrent", testStoryConcurrent},
 		{"StoryPlanApplied", testStoryPlanApplied},
+		{"SeriesStatus", testSeriesStatus},
+		{"CVERecord", testCVERecord},
 		{"PingClose", testPingClose},
 	}
 	for _, tc := range cases {
