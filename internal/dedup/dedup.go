@@ -82,8 +82,8 @@ var lwnArticle = regexp.MustCompile(`^/(?:Articles|SubscriberLink)/(\d+)(?:/.*)?
 // mail's lore URLs (any list, /T/, /t/, /raw, /t.mbox.gz; lkml.kernel.org/r/
 // and patch.msgid.link too) are lore.kernel.org/r/<Message-ID>, so the same
 // mail cross-posted to several lists is one item.
-// It returns "" when the link cannot identify an article: empty, unparsable, or
-// a site's home page (a feed whose items all point at its home page, like
+// It returns "" when the link cannot identify an article: empty, unparsable,
+// without a host name, or a site's home page (a feed whose items all point at its home page, like
 // kdist.xml, would otherwise collapse into one item even when it has a single
 // entry).
 func IdentityURL(link string) string {
@@ -95,8 +95,18 @@ func IdentityURL(link string) string {
 		return ""
 	}
 	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if strings.Contains(host, ":") {
+		// An IPv6 literal keeps its brackets, so the identity reads
+		// back as the same host; any other colon is junk ("//::/0").
+		if !strings.HasPrefix(u.Host, "[") {
+			return ""
+		}
+		host = "[" + host + "]"
+	}
 	path := strings.TrimRight(u.EscapedPath(), "/")
-	if path == "" && u.RawQuery == "" {
+	// u.Host can be a bare port (":0"): no host name, so nothing that
+	// tells one site's article from another's.
+	if host == "" || path == "" && u.RawQuery == "" {
 		return ""
 	}
 	if host == "lwn.net" {

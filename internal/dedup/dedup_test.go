@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -147,13 +148,18 @@ func TestHashChanges(t *testing.T) {
 }
 
 func FuzzIdentityURL(f *testing.F) {
-	for _, s := range []string{"https://lwn.net/Articles/1/rss", "http://www.kernel.org/", "https://x.org/a?b=c", "%zz", "lwn.net/SubscriberLink/1/"} {
+	for _, s := range []string{"https://lwn.net/Articles/1/rss", "http://www.kernel.org/", "https://x.org/a?b=c", "%zz", "lwn.net/SubscriberLink/1/",
+		"A://:0/0", "https://:443/a", "http://www./a", "//::/0", "http://[::1]:8080/a"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		id := IdentityURL(s)
 		if id == "" {
 			return
+		}
+		// An identity always starts with a host name.
+		if host, _, _ := strings.Cut(id, "/"); host == "" || strings.HasPrefix(host, "?") {
+			t.Errorf("IdentityURL(%q)=%q: no host", s, id)
 		}
 		// Identity must be insensitive to the scheme.
 		if u := "https://" + id; IdentityURL(u) != id {
