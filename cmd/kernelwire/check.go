@@ -15,8 +15,9 @@ import (
 const checkUsage = `Usage: kernelwire check [--config FILE] [--addr ADDR] [--base-url URL]
 
 Validates the config and prints every problem as FILE:LINE: message. Warns
-(without failing) about settings that work but surprise: a public --addr
-without --base-url, a WebSub hub without --base-url. --addr and --base-url
+(without failing) about settings that work but surprise: an interval below
+the 5m minimum (it is raised), a retired key, a public --addr without
+--base-url, a WebSub hub without --base-url. --addr and --base-url
 are the ones serve will use (also read from KERNELWIRE_ADDR and
 KERNELWIRE_BASE_URL).
 
@@ -48,6 +49,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if _, err := tag.Compile(cfg.Topics, cfg.People); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", *path, err)
 		return 1
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stderr, "%s:%d: warning: %v\n", w.File, w.Line, w.Err)
 	}
 	for _, w := range deploymentWarnings(*addr, *baseURL, cfg.WebSub.Hub) {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", *path, w)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kernelwire/kernelwire/internal/config"
+	"github.com/kernelwire/kernelwire/internal/fetch"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/opml"
 )
@@ -161,6 +163,10 @@ func importOPML(cfgPath, file string, opt importOptions) (importReport, error) {
 			if line.name != name {
 				line.why = "the name " + name + " is taken by " + names[name]
 			}
+			if privateHost(raw) && !cfg.Defaults.Fetch.AllowPrivateNetworks {
+				line.why = strings.TrimPrefix(line.why+"; ", "; ") + "a private address: refused when polled, " +
+					"unless feeds.yaml gives it allow_private_networks: true"
+			}
 			urls[key], names[line.name] = line.name, raw
 			add = append(add, item.Source{Name: line.name, URL: raw})
 			rep.lines = append(rep.lines, line)
@@ -181,6 +187,22 @@ func importOPML(cfgPath, file string, opt importOptions) (importReport, error) {
 		return rep, fmt.Errorf("%s: the edit did not land in the sources list, left unchanged", cfgPath)
 	}
 	return rep, writeFileAtomic(cfgPath, out)
+}
+
+// privateHost reports a URL whose host is, as written, an address the
+// fetcher refuses by default (an IP literal, or localhost). A name that
+// resolves to one is only caught when polled.
+func privateHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && fetch.IsPrivateAddr(a)
 }
 
 // appendSources adds srcs after the last entry of the top-level sources

@@ -24,7 +24,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c.register(fs)
 	once := fs.Bool("once", false, "poll every source once and exit (required)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: kernelwire poll --once [flags]\n\nPolls every source once, prints a line per source and a summary.\nExits 0 even when sources failed (they are reported); 1 when the config or store is unusable\n(a damaged embedded store is named, with what to do about it).")
+		fmt.Fprintln(fs.Output(), "Usage: kernelwire poll --once [flags]\n\nPolls every source once, prints a line per source and a summary.\nExits 0 even when sources failed (they are reported); 1 when the config or store is unusable\n(a damaged embedded store is named, with what to do about it); 3 when sources were skipped\nbecause another poller holds their leases (after a crash, until they expire).")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, stderr); !ok {
@@ -54,7 +54,8 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rep.done()
 
 	var sum poll.Result
-	failed := 0
+	failed, skipped, leased := 0, 0, 0
+	var leaseLeft time.Duration
 	var damage error
 	for _, r := range results {
 		sum.New += r.New
@@ -63,12 +64,23 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if r.Err != nil {
 			failed++
 		}
+		if r.Skipped != "" {
+			skipped++
+		}
+		if r.LeaseLeft > 0 {
+			leased++
+			leaseLeft = max(leaseLeft, r.LeaseLeft)
+		}
 		if damage == nil && errors.Is(r.Err, boltstore.ErrDamaged) {
 			damage = r.Err
 		}
 	}
-	fmt.Fprintf(stdout, "%d sources, %d failed: %d new, %d updated, %d duplicate in %s\n",
-		len(results), failed, sum.New, sum.Updated, sum.Duplicate, time.Since(start).Round(time.Millisecond))
+	skips := ""
+	if skipped > 0 {
+		skips = fmt.Sprintf(", %d skipped", skipped)
+	}
+	fmt.Fprintf(stdout, "%d sources, %d failed%s: %d new, %d updated, %d duplicate in %s\n",
+		len(results), failed, skips, sum.New, sum.Updated, sum.Duplicate, time.Since(start).Round(time.Millisecond))
 	if damage != nil {
 		// The store, not the sources, is the problem: say it once.
 		fmt.Fprintln(stderr, "kernelwire poll:", damage)
@@ -76,6 +88,13 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if ctx.Err() != nil {
 		return 1
+	}
+	if leased > 0 {
+		// Another poller holds these sources, or held them when it died
+		// (its leases expire by themselves): this run did not poll them.
+		fmt.Fprintf(stderr, "kernelwire poll: %d of %d sources not polled: another poller holds their leases "+
+			"(the last expires in %s); run again after that\n", leased, len(results), leaseLeft.Round(time.Second))
+		return 3
 	}
 	return 0
 }

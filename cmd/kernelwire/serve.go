@@ -21,6 +21,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	c.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen address")
 	noPoll := fs.Bool("no-poll", false, "serve only; leave polling to other replicas")
+	errorDetail := fs.Bool("api-error-detail", false, "show each source's last error text in /api/sources, not only its class (timeout, refused, dns ...); the text names the addresses and ports tried, so keep it off where the API is public")
 	baseURL := fs.String("base-url", "", "public URL prefix of ids and self links, e.g. https://news.example.org (default: from each request's Host)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: kernelwire serve [flags]\n\nPolls the sources of the config and serves the curated feeds.")
@@ -57,15 +58,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	front := web.New(web.Config{
-		Store:      a.store,
-		Topics:     a.tagger.Topics(),
-		Sources:    a.cfg.Sources,
-		BaseURL:    *baseURL,
-		HubURL:     a.cfg.WebSub.Hub,
-		NamedFeeds: namedFeeds(a.cfg.Feeds),
-		Version:    buildVersion(),
-		Registry:   a.reg,
-		Log:        a.log,
+		ErrorDetail: *errorDetail,
+		Store:       a.store,
+		Topics:      a.tagger.Topics(),
+		Sources:     a.cfg.Sources,
+		BaseURL:     *baseURL,
+		HubURL:      a.cfg.WebSub.Hub,
+		NamedFeeds:  namedFeeds(a.cfg.Feeds),
+		Version:     buildVersion(),
+		Registry:    a.reg,
+		Log:         a.log,
 	})
 	if !*noPoll {
 		// The polling replica pings the WebSub hub (serve-only replicas

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -20,6 +21,7 @@ func cmdSources(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	c.register(fs)
 	server := fs.String("server", "", "read from a running server's /api/sources (e.g. http://127.0.0.1:8080) instead of the store; needed with the embedded store while serve holds its file")
 	asJSON := fs.Bool("json", false, "print JSON (as /api/sources) instead of a table")
+	detail := fs.Bool("error-detail", false, "show each last error's text, not only its class (from the store; a --server shows what its --api-error-detail allows)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: kernelwire sources [flags]\n\nShows each source's poll state: last success, next poll, failures, last error.")
 		fs.PrintDefaults()
@@ -32,7 +34,7 @@ func cmdSources(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *server != "" {
 		reports, err = sourcesFromServer(ctx, *server)
 	} else {
-		reports, err = sourcesFromStore(ctx, c, stderr)
+		reports, err = sourcesFromStore(ctx, c, *detail, stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "kernelwire sources:", err)
@@ -53,13 +55,13 @@ func cmdSources(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return 0
 }
 
-func sourcesFromStore(ctx context.Context, c common, stderr io.Writer) ([]web.SourceReport, error) {
+func sourcesFromStore(ctx context.Context, c common, detail bool, stderr io.Writer) ([]web.SourceReport, error) {
 	a, err := setup(ctx, c, stderr)
 	if err != nil {
 		return nil, err
 	}
 	defer a.store.Close()
-	return web.SourceReports(ctx, a.store, a.cfg.Sources)
+	return web.SourceReports(ctx, a.store, a.cfg.Sources, detail)
 }
 
 func sourcesFromServer(ctx context.Context, base string) ([]web.SourceReport, error) {
@@ -102,7 +104,7 @@ func printSources(w io.Writer, reports []web.SourceReport, now time.Time) {
 		case r.ConsecutiveFailures > 0:
 			status = "failing"
 		}
-		lastErr := r.LastError
+		lastErr := cmp.Or(r.LastError, r.LastErrorClass)
 		if r.Disabled && r.DisableReason != "" {
 			lastErr = r.DisableReason
 		}

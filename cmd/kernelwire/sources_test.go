@@ -16,12 +16,13 @@ func TestPrintSources(t *testing.T) {
 		{Name: "lwn", Polled: true, ConsecutiveFailures: 2, LastError: "fetch https://lwn.net/: status 503\nService Unavailable", NextPoll: now.Add(30 * time.Minute)},
 		{Name: "gone", Polled: true, Disabled: true, DisableReason: "gone (HTTP 410) at 2026-11-01T11:00:00Z"},
 		{Name: "fresh"},
+		{Name: "probe", Polled: true, ConsecutiveFailures: 1, LastErrorClass: "refused"},
 	}
 	var b bytes.Buffer
 	printSources(&b, reports, now)
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("got %d lines, want a header and 4 rows:\n%s", len(lines), b.String())
+	if len(lines) != 6 {
+		t.Fatalf("got %d lines, want a header and 5 rows:\n%s", len(lines), b.String())
 	}
 	tests := []struct {
 		line int
@@ -32,6 +33,7 @@ func TestPrintSources(t *testing.T) {
 		{2, []string{"lwn", "failing", "in 30m", "2", "status 503 Service Unavailable"}},
 		{3, []string{"gone", "disabled", "gone (HTTP 410)"}},
 		{4, []string{"fresh", "new", "default"}},
+		{5, []string{"probe", "failing", "refused"}},
 	}
 	for _, tc := range tests {
 		for _, w := range tc.want {

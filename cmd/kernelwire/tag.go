@@ -126,7 +126,9 @@ func readItem(ctx context.Context, target string, index int, stdin io.Reader) (i
 	var body []byte
 	var contentType, feedURL string
 	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
-		resp, err := fetch.New(fetch.Config{UserAgent: userAgent()}).Get(ctx, fetch.Request{URL: target})
+		// The operator typed this URL on their own machine: nobody else
+		// chose the target, so private networks are not refused here.
+		resp, err := fetch.New(fetch.Config{UserAgent: userAgent(), AllowPrivateNetworks: true}).Get(ctx, fetch.Request{URL: target})
 		if err != nil {
 			return item.Item{}, err
 		}

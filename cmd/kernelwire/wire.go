@@ -53,6 +53,11 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.config, err)
 	}
+	for _, w := range cfg.Warnings {
+		// check prints the same; a service started without it says it
+		// in its log.
+		log.Warn("config warning", "file", w.File, "line", w.Line, "err", w.Err)
+	}
 	priority := make(map[string]int, len(cfg.Sources))
 	for _, src := range cfg.Sources {
 		priority[src.Name] = src.Priority
@@ -106,20 +111,21 @@ func redactURL(raw string) string {
 func (a *app) poller(metrics *poll.Metrics) *poll.Poller {
 	d := a.cfg.Defaults
 	fc := fetch.New(fetch.Config{
-		UserAgent:           firstNonEmpty(d.Fetch.UserAgent, userAgent()),
-		Timeout:             d.Fetch.Timeout,
-		MaxBodyBytes:        d.Fetch.MaxBodyBytes,
-		DenyPrivateNetworks: d.Fetch.DenyPrivateNetworks,
-		MinHostGap:          d.Fetch.MinHostGap,
+		UserAgent:            firstNonEmpty(d.Fetch.UserAgent, userAgent()),
+		Timeout:              d.Fetch.Timeout,
+		MaxBodyBytes:         d.Fetch.MaxBodyBytes,
+		AllowPrivateNetworks: d.Fetch.AllowPrivateNetworks,
+		MinHostGap:           d.Fetch.MinHostGap,
 	})
 	return poll.New(poll.Config{
-		Sources:  a.cfg.Sources,
-		Interval: d.Interval,
-		Fetcher:  fc,
-		Tagger:   a.tagger,
-		Store:    a.store,
-		Log:      a.log,
-		Metrics:  metrics,
+		Sources:     a.cfg.Sources,
+		Interval:    d.Interval,
+		MinInterval: config.MinInterval,
+		Fetcher:     fc,
+		Tagger:      a.tagger,
+		Store:       a.store,
+		Log:         a.log,
+		Metrics:     metrics,
 	})
 }
 

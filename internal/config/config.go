@@ -15,6 +15,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -32,7 +33,17 @@ type Config struct {
 	// Feeds are named query feeds (feeds.go); WebSub is the hub to ping.
 	Feeds  []NamedFeed
 	WebSub WebSub
+	// Warnings are settings that work but not as written (an interval
+	// below MinInterval, a retired key), each at its line. They do not
+	// stop kernelwire: check prints them, the other commands log them.
+	Warnings []*Error
 }
+
+// MinInterval is the shortest interval a source is polled at: feed hosts ask
+// crawlers not to come back every minute, and a few minutes is as fresh as
+// news feeds get. A shorter interval in feeds.yaml is raised to it, with a
+// warning; cmd/kernelwire hands it to the poller as its floor.
+const MinInterval = 5 * time.Minute
 
 // Defaults are the settings shared by all sources.
 type Defaults struct {
@@ -53,10 +64,12 @@ type FetchDefaults struct {
 	MaxBodyBytes int64
 	// UserAgent is sent on every request; empty means the fetcher's own.
 	UserAgent string
-	// DenyPrivateNetworks refuses to connect to loopback, private and
-	// link-local addresses (for deployments where feeds.yaml is not
-	// trusted).
-	DenyPrivateNetworks bool
+	// AllowPrivateNetworks lets sources reach loopback, private and
+	// link-local addresses, which are refused by default: a feeds.yaml
+	// source (or an imported OPML file) must not make the service probe
+	// 127.0.0.1, the LAN or a cloud metadata address for whoever wrote it.
+	// Sources can opt in one by one (item.Source.AllowPrivateNetworks).
+	AllowPrivateNetworks bool
 	// MinHostGap is the least time between two requests to one host.
 	MinHostGap time.Duration
 }
@@ -152,12 +165,14 @@ func Parse(data []byte, filename string) (*Config, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
+	cfg.Warnings = p.warns
 	return cfg, nil
 }
 
 func (p *parser) defaults(n *yaml.Node, d *Defaults) {
 	m := p.mapping(n, "defaults", "interval", "max_age", "seen_ttl", "max_items", "fetch")
 	p.positiveDuration(m["interval"], "defaults.interval", &d.Interval)
+	p.intervalFloor(m["interval"], "defaults.interval", d.Interval)
 	p.positiveDuration(m["max_age"], "defaults.max_age", &d.MaxAge)
 	p.positiveDuration(m["seen_ttl"], "defaults.seen_ttl", &d.SeenTTL)
 	if kv := m["max_items"]; kv != nil {
@@ -187,7 +202,8 @@ func (p *parser) defaults(n *yaml.Node, d *Defaults) {
 }
 
 func (p *parser) fetch(n *yaml.Node, f *FetchDefaults) {
-	m := p.mapping(n, "defaults.fetch", "timeout", "max_body", "user_agent", "deny_private_networks", "min_host_gap")
+	m := p.mapping(n, "defaults.fetch", "timeout", "max_body", "user_agent", "allow_private_networks",
+		"deny_private_networks", "min_host_gap")
 	p.positiveDuration(m["timeout"], "defaults.fetch.timeout", &f.Timeout)
 	if kv := m["max_body"]; kv != nil {
 		if s, ok := p.scalar(kv.val, "defaults.fetch.max_body"); ok {
@@ -201,10 +217,11 @@ func (p *parser) fetch(n *yaml.Node, f *FetchDefaults) {
 	if kv := m["user_agent"]; kv != nil {
 		f.UserAgent, _ = p.scalar(kv.val, "defaults.fetch.user_agent")
 	}
+	if kv := m["allow_private_networks"]; kv != nil {
+		f.AllowPrivateNetworks, _ = p.boolean(kv.val, "defaults.fetch.allow_private_networks")
+	}
 	if kv := m["deny_private_networks"]; kv != nil {
-		if err := kv.val.Decode(&f.DenyPrivateNetworks); err != nil || kv.val.Tag != "!!bool" {
-			p.errorf(kv.val, "defaults.fetch.deny_private_networks must be true or false, got %q", kv.val.Value)
-		}
+		p.retiredDeny(kv, f.AllowPrivateNetworks)
 	}
 	if kv := m["min_host_gap"]; kv != nil {
 		if s, ok := p.scalar(kv.val, "defaults.fetch.min_host_gap"); ok {
@@ -216,6 +233,34 @@ func (p *parser) fetch(n *yaml.Node, f *FetchDefaults) {
 				f.MinHostGap = v
 			}
 		}
+	}
+}
+
+// retiredDeny handles deny_private_networks, the key before private
+// networks were refused by default. It is accepted with a warning, but its
+// "false" no longer opens anything: that was the shipped value, so honouring
+// it would leave every old config as exposed as before.
+func (p *parser) retiredDeny(kv *keyValue, allow bool) {
+	deny, ok := p.boolean(kv.val, "defaults.fetch.deny_private_networks")
+	switch {
+	case !ok:
+	case deny && allow:
+		p.errorf(kv.key, "defaults.fetch.deny_private_networks: true contradicts allow_private_networks: true; remove deny_private_networks")
+	case deny:
+		p.warnf(kv.key, "defaults.fetch.deny_private_networks is retired: private networks are refused by default now; remove the line")
+	default:
+		p.warnf(kv.key, "defaults.fetch.deny_private_networks: false no longer lets sources reach private networks "+
+			"(they are refused by default now); if feeds.yaml is trusted and a source is on your own network, "+
+			"set allow_private_networks: true on that source (or in defaults.fetch), and remove this line")
+	}
+}
+
+// intervalFloor warns when an interval is below MinInterval: it is raised
+// to it, and silently so would leave the operator wondering.
+func (p *parser) intervalFloor(kv *keyValue, what string, d time.Duration) {
+	if kv != nil && d > 0 && d < MinInterval {
+		floor := strings.TrimSuffix(MinInterval.String(), "0s") // "5m"
+		p.warnf(kv.val, "%s %s is below the %s minimum: it is polled every %s", what, kv.val.Value, floor, floor)
 	}
 }
 

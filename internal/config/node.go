@@ -11,8 +11,9 @@ import (
 // parser collects problems while walking the yaml.Node tree; nothing stops
 // at the first one.
 type parser struct {
-	file string
-	errs []error
+	file  string
+	errs  []error
+	warns []*Error
 }
 
 type keyValue struct {
@@ -22,6 +23,21 @@ type keyValue struct {
 // errorf records a problem at n's line. format may use %w.
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Err: fmt.Errorf(format, args...)})
+}
+
+// warnf records something that works but surprises, at n's line.
+func (p *parser) warnf(n *yaml.Node, format string, args ...any) {
+	p.warns = append(p.warns, &Error{File: p.file, Line: n.Line, Err: fmt.Errorf(format, args...)})
+}
+
+// boolean reads a YAML boolean (true/false), refusing strings and numbers.
+func (p *parser) boolean(n *yaml.Node, what string) (bool, bool) {
+	var v bool
+	if err := n.Decode(&v); err != nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		p.errorf(n, "%s must be true or false, got %q", what, n.Value)
+		return false, false
+	}
+	return v, true
 }
 
 // resolve follows YAML aliases (*anchor) to the node they name.

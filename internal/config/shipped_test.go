@@ -30,6 +30,9 @@ func shippedTagger(t testing.TB) (*Config, *tag.Tagger) {
 
 func TestShippedConfig(t *testing.T) {
 	cfg, tg := shippedTagger(t)
+	for _, w := range cfg.Warnings {
+		t.Errorf("the shipped config warns: %v", w)
+	}
 	var got []string
 	for _, tp := range cfg.Topics {
 		got = append(got, tp.Slug)

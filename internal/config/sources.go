@@ -25,7 +25,7 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 	names, urls := map[string]int{}, map[string]int{}
 	for i, sn := range nodes {
 		what := fmt.Sprintf("sources[%d]", i)
-		m := p.mapping(sn, what, "name", "url", "title", "topics", "interval", "priority")
+		m := p.mapping(sn, what, "name", "url", "title", "topics", "interval", "priority", "allow_private_networks")
 		var src item.Source
 		if kv := m["name"]; kv == nil {
 			p.errorf(sn, "%s: missing name", what)
@@ -70,9 +70,13 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 		}
 		if kv := m["interval"]; kv != nil {
 			p.positiveDuration(kv, what+" interval", &src.Interval)
+			p.intervalFloor(kv, what+" interval", src.Interval)
 		}
 		if kv := m["priority"]; kv != nil {
 			src.Priority, _ = p.integer(kv.val, what+" priority")
+		}
+		if kv := m["allow_private_networks"]; kv != nil {
+			src.AllowPrivateNetworks, _ = p.boolean(kv.val, what+" allow_private_networks")
 		}
 		out = append(out, src)
 	}

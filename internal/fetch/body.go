@@ -35,7 +35,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	default:
 		// We only ever advertise gzip; anything else is a server bug we
 		// cannot decode, and passing it on would hand parse garbage.
-		return nil, fmt.Errorf("unsupported content-encoding %q", encoding)
+		return nil, fmt.Errorf("%w %q", errEncoding, encoding)
 	}
 	// Read one byte past the limit to tell "exactly limit" from "more".
 	body, err := io.ReadAll(io.LimitReader(r, limit+1))

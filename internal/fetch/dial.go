@@ -18,14 +18,15 @@ func denyPrivateControl(network, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("%w: cannot parse dial address %q", ErrPrivateAddress, address)
 	}
-	if isPrivateAddr(ap.Addr()) {
+	if IsPrivateAddr(ap.Addr()) {
 		return fmt.Errorf("%w: %s", ErrPrivateAddress, ap.Addr())
 	}
 	return nil
 }
 
-// isPrivateAddr reports whether a is anything but a public unicast address.
-func isPrivateAddr(a netip.Addr) bool {
+// IsPrivateAddr reports whether a is anything but a public unicast address:
+// what Get refuses to dial unless private networks are allowed.
+func IsPrivateAddr(a netip.Addr) bool {
 	// ::ffff:127.0.0.1 is loopback too; Unmap exposes the IPv4 inside.
 	a = a.Unmap()
 	// Ranges netip's predicates do not cover, built here rather than as

@@ -97,8 +97,8 @@ func TestIsPrivateAddr(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.addr, func(t *testing.T) {
-			if got := isPrivateAddr(netip.MustParseAddr(tc.addr)); got != tc.want {
-				t.Errorf("isPrivateAddr(%s) = %v, want %v", tc.addr, got, tc.want)
+			if got := IsPrivateAddr(netip.MustParseAddr(tc.addr)); got != tc.want {
+				t.Errorf("IsPrivateAddr(%s) = %v, want %v", tc.addr, got, tc.want)
 			}
 			err := denyPrivateControl("tcp", netip.AddrPortFrom(netip.MustParseAddr(tc.addr), 443).String(), nil)
 			if (err != nil) != tc.want {

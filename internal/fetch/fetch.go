@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -45,9 +46,13 @@ type Config struct {
 	HeaderTimeout  time.Duration // waiting for response headers (default 15s)
 	MaxBodyBytes   int64         // cap on the raw and the decompressed body (default 10 MiB)
 	MaxRedirects   int           // default 5; negative follows none
-	// DenyPrivateNetworks refuses loopback, private, link-local,
-	// unspecified, multicast and CGNAT addresses at dial time.
-	DenyPrivateNetworks bool
+	// AllowPrivateNetworks lifts the dial-time refusal of loopback,
+	// private, link-local, unspecified, multicast and CGNAT addresses for
+	// every request (Request.AllowPrivateNetworks lifts it for one). The
+	// refusal is the default so that whoever writes a source URL cannot
+	// make the service probe 127.0.0.1, the LAN or 169.254.169.254;
+	// tests against httptest servers on 127.0.0.1 opt in explicitly.
+	AllowPrivateNetworks bool
 	// MinHostGap is the minimum time between two requests to one host.
 	MinHostGap time.Duration
 	// NoHostLimits lifts the per-host gate (one request in flight and
@@ -80,20 +85,34 @@ func (c Config) withDefaults() Config {
 }
 
 // Client fetches feeds. It is safe for concurrent use; create one per
-// process (it owns a connection pool and the per-host Gate).
+// process (it owns the connection pools and the per-host Gate).
 type Client struct {
-	cfg       Config
-	transport *http.Transport
-	gate      *Gate
+	cfg Config
+	// guarded dials public addresses only; open dials anything, for
+	// requests allowed private networks. Two pools, not one with a
+	// per-request check, so a connection an allowed source opened to a
+	// private address is never reused by a source that is not allowed.
+	guarded, open *http.Transport
+	gate          *Gate
 }
 
-// New returns a Client with its own transport and Gate.
+// New returns a Client with its own transports and Gate.
 func New(cfg Config) *Client {
 	cfg = cfg.withDefaults()
-	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
-	if cfg.DenyPrivateNetworks {
-		dialer.Control = denyPrivateControl
+	open := newTransport(cfg, nil)
+	guarded := open
+	if !cfg.AllowPrivateNetworks {
+		guarded = newTransport(cfg, denyPrivateControl)
 	}
+	gate := NewGate(cfg.MinHostGap)
+	gate.unlimited = cfg.NoHostLimits
+	return &Client{cfg: cfg, guarded: guarded, open: open, gate: gate}
+}
+
+// newTransport is the HTTP transport of a Client; control, when set, vets
+// every address dialled.
+func newTransport(cfg Config, control func(network, address string, c syscall.RawConn) error) *http.Transport {
+	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second, Control: control}
 	transport := &http.Transport{
 		// No proxy: the private-network guard checks the address we dial,
 		// which behind a proxy would be the proxy's, not the feed's.
@@ -117,9 +136,7 @@ func New(cfg Config) *Client {
 		// connections for all of them avoid a new TCP connection each.
 		transport.MaxIdleConnsPerHost = transport.MaxIdleConns
 	}
-	gate := NewGate(cfg.MinHostGap)
-	gate.unlimited = cfg.NoHostLimits
-	return &Client{cfg: cfg, transport: transport, gate: gate}
+	return transport
 }
 
 // Gate returns the per-host gate Get waits on, so a scheduler can consult
@@ -127,7 +144,10 @@ func New(cfg Config) *Client {
 func (c *Client) Gate() *Gate { return c.gate }
 
 // CloseIdleConnections closes idle keep-alive connections, e.g. at shutdown.
-func (c *Client) CloseIdleConnections() { c.transport.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	c.guarded.CloseIdleConnections()
+	c.open.CloseIdleConnections()
+}
 
 // Request is one conditional GET. ETag and LastModified are the validators
 // stored from the previous successful fetch, verbatim.
@@ -135,6 +155,9 @@ type Request struct {
 	URL          string
 	ETag         string
 	LastModified string
+	// AllowPrivateNetworks lets this request reach private addresses
+	// (a source feeds.yaml marks allow_private_networks).
+	AllowPrivateNetworks bool
 }
 
 // Response is a 2xx or 304 answer.
@@ -222,9 +245,13 @@ func (c *Client) do(ctx context.Context, u *url.URL, req Request) (*Response, er
 
 	// A per-call http.Client (a few words; the transport is shared) lets
 	// CheckRedirect record this request's hops without shared state.
+	transport := c.guarded
+	if req.AllowPrivateNetworks {
+		transport = c.open
+	}
 	hops, allPermanent := 0, true
 	hc := &http.Client{
-		Transport: c.transport,
+		Transport: transport,
 		CheckRedirect: func(next *http.Request, via []*http.Request) error {
 			for _, prev := range via {
 				if prev.URL.String() == next.URL.String() {

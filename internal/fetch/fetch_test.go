@@ -24,8 +24,8 @@ func TestGetSendsPoliteHeaders(t *testing.T) {
 		cfg    Config
 		wantUA string
 	}{
-		{"default agent", Config{}, DefaultUserAgent},
-		{"own agent", Config{UserAgent: "probe/1"}, "probe/1"},
+		{"default agent", Config{AllowPrivateNetworks: true}, DefaultUserAgent},
+		{"own agent", Config{AllowPrivateNetworks: true, UserAgent: "probe/1"}, "probe/1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,7 +112,7 @@ func TestGetConditional(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := New(Config{}).Get(t.Context(), tc.req)
+			resp, err := New(Config{AllowPrivateNetworks: true}).Get(t.Context(), tc.req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +171,7 @@ func TestGetContent(t *testing.T) {
 		{"/exact", exact, "text/plain", ""},
 		{"/gzexact", exact, "text/plain", "gzip"},
 	}
-	c := New(Config{MaxBodyBytes: int64(len(exact))})
+	c := New(Config{AllowPrivateNetworks: true, MaxBodyBytes: int64(len(exact))})
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
 			resp, err := c.Get(t.Context(), Request{URL: up.URL(tc.path)})
@@ -204,7 +204,7 @@ func TestGetTooLarge(t *testing.T) {
 	up.Handle("/padded", emptyGzipMembers(8*limit))
 
 	tests := []string{"/declared", "/chunked", "/bomb", "/one-over", "/padded"}
-	c := New(Config{MaxBodyBytes: limit})
+	c := New(Config{AllowPrivateNetworks: true, MaxBodyBytes: limit})
 	for _, path := range tests {
 		t.Run(path, func(t *testing.T) {
 			var before, after runtime.MemStats
@@ -275,7 +275,7 @@ func TestGetRedirects(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
 			before := up.Count(tc.path)
-			resp, err := New(Config{MaxRedirects: tc.maxRedirects}).Get(t.Context(), Request{URL: up.URL(tc.path)})
+			resp, err := New(Config{AllowPrivateNetworks: true, MaxRedirects: tc.maxRedirects}).Get(t.Context(), Request{URL: up.URL(tc.path)})
 			if got := up.Count(tc.path) - before; got != tc.wantCount {
 				t.Errorf("requests to %s: got %d, want %d", tc.path, got, tc.wantCount)
 			}
@@ -333,7 +333,7 @@ func TestGetStatusError(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
 			// A fresh client each time: the holds must not leak across cases.
-			c := New(Config{})
+			c := New(Config{AllowPrivateNetworks: true})
 			_, err := c.Get(t.Context(), Request{URL: up.URL(tc.path)})
 			var se *StatusError
 			if !errors.As(err, &se) {
@@ -369,9 +369,9 @@ func TestGetTimeouts(t *testing.T) {
 		cfg     Config
 		wantMsg string
 	}{
-		{"/hang", Config{HeaderTimeout: 100 * time.Millisecond, Timeout: 10 * time.Second}, "timeout awaiting response headers"},
-		{"/hang", Config{HeaderTimeout: 10 * time.Second, Timeout: 150 * time.Millisecond}, "deadline exceeded"},
-		{"/drip", Config{HeaderTimeout: 10 * time.Second, Timeout: 300 * time.Millisecond}, "deadline exceeded"},
+		{"/hang", Config{AllowPrivateNetworks: true, HeaderTimeout: 100 * time.Millisecond, Timeout: 10 * time.Second}, "timeout awaiting response headers"},
+		{"/hang", Config{AllowPrivateNetworks: true, HeaderTimeout: 10 * time.Second, Timeout: 150 * time.Millisecond}, "deadline exceeded"},
+		{"/drip", Config{AllowPrivateNetworks: true, HeaderTimeout: 10 * time.Second, Timeout: 300 * time.Millisecond}, "deadline exceeded"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path+"/"+tc.wantMsg, func(t *testing.T) {
@@ -391,29 +391,34 @@ func TestGetTimeouts(t *testing.T) {
 	}
 }
 
-func TestGetDenyPrivateNetworks(t *testing.T) {
+// Private addresses are refused unless the client or the request allows
+// them; the refusal happens at dial time, so names and redirects cannot get
+// around it.
+func TestGetPrivateNetworks(t *testing.T) {
 	rss := []byte(feedXML)
 	up := fetchtest.NewServer(t)
 	up.Feed("/feed", rss, "application/rss+xml")
-	// Through a redirect the check still happens, because it is at dial time.
 	other := fetchtest.NewServer(t)
 	other.Handle("/away", fetchtest.Redirect(http.StatusFound, up.URL("/feed")))
 
 	tests := []struct {
-		name    string
-		url     string
-		deny    bool
-		wantErr error
+		name     string
+		url      string
+		cfgAllow bool
+		reqAllow bool
+		wantErr  error
 	}{
-		{"allowed when off", up.URL("/feed"), false, nil},
-		{"loopback ip", up.URL("/feed"), true, ErrPrivateAddress},
-		{"name resolving to loopback", strings.Replace(up.URL("/feed"), "127.0.0.1", "localhost", 1), true, ErrPrivateAddress},
-		{"redirect hop", other.URL("/away"), true, ErrPrivateAddress},
+		{"refused by default", up.URL("/feed"), false, false, ErrPrivateAddress},
+		{"name resolving to loopback", strings.Replace(up.URL("/feed"), "127.0.0.1", "localhost", 1), false, false, ErrPrivateAddress},
+		{"redirect hop", other.URL("/away"), false, false, ErrPrivateAddress},
+		{"allowed by the client", up.URL("/feed"), true, false, nil},
+		{"allowed by the request", up.URL("/feed"), false, true, nil},
+		{"redirect allowed by the request", other.URL("/away"), false, true, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			before := up.Count("/feed")
-			_, err := New(Config{DenyPrivateNetworks: tc.deny}).Get(t.Context(), Request{URL: tc.url})
+			_, err := New(Config{AllowPrivateNetworks: tc.cfgAllow}).Get(t.Context(), Request{URL: tc.url, AllowPrivateNetworks: tc.reqAllow})
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("got %v, want %v", err, tc.wantErr)
 			}
@@ -423,11 +428,28 @@ func TestGetDenyPrivateNetworks(t *testing.T) {
 				if !strings.HasPrefix(err.Error(), "fetch "+tc.url+": ") {
 					t.Errorf("error %q does not name the URL", err)
 				}
+				if c := Classify(err); c != ClassPrivate {
+					t.Errorf("class %q, want %q", c, ClassPrivate)
+				}
 			}
 			if got := up.Count("/feed") - before; got != wantCount {
 				t.Errorf("requests reaching the server: got %d, want %d", got, wantCount)
 			}
 		})
+	}
+}
+
+// A connection an allowed request opened to a private address is not
+// reused by a request that is not allowed.
+func TestPrivateConnectionNotShared(t *testing.T) {
+	up := fetchtest.NewServer(t)
+	up.Feed("/feed", []byte(feedXML), "application/rss+xml")
+	c := New(Config{})
+	if _, err := c.Get(t.Context(), Request{URL: up.URL("/feed"), AllowPrivateNetworks: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Get(t.Context(), Request{URL: up.URL("/feed")}); !errors.Is(err, ErrPrivateAddress) {
+		t.Fatalf("second request over the first one's connection: got %v, want ErrPrivateAddress", err)
 	}
 }
 
@@ -444,7 +466,7 @@ func TestGetBadURL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.url, func(t *testing.T) {
-			_, err := New(Config{}).Get(t.Context(), Request{URL: tc.url})
+			_, err := New(Config{AllowPrivateNetworks: true}).Get(t.Context(), Request{URL: tc.url})
 			if err == nil || !strings.HasPrefix(err.Error(), "fetch "+tc.url+": ") || !strings.Contains(err.Error(), tc.wantMsg) {
 				t.Errorf("got %v, want fetch %s: ...%s...", err, tc.url, tc.wantMsg)
 			}

@@ -271,7 +271,7 @@ func TestGetUsesGate(t *testing.T) {
 		mu.Unlock()
 	}))
 
-	c := New(Config{MinHostGap: gap})
+	c := New(Config{AllowPrivateNetworks: true, MinHostGap: gap})
 	// Bounded, so a gate that never frees the host fails instead of hanging.
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()

@@ -125,6 +125,10 @@ type Source struct {
 	Interval time.Duration
 	// Priority ranks sources when several carry the same story (higher wins).
 	Priority int
+	// AllowPrivateNetworks lets this source reach loopback, private and
+	// link-local addresses (refused by default: feeds.yaml's
+	// allow_private_networks).
+	AllowPrivateNetworks bool
 }
 
 // Topic is a curated topic, published at /feeds/<Slug>.<ext>.

@@ -56,21 +56,22 @@ func testFaults(t *testing.T, backend string) {
 		url     string       // when set, the source never worked
 		handler http.Handler // the misbehaviour, after one good poll
 		want    string       // in LastError
+		class   string       // LastErrorClass
 	}{
-		{name: "redirect-loop", handler: fetchtest.Redirect(http.StatusFound, "/redirect-loop/b"), want: "redirect loop"},
-		{name: "status-500", handler: fetchtest.Status(500, ""), want: "status 500"},
-		{name: "status-404", handler: fetchtest.Status(404, ""), want: "status 404"},
-		{name: "header-timeout", handler: fetchtest.Hang(), want: "timeout awaiting response headers"},
-		{name: "slow-drip", handler: fetchtest.Drip(20 * time.Millisecond), want: "deadline exceeded"},
-		{name: "declared-too-big", handler: fetchtest.Huge(4<<20, true), want: "too large"},
-		{name: "streamed-too-big", handler: fetchtest.Huge(4<<20, false), want: "too large"},
-		{name: "gzip-bomb", handler: fetchtest.GzipBomb(64 << 20), want: "decompressed"},
-		{name: "html-page", handler: fetchtest.NewServer(t).Feed("/x", []byte(fetchtest.HTMLPage), "text/html"), want: "parse"},
-		{name: "tls-untrusted", url: tlsUp.URL + "/tls-feed", want: "certificate"},
+		{name: "redirect-loop", handler: fetchtest.Redirect(http.StatusFound, "/redirect-loop/b"), want: "redirect loop", class: fetch.ClassRedirects},
+		{name: "status-500", handler: fetchtest.Status(500, ""), want: "status 500", class: fetch.ClassHTTP5xx},
+		{name: "status-404", handler: fetchtest.Status(404, ""), want: "status 404", class: fetch.ClassHTTP4xx},
+		{name: "header-timeout", handler: fetchtest.Hang(), want: "timeout awaiting response headers", class: fetch.ClassTimeout},
+		{name: "slow-drip", handler: fetchtest.Drip(20 * time.Millisecond), want: "deadline exceeded", class: fetch.ClassTimeout},
+		{name: "declared-too-big", handler: fetchtest.Huge(4<<20, true), want: "too large", class: fetch.ClassTooLarge},
+		{name: "streamed-too-big", handler: fetchtest.Huge(4<<20, false), want: "too large", class: fetch.ClassTooLarge},
+		{name: "gzip-bomb", handler: fetchtest.GzipBomb(64 << 20), want: "decompressed", class: fetch.ClassTooLarge},
+		{name: "html-page", handler: fetchtest.NewServer(t).Feed("/x", []byte(fetchtest.HTMLPage), "text/html"), want: "parse", class: ClassParse},
+		{name: "tls-untrusted", url: tlsUp.URL + "/tls-feed", want: "certificate", class: fetch.ClassTLS},
 		// "no such host" with a resolver, "network is unreachable" without one
 		// (a machine with no network): both are a failed lookup.
-		{name: "dns", url: "http://kernelwire-fault.invalid/feed.xml", want: "lookup kernelwire-fault.invalid"},
-		{name: "tls-handshake-timeout", url: "https://" + silent.Addr().String() + "/feed", want: "handshake timeout"},
+		{name: "dns", url: "http://kernelwire-fault.invalid/feed.xml", want: "lookup kernelwire-fault.invalid", class: fetch.ClassDNS},
+		{name: "tls-handshake-timeout", url: "https://" + silent.Addr().String() + "/feed", want: "handshake timeout", class: fetch.ClassTimeout},
 	}
 	good := []string{"good-a", "good-b"}
 
@@ -145,6 +146,9 @@ func testFaults(t *testing.T, backend string) {
 			}
 			if r.Err == nil || s.Failures != wantFailures || !strings.Contains(s.LastError, f.want) {
 				t.Fatalf("got failures %d, error %q (result %v), want %d failures with %q", s.Failures, s.LastError, r.Err, wantFailures, f.want)
+			}
+			if s.LastErrorClass != f.class {
+				t.Errorf("class %q, want %q", s.LastErrorClass, f.class)
 			}
 			if s.LastErrorAt.IsZero() || !s.NextPoll.After(s.LastErrorAt) || s.Disabled {
 				t.Fatalf("state %+v: want the error time, a later next poll, not disabled", s)

@@ -76,9 +76,12 @@ func tagger(t testing.TB) *tag.Tagger {
 }
 
 // testPoller wires a Poller for tests: short interval limits, quick
-// fetch timeouts and no host gap unless fc says otherwise.
+// fetch timeouts and no host gap unless fc says otherwise. Private networks
+// are allowed: every test upstream is an httptest server on 127.0.0.1
+// (TestPrivateRefusedByDefault polls without this).
 func testPoller(t testing.TB, st store.Store, fc fetch.Config, srcs ...item.Source) *Poller {
 	t.Helper()
+	fc.AllowPrivateNetworks = true
 	return New(Config{
 		Sources:     srcs,
 		Interval:    time.Second,

@@ -14,6 +14,14 @@ import (
 // fetch one source at once.
 var errLeaseLost = errors.New("lease lost")
 
+// LeaseInspector is what a store may offer beside store.Leaser: how long
+// another holder's lease on a source still lasts, so a source skipped for it
+// is reported with that time (after a crash, its leases outlive it by up to
+// their ttl). Both backends implement it.
+type LeaseInspector interface {
+	LeaseRemaining(ctx context.Context, name string) (time.Duration, error)
+}
+
 // heldLease is a source's lease while this process polls it. ctx is the
 // poll's context: cancelled with errLeaseLost when renewal fails.
 type heldLease struct {

@@ -124,7 +124,10 @@ type Result struct {
 	// Unchanged: a 200 with the very bytes stored last time, handled
 	// like a 304.
 	Unchanged bool
-	Skipped   string // why the source was not fetched (disabled)
+	Skipped   string // why the source was not fetched (disabled, leased)
+	// LeaseLeft is how long the lease that made the poll skip the source
+	// still lasts, when the store can tell (LeaseInspector).
+	LeaseLeft time.Duration
 	// Partial is set (wrapping parse.ErrPartial) when the feed was
 	// truncated or ill-formed: the items before the damage were stored.
 	Partial   error
@@ -168,12 +171,20 @@ func (p *Poller) pollLeased(ctx context.Context, src item.Source, onlyIfDue bool
 	l, err := p.acquire(ctx, src.Name)
 	switch {
 	case err != nil:
-		return p.finish(Result{Source: src.Name, URL: src.URL, Err: err})
+		return p.finish(Result{Source: src.Name, URL: src.URL, Err: inStage(ClassStore, err)})
 	case l == nil:
-		// Another replica is polling it; look again once it has had time
-		// to finish and store the next poll time.
-		return p.finish(Result{Source: src.Name, URL: src.URL, Skipped: skipLeased,
-			NextPoll: start.Add(jitter(p.cfg.LeaseTTL/2, rand.Float64()))})
+		// Another replica is polling it (or died holding the lease);
+		// look again once it has had time to finish and store the next
+		// poll time.
+		res := Result{Source: src.Name, URL: src.URL, Skipped: skipLeased,
+			NextPoll: start.Add(jitter(p.cfg.LeaseTTL/2, rand.Float64()))}
+		if li, ok := p.cfg.Store.(LeaseInspector); ok {
+			if left, err := li.LeaseRemaining(ctx, src.Name); err == nil && left > 0 {
+				res.LeaseLeft = left
+				res.Skipped = fmt.Sprintf("%s (its lease expires in %s)", skipLeased, left.Round(time.Second))
+			}
+		}
+		return p.finish(res)
 	}
 	defer l.release(ctx)
 
@@ -182,7 +193,7 @@ func (p *Poller) pollLeased(ctx context.Context, src item.Source, onlyIfDue bool
 	case errors.Is(err, store.ErrNotFound):
 		st = store.SourceState{Name: src.Name}
 	case err != nil:
-		return p.finish(Result{Source: src.Name, URL: src.URL, Err: fmt.Errorf("load state of %s: %w", src.Name, err)})
+		return p.finish(Result{Source: src.Name, URL: src.URL, Err: inStage(ClassStore, fmt.Errorf("load state of %s: %w", src.Name, err))})
 	}
 	// The stored URL differs from feeds.yaml after a permanent redirect; an
 	// operator's edit of feeds.yaml wins over both.
@@ -212,13 +223,13 @@ func (p *Poller) pollLeased(ctx context.Context, src item.Source, onlyIfDue bool
 	case l.lost():
 		// Another replica may own the source by now: its state, not ours,
 		// is the one to keep. Items already stored stay stored.
-		res.Err = fmt.Errorf("poll %s: %w", src.Name, context.Cause(l.ctx))
+		res.Err = inStage(ClassStore, fmt.Errorf("poll %s: %w", src.Name, context.Cause(l.ctx)))
 	case ctx.Err() == nil || res.Err == nil:
 		// Store the state even for failures: it carries the backoff. A
 		// context cancelled by shutdown is not the upstream's fault, so
 		// it is not counted against the source.
 		if err := p.cfg.Store.PutSourceState(context.WithoutCancel(ctx), st); err != nil && res.Err == nil {
-			res.Err = fmt.Errorf("save state of %s: %w", src.Name, err)
+			res.Err = inStage(ClassStore, fmt.Errorf("save state of %s: %w", src.Name, err))
 		}
 	}
 	return p.finish(res)
@@ -240,7 +251,8 @@ func (p *Poller) finish(res Result) Result {
 // and item count; h carries what the upstream said about its schedule.
 func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceState, res Result) (Result, hints) {
 	var h hints
-	resp, err := p.cfg.Fetcher.Get(ctx, fetch.Request{URL: st.URL, ETag: st.ETag, LastModified: st.LastModified})
+	resp, err := p.cfg.Fetcher.Get(ctx, fetch.Request{URL: st.URL, ETag: st.ETag, LastModified: st.LastModified,
+		AllowPrivateNetworks: src.AllowPrivateNetworks})
 	if err != nil {
 		res.Err = err
 		var se *fetch.StatusError
@@ -301,7 +313,7 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, resp *fetch.Response, now time.Time) (*parse.Feed, store.SaveResult, error) {
 	feed, err := p.parser.Parse(resp.Body, resp.ContentType, resp.FinalURL, now)
 	if err != nil {
-		return nil, store.SaveResult{}, fmt.Errorf("parse %s: %w", feedURL, err)
+		return nil, store.SaveResult{}, inStage(ClassParse, fmt.Errorf("parse %s: %w", feedURL, err))
 	}
 	items := feed.Items
 	for i := range items {
@@ -311,7 +323,7 @@ func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, re
 	dedup.Assign(items, src.Name)
 	saved, err := p.cfg.Store.SaveItems(ctx, src.Name, items)
 	if err != nil {
-		return nil, store.SaveResult{}, fmt.Errorf("store items of %s: %w", src.Name, err)
+		return nil, store.SaveResult{}, inStage(ClassStore, fmt.Errorf("store items of %s: %w", src.Name, err))
 	}
 	return feed, saved, nil
 }
@@ -336,6 +348,7 @@ func (p *Poller) record(st *store.SourceState, res *Result, src item.Source, h h
 	}
 	st.Failures++
 	st.LastError = res.Err.Error()
+	st.LastErrorClass = ErrorClass(res.Err)
 	st.LastErrorAt = now
 	interval := st.Interval
 	if interval <= 0 {

@@ -76,7 +76,7 @@ func newSchedPoller(t *testing.T, srcs []item.Source, workers int, st store.Stor
 		t.Cleanup(func() { _ = s.Close() })
 		st = s
 	}
-	return New(Config{Sources: srcs, Workers: workers, Store: st, Fetcher: fetch.New(fetch.Config{})})
+	return New(Config{Sources: srcs, Workers: workers, Store: st, Fetcher: fetch.New(fetch.Config{AllowPrivateNetworks: true})})
 }
 
 func TestScheduleOneRequestPerHost(t *testing.T) {

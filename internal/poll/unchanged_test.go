@@ -31,7 +31,7 @@ func TestUnchangedBodySkipsWrite(t *testing.T) {
 	feed.SetValidators(false, false)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	src := item.Source{Name: "f", URL: up.URL("/f")}
-	p := New(Config{Sources: []item.Source{src}, Fetcher: fetch.New(fetch.Config{}), Tagger: tagger, Store: st,
+	p := New(Config{Sources: []item.Source{src}, Fetcher: fetch.New(fetch.Config{AllowPrivateNetworks: true}), Tagger: tagger, Store: st,
 		Now: func() time.Time { return now }, RefreshEvery: time.Hour})
 
 	steps := []struct {

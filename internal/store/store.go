@@ -92,14 +92,18 @@ type SourceState struct {
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
 	// Interval is the adapted poll interval.
-	Interval    time.Duration `json:"interval,omitempty"`
-	NextPoll    time.Time     `json:"next_poll,omitzero"`
-	Failures    int           `json:"consecutive_failures"`
-	LastError   string        `json:"last_error,omitempty"`
-	LastErrorAt time.Time     `json:"last_error_at,omitzero"`
-	LastSuccess time.Time     `json:"last_success,omitzero"`
-	LastStatus  int           `json:"last_status,omitempty"`
-	ItemsSeen   int64         `json:"items_seen"`
+	Interval  time.Duration `json:"interval,omitempty"`
+	NextPoll  time.Time     `json:"next_poll,omitzero"`
+	Failures  int           `json:"consecutive_failures"`
+	LastError string        `json:"last_error,omitempty"`
+	// LastErrorClass names the kind of LastError (poll.ErrorClass:
+	// "timeout", "dns", "http-5xx" ...), which public reports show
+	// instead of the text.
+	LastErrorClass string    `json:"last_error_class,omitempty"`
+	LastErrorAt    time.Time `json:"last_error_at,omitzero"`
+	LastSuccess    time.Time `json:"last_success,omitzero"`
+	LastStatus     int       `json:"last_status,omitempty"`
+	ItemsSeen      int64     `json:"items_seen"`
 	// BodyHash is the hash of the last body whose items were stored, and
 	// LastFullSave when that was: an upstream that ignores conditional GET
 	// but sends the same bytes again is treated like a 304 (no parse, no

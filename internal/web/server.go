@@ -66,6 +66,9 @@ type Config struct {
 	HubClient *http.Client
 	// Now is the clock of the page's relative dates (default time.Now).
 	Now func() time.Time
+	// ErrorDetail shows each source's last error text in /api/sources,
+	// not only its class (serve --api-error-detail).
+	ErrorDetail bool
 }
 
 // Server is kernelwire's HTTP front.

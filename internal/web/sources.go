@@ -29,13 +29,19 @@ type SourceReport struct {
 	LastModified        string    `json:"last_modified,omitempty"`
 	NextPoll            time.Time `json:"next_poll,omitzero"`
 	ConsecutiveFailures int       `json:"consecutive_failures"`
-	LastError           string    `json:"last_error,omitempty"`
-	LastErrorAt         time.Time `json:"last_error_at,omitzero"`
-	LastSuccess         time.Time `json:"last_success,omitzero"`
-	LastStatus          int       `json:"last_status,omitempty"`
-	ItemsSeen           int64     `json:"items_seen"`
-	Disabled            bool      `json:"disabled"`
-	DisableReason       string    `json:"disable_reason,omitempty"`
+	// LastErrorClass is the kind of the last failure ("timeout",
+	// "refused", "dns", "tls", "http-5xx" ...); LastError, its text, is
+	// shown only to operators who ask (Config.ErrorDetail): a dial error
+	// says what answers on which address and port, which would make the
+	// report a port scanner for whoever can add a source.
+	LastErrorClass string    `json:"last_error_class,omitempty"`
+	LastError      string    `json:"last_error,omitempty"`
+	LastErrorAt    time.Time `json:"last_error_at,omitzero"`
+	LastSuccess    time.Time `json:"last_success,omitzero"`
+	LastStatus     int       `json:"last_status,omitempty"`
+	ItemsSeen      int64     `json:"items_seen"`
+	Disabled       bool      `json:"disabled"`
+	DisableReason  string    `json:"disable_reason,omitempty"`
 	// Interval is the adapted interval once polled, else the configured
 	// one (empty when feeds.yaml leaves it to the default).
 	Interval        string  `json:"interval,omitempty"`
@@ -45,8 +51,9 @@ type SourceReport struct {
 }
 
 // SourceReports merges sources (feeds.yaml order) with their stored states.
-// A state whose source left feeds.yaml is not shown: nobody polls it.
-func SourceReports(ctx context.Context, st store.Store, sources []item.Source) ([]SourceReport, error) {
+// A state whose source left feeds.yaml is not shown: nobody polls it. detail
+// keeps the error texts, not only their classes.
+func SourceReports(ctx context.Context, st store.Store, sources []item.Source, detail bool) ([]SourceReport, error) {
 	states, err := st.SourceStates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("source reports: %w", err)
@@ -68,7 +75,14 @@ func SourceReports(ctx context.Context, st store.Store, sources []item.Source) (
 			}
 			r.ETag, r.LastModified = s.ETag, s.LastModified
 			r.NextPoll, r.ConsecutiveFailures = s.NextPoll, s.Failures
-			r.LastError, r.LastErrorAt, r.LastSuccess = s.LastError, s.LastErrorAt, s.LastSuccess
+			r.LastErrorAt, r.LastSuccess = s.LastErrorAt, s.LastSuccess
+			if s.LastError != "" {
+				// A state stored before classes were has none.
+				r.LastErrorClass = cmp.Or(s.LastErrorClass, "error")
+				if detail {
+					r.LastError = s.LastError
+				}
+			}
 			r.LastStatus, r.ItemsSeen = s.LastStatus, s.ItemsSeen
 			r.Disabled, r.DisableReason = s.Disabled, s.DisableReason
 			if s.Interval > 0 {
@@ -88,7 +102,7 @@ func SourceReports(ctx context.Context, st store.Store, sources []item.Source) (
 func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := withTimeout(r)
 	defer cancel()
-	reports, err := SourceReports(ctx, s.cfg.Store, s.cfg.Sources)
+	reports, err := SourceReports(ctx, s.cfg.Store, s.cfg.Sources, s.cfg.ErrorDetail)
 	if err != nil {
 		return err
 	}

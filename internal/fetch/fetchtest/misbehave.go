@@ -109,3 +109,28 @@ func GzipBomb(n int64) http.Handler {
 		_, _ = w.Write(body.Bytes())
 	})
 }
+
+// CutOff declares a body of n bytes, sends half of it and drops the
+// connection: the client reads an unexpected EOF.
+func CutOff(n int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(bytes.Repeat([]byte(" "), n/2))
+		_ = http.NewResponseController(w).Flush()
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	})
+}
+
+// BadGzip says Content-Encoding: gzip and sends bytes that are not gzip.
+func BadGzip() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"></rss>`))
+	})
+}

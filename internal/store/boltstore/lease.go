@@ -71,3 +71,17 @@ func (s *Store) ReleaseLease(ctx context.Context, name, token string) error {
 	}
 	return nil
 }
+
+// LeaseRemaining reports how long the lease on name still lasts (0: none).
+func (s *Store) LeaseRemaining(ctx context.Context, name string) (time.Duration, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("lease %s: %w", name, err)
+	}
+	t := &s.leases
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if l, ok := t.leases[name]; ok {
+		return max(l.expires.Sub(s.now()), 0), nil
+	}
+	return 0, nil
+}

@@ -61,3 +61,14 @@ func (s *Store) ReleaseLease(ctx context.Context, name, token string) error {
 func leaseTTL(ttl time.Duration) time.Duration {
 	return max(ttl.Round(time.Millisecond), time.Millisecond)
 }
+
+// LeaseRemaining reports how long the lease on name still lasts (0: none),
+// so a poll that finds a source leased can say for how long (poll's
+// LeaseInspector). One PTTL; only a skipped poll asks.
+func (s *Store) LeaseRemaining(ctx context.Context, name string) (time.Duration, error) {
+	d, err := s.rdb.PTTL(ctx, s.leaseKey(name)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("lease %s: %w", name, err)
+	}
+	return max(d, 0), nil // -1 (no expiry) and -2 (no key) are "none" here
+}
