@@ -61,6 +61,9 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sum.New += r.New
 		sum.Updated += r.Updated
 		sum.Duplicate += r.Duplicate
+		sum.TooOld += r.TooOld
+		sum.Undated += r.Undated
+		sum.Refused += r.Refused
 		if r.Err != nil {
 			failed++
 		}
@@ -79,12 +82,19 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if skipped > 0 {
 		skips = fmt.Sprintf(", %d skipped", skipped)
 	}
-	fmt.Fprintf(stdout, "%d sources, %d failed%s: %d new, %d updated, %d duplicate in %s\n",
-		len(results), failed, skips, sum.New, sum.Updated, sum.Duplicate, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%d sources, %d failed%s: %d new, %d updated, %d duplicate", len(results), failed, skips, sum.New, sum.Updated, sum.Duplicate)
+	if notes := notTaken(sum); notes != "" {
+		fmt.Fprintf(stdout, " (%s)", notes)
+	}
+	fmt.Fprintf(stdout, " in %s\n", time.Since(start).Round(time.Millisecond))
 	if damage != nil {
 		// The store, not the sources, is the problem: say it once.
 		fmt.Fprintln(stderr, "kernelwire poll:", damage)
 		return 1
+	}
+	if sum.New == 0 && sum.TooOld > 0 {
+		fmt.Fprintf(stdout, "No item was new: %d were older than max_age (%s), which %s sets; raise it to take older items.\n",
+			sum.TooOld, formatDays(a.cfg.Defaults.MaxAge), c.config)
 	}
 	if ctx.Err() != nil {
 		return 1
@@ -171,6 +181,22 @@ type writerFunc func(p []byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
+// notTaken says what of a poll's items was left out or re-dated, and why:
+// "12 too old (max_age), 3 undated (placed behind the dated)".
+func notTaken(r poll.Result) string {
+	var parts []string
+	if r.TooOld > 0 {
+		parts = append(parts, fmt.Sprintf("%d too old (max_age)", r.TooOld))
+	}
+	if r.Undated > 0 {
+		parts = append(parts, fmt.Sprintf("%d undated (placed behind the dated)", r.Undated))
+	}
+	if r.Refused > 0 {
+		parts = append(parts, fmt.Sprintf("%d refused", r.Refused))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func formatResult(r poll.Result) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 1, ' ', 0)
@@ -179,6 +205,9 @@ func formatResult(r poll.Result) string {
 		status = fmt.Sprint(r.Status)
 	}
 	fmt.Fprintf(tw, "%-20s\t%-12s\t%s\tnew %d\tupdated %d\tduplicate %d", r.Source, r.Outcome(), status, r.New, r.Updated, r.Duplicate)
+	if notes := notTaken(r); notes != "" {
+		fmt.Fprintf(tw, "\t(%s)", notes)
+	}
 	switch {
 	case r.Err != nil:
 		fmt.Fprintf(tw, "\terror: %v", r.Err)
@@ -187,4 +216,12 @@ func formatResult(r poll.Result) string {
 	}
 	tw.Flush()
 	return b.String()
+}
+
+// formatDays writes whole days as feeds.yaml does ("30d"), else Go's form.
+func formatDays(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
 }

@@ -77,6 +77,10 @@ type Feed struct {
 	Title, Link, Description string
 	// HubURL is the WebSub hub (<link rel="hub">), "" if none.
 	HubURL string
+	// Generator is what the feed says wrote it (Atom and RSS <generator>)
+	// and SelfURL where it says it lives (rel="self", JSON Feed feed_url):
+	// a poller refuses a feed that kernelwire itself wrote.
+	Generator, SelfURL string
 	// TTL is RSS <ttl> (minutes), 0 if none.
 	TTL time.Duration
 	// UpdatePeriod is sy:updatePeriod divided by sy:updateFrequency, 0 if
@@ -207,6 +211,8 @@ func (p *Parser) convert(gf *gofeed.Feed, info docInfo, feedURL string, now time
 		Title:       capText(titleOf(gf.Title, info.titleType, gf.FeedType == "rss"), maxFeedTitle),
 		Description: capText(extract.Text(gf.Description), maxSummaryText),
 		Link:        httpURL(Resolve(cmp.Or(info.base, feedURL), gf.Link)),
+		Generator:   capText(strings.TrimSpace(gf.Generator), maxFeedTitle),
+		SelfURL:     httpURL(Resolve(feedURL, gf.FeedLink)),
 	}
 	if gf.FeedType == "json" {
 		f.Title = capText(jsonText(gf.Title), maxFeedTitle)

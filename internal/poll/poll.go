@@ -135,9 +135,13 @@ type Result struct {
 	Updated   int
 	Duplicate int
 	TooOld    int
-	Err       error
-	Duration  time.Duration
-	NextPoll  time.Time
+	// Undated counts the items with no date parse could read (see
+	// placeUndated); Refused the items of a feed refused whole (ErrOwnFeed).
+	Undated  int
+	Refused  int
+	Err      error
+	Duration time.Duration
+	NextPoll time.Time
 }
 
 // Outcome names the result for logs, metrics and the CLI.
@@ -283,10 +287,18 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified
 		return res, h
 	}
-	feed, saved, err := p.ingest(ctx, src, st.URL, resp, now)
+	feed, saved, err := p.ingest(ctx, src, st.URL, resp, now, st.ItemsSeen == 0)
 	if err != nil {
 		res.Err = err
+		if feed != nil && errors.Is(err, ErrOwnFeed) {
+			res.Refused = len(feed.Items)
+		}
 		return res, h
+	}
+	for _, it := range feed.Items {
+		if it.Undated {
+			res.Undated++
+		}
 	}
 	h.TTL, h.UpdatePeriod = feed.TTL, feed.UpdatePeriod
 	res.Partial = feed.Damage
@@ -310,12 +322,17 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 
 // ingest is the part of a poll between fetch and bookkeeping: parse the
 // response from feedURL, tag and key the items, save them.
-func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, resp *fetch.Response, now time.Time) (*parse.Feed, store.SaveResult, error) {
+// first says it is the source's first poll (see placeUndated).
+func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, resp *fetch.Response, now time.Time, first bool) (*parse.Feed, store.SaveResult, error) {
 	feed, err := p.parser.Parse(resp.Body, resp.ContentType, resp.FinalURL, now)
 	if err != nil {
 		return nil, store.SaveResult{}, inStage(ClassParse, fmt.Errorf("parse %s: %w", feedURL, err))
 	}
+	if why := ownFeed(feed); why != "" {
+		return feed, store.SaveResult{}, fmt.Errorf("%s: %w: %s", feedURL, ErrOwnFeed, why)
+	}
 	items := feed.Items
+	placeUndated(items, first)
 	for i := range items {
 		items[i].Source = src.Name
 		p.cfg.Tagger.Tag(&items[i], src.Name, src.Topics)
@@ -384,7 +401,8 @@ func (p *Poller) log(r Result) {
 	case r.Partial != nil:
 		p.cfg.Log.Warn("feed damaged: items before the damage stored", append(attrs, "new", r.New, "updated", r.Updated, "err", r.Partial)...)
 	default:
-		p.cfg.Log.Info("polled", append(attrs, "new", r.New, "updated", r.Updated, "duplicate", r.Duplicate, "not_modified", r.NotModified)...)
+		p.cfg.Log.Info("polled", append(attrs, "new", r.New, "updated", r.Updated, "duplicate", r.Duplicate,
+			"too_old", r.TooOld, "undated", r.Undated, "not_modified", r.NotModified)...)
 	}
 }
 

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kernelwire/kernelwire/internal/fetch/fetchtest"
+)
+
+// writeConfig writes the shipped topics, people and defaults (max_age
+// unchanged unless widen) with sources, one "name url" per line.
+func writeConfig(t *testing.T, widen bool, sources ...string) string {
+	t.Helper()
+	var b strings.Builder
+	if widen {
+		b.WriteString(shippedWithoutSources(t))
+	} else {
+		shipped, err := os.ReadFile("../../feeds.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(shipped)
+		text = text[:strings.Index(text, "\nsources:")]
+		// The upstream is on loopback, which the shipped defaults refuse.
+		text = regexp.MustCompile(`(?m)^(\s*)allow_private_networks:.*$`).ReplaceAllString(text, "${1}allow_private_networks: true")
+		b.WriteString(regexp.MustCompile(`(?m)^(\s*)min_host_gap:.*$`).ReplaceAllString(text, "${1}min_host_gap: 0s"))
+	}
+	b.WriteString("\nsources:\n")
+	for _, s := range sources {
+		name, url, _ := strings.Cut(s, " ")
+		fmt.Fprintf(&b, "  - {name: %s, url: %q}\n", name, url)
+	}
+	path := filepath.Join(t.TempDir(), "feeds.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestFirstPollSaysWhyNothingIsNew polls years-old captures with the
+// shipped 30-day max_age: every line says how many items were too old, and
+// the summary says which setting to change.
+func TestFirstPollSaysWhyNothingIsNew(t *testing.T) {
+	up := fetchtest.NewServer(t)
+	var sources []string
+	for _, f := range fixtures[:3] {
+		body, err := os.ReadFile(filepath.Join("testdata", f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		up.Feed("/"+f.name, body, f.contentType)
+		sources = append(sources, f.name+" "+up.URL("/"+f.name))
+	}
+	cfg := writeConfig(t, false, sources...)
+	code, out, errOut := runCmd(t, t.Context(), "poll", "--once", "--config", cfg, "--data", t.TempDir(), "--log-level", "error")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, f := range fixtures[:3] {
+		if line := lineFor(t, out, f.name); !regexp.MustCompile(`new 0 .*\(\d+ too old \(max_age\)\)`).MatchString(line) {
+			t.Errorf("%s: %q does not say how many items were too old", f.name, line)
+		}
+	}
+	if !strings.Contains(out, "No item was new: ") || !strings.Contains(out, "older than max_age (30d), which "+cfg+" sets") {
+		t.Errorf("the summary does not explain the empty poll:\n%s", out)
+	}
+}
+
+// TestOwnFeedsRefused serves an instance, then points another's sources at
+// its feeds in every format: each poll is refused, saying why, and nothing
+// is stored.
+func TestOwnFeedsRefused(t *testing.T) {
+	up := fetchtest.NewServer(t)
+	flags := []string{"--config", testConfig(t, up), "--log-level", "error", "--data", t.TempDir()}
+	if code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...); code != 0 {
+		t.Fatalf("poll exit %d\n%s\n%s", code, out, errOut)
+	}
+	base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
+	var sources []string
+	for _, ext := range []string{"atom", "rss", "json"} {
+		sources = append(sources, "loop-"+ext+" "+base+"/feeds/all."+ext)
+	}
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, t.Context(), "poll", "--once", "--config", writeConfig(t, true, sources...), "--data", data, "--log-level", "error")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, ext := range []string{"atom", "rss", "json"} {
+		line := lineFor(t, out, "loop-"+ext)
+		if !strings.Contains(line, " error ") || !strings.Contains(line, "refused: a kernelwire feed") || !regexp.MustCompile(`\(\d+ refused\)`).MatchString(line) {
+			t.Errorf("loop-%s: %q, want a refusal", ext, line)
+		}
+	}
+	if !strings.Contains(out, "3 sources, 3 failed: 0 new") {
+		t.Errorf("summary:\n%s", out)
+	}
+}
+
+// undatedFeed has two dated items and, between them, two without a date.
+const undatedFeed = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Undated news</title><link>https://undated.example/</link><description>d</description>
+<item><title>Dated newest: Linux 6.17 released</title><link>https://undated.example/1</link><pubDate>Mon, 29 Jun 2026 10:00:00 +0000</pubDate></item>
+<item><title>Undated first: kernel backlog item</title><link>https://undated.example/2</link></item>
+<item><title>Dated older: Linux 6.16 released</title><link>https://undated.example/3</link><pubDate>Fri, 26 Jun 2026 10:00:00 +0000</pubDate></item>
+<item><title>Undated second: another kernel backlog item</title><link>https://undated.example/4</link><pubDate>sometime last week</pubDate></item>
+</channel></rss>`
+
+// TestUndatedBehindDated: a first poll's undated items (no date, or one
+// that cannot be read) are listed after the source's dated ones, in feed
+// order, never on top as "now".
+func TestUndatedBehindDated(t *testing.T) {
+	up := fetchtest.NewServer(t)
+	up.Feed("/undated", []byte(undatedFeed), "application/rss+xml")
+	flags := []string{"--config", writeConfig(t, true, "undated "+up.URL("/undated")), "--log-level", "error", "--data", t.TempDir()}
+	code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...)
+	if code != 0 {
+		t.Fatalf("poll exit %d\n%s\n%s", code, out, errOut)
+	}
+	if line := lineFor(t, out, "undated"); !strings.Contains(line, "new 4") || !strings.Contains(line, "2 undated (placed behind the dated)") {
+		t.Errorf("poll line %q, want 4 new of which 2 undated", line)
+	}
+	base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
+	var feed struct {
+		Items []struct {
+			Title string `json:"title"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(get(t, base+"/feeds/all.json?source=undated")), &feed); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range feed.Items {
+		got = append(got, strings.SplitN(it.Title, ":", 2)[0])
+	}
+	if want := []string{"Dated newest", "Dated older", "Undated first", "Undated second"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("order %q, want %q", got, want)
+	}
+}
