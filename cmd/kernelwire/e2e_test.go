@@ -198,7 +198,7 @@ func checkFeeds(t *testing.T, base string, stored int) {
 	want := min(stored, 1000)
 	for _, ext := range []string{"rss", "atom", "json"} {
 		t.Run(ext, func(t *testing.T) {
-			body := get(t, base+"/feeds/all."+ext+"?limit=1000")
+			body := get(t, base+"/feeds/everything."+ext+"?limit=1000")
 			feed, err := gofeed.NewParser().ParseString(body)
 			if err != nil {
 				t.Fatalf("gofeed cannot parse our %s: %v", ext, err)
@@ -208,7 +208,7 @@ func checkFeeds(t *testing.T, base string, stored int) {
 			// entry each (story_e2e_test.go checks which), so there are
 			// at most as many entries as stored items, and not many fewer.
 			if len(feed.Items) > want || len(feed.Items) < want-want/20 {
-				t.Errorf("all.%s has %d items, want from %d to %d (stories of %d items)", ext, len(feed.Items), want-want/20, want, want)
+				t.Errorf("everything.%s has %d items, want from %d to %d (stories of %d items)", ext, len(feed.Items), want-want/20, want, want)
 			}
 			tagged := 0
 			for _, it := range feed.Items {
@@ -220,7 +220,21 @@ func checkFeeds(t *testing.T, base string, stored int) {
 				}
 			}
 			if tagged == 0 {
-				t.Errorf("no item of all.%s carries a topic", ext)
+				t.Errorf("no item of everything.%s carries a topic", ext)
+			}
+			// All news is the curated part: every entry carries a topic
+			// (Atom categories reach gofeed as labels, which are also set).
+			curated, err := gofeed.NewParser().ParseString(get(t, base+"/feeds/all."+ext+"?limit=1000"))
+			if err != nil {
+				t.Fatalf("gofeed cannot parse our all.%s: %v", ext, err)
+			}
+			if len(curated.Items) != tagged {
+				t.Errorf("all.%s has %d entries, want the %d of everything with a topic", ext, len(curated.Items), tagged)
+			}
+			for _, it := range curated.Items {
+				if len(it.Categories) == 0 {
+					t.Errorf("all.%s lists %q without a topic", ext, it.Title)
+				}
 			}
 		})
 	}

@@ -29,8 +29,12 @@ func TestParseValid(t *testing.T) {
 	if cfg.Defaults != BuiltinDefaults() {
 		t.Errorf("defaults = %+v, want %+v", cfg.Defaults, BuiltinDefaults())
 	}
-	if len(cfg.Sources) != 1 || cfg.Sources[0].Name != "blog" || cfg.Sources[0].Topics[0] != "rust" {
+	if len(cfg.Sources) != 1 || cfg.Sources[0].Name != "blog" || cfg.Sources[0].Topics[0] != "rust" || cfg.Sources[0].OnTopic {
 		t.Errorf("sources = %+v", cfg.Sources)
+	}
+	onTopic, err := Parse([]byte(strings.Replace(base, "topics: [rust]", "topics: [rust]\n    on_topic: true", 1)), "feeds.yaml")
+	if err != nil || !onTopic.Sources[0].OnTopic {
+		t.Errorf("on_topic: true: %v, %+v", err, onTopic)
 	}
 	if len(cfg.Topics) != 1 || cfg.Topics[0].Rules[0].Any[0].Term != "rust" {
 		t.Errorf("topics = %+v", cfg.Topics)
@@ -105,7 +109,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{`feeds.yaml:2: topic "Rust_Lang": must be lower-case letters, digits and single inner hyphens (e.g. rust-for-linux)`,
 				`feeds.yaml:10: source "blog": unknown topic "rust"`}},
 		{"reserved slug", strings.Replace(base, "  rust:\n", "  all:\n", 1),
-			[]string{`feeds.yaml:2: topic "all" is reserved: it names the feed of every item`,
+			[]string{`feeds.yaml:2: topic "all" is reserved: it names the curated feed`,
 				`feeds.yaml:10: source "blog": unknown topic "rust"`}},
 		{"empty rules", "topics:\n  rust:\n    title: Rust\n    rules: []\nsources:\n  - {name: a, url: https://a.example/}\n",
 			[]string{`feeds.yaml:4: topic "rust": rules is empty: a topic without rules only gets items from source defaults`}},
@@ -129,6 +133,11 @@ func TestParseErrors(t *testing.T) {
 		{"bad source interval and priority", strings.Replace(base, "topics: [rust]", "topics: [rust]\n    interval: -5m\n    priority: high", 1),
 			[]string{`feeds.yaml:11: source "blog" interval must be positive, got -5m`,
 				`feeds.yaml:12: source "blog" priority must be a whole number, got "high"`}},
+		{"bad on_topic", strings.Replace(base, "topics: [rust]", "topics: [rust]\n    on_topic: yes please", 1),
+			[]string{`feeds.yaml:11: source "blog" on_topic must be true or false, got "yes please"`}},
+		{"reserved everything", strings.Replace(base, "  rust:\n", "  everything:\n", 1),
+			[]string{`feeds.yaml:2: topic "everything" is reserved: it names the feed of every item, curated or not`,
+				`feeds.yaml:10: source "blog": unknown topic "rust"`}},
 		{"missing sections", "defaults: {}\n",
 			[]string{`feeds.yaml:1: missing topics: define at least one topic`, `feeds.yaml:1: missing sources: define at least one source`}},
 	}

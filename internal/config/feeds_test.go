@@ -62,7 +62,7 @@ func TestParseNamedFeedErrors(t *testing.T) {
 		{"clash with topic", withFeeds("feeds:\n  rust: {q: x}\n"),
 			[]string{`feeds.yaml:14: feed "rust" has the name of a topic: both would be /feeds/rust.atom; rename the feed`}},
 		{"reserved all", withFeeds("feeds:\n  all: {q: x}\n"),
-			[]string{`feeds.yaml:14: feed "all" is reserved: it names the feed of every item`}},
+			[]string{`feeds.yaml:14: feed "all" is reserved: it names the curated feed`}},
 		{"bad slug", withFeeds("feeds:\n  Rust_People: {q: x}\n"),
 			[]string{`feeds.yaml:14: feed "Rust_People": must be lower-case letters, digits and single inner hyphens (e.g. rust-for-linux)`}},
 		{"duplicate", withFeeds("feeds:\n  a: {q: x}\n  a: {q: y}\n"),

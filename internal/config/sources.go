@@ -25,7 +25,7 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 	names, urls := map[string]int{}, map[string]int{}
 	for i, sn := range nodes {
 		what := fmt.Sprintf("sources[%d]", i)
-		m := p.mapping(sn, what, "name", "url", "title", "topics", "interval", "priority", "allow_private_networks")
+		m := p.mapping(sn, what, "name", "url", "title", "topics", "interval", "priority", "allow_private_networks", "on_topic")
 		var src item.Source
 		if kv := m["name"]; kv == nil {
 			p.errorf(sn, "%s: missing name", what)
@@ -77,6 +77,9 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 		}
 		if kv := m["allow_private_networks"]; kv != nil {
 			src.AllowPrivateNetworks, _ = p.boolean(kv.val, what+" allow_private_networks")
+		}
+		if kv := m["on_topic"]; kv != nil {
+			src.OnTopic, _ = p.boolean(kv.val, what+" on_topic")
 		}
 		out = append(out, src)
 	}

@@ -16,7 +16,10 @@ import (
 var slugRe = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
 // reservedSlugs name feeds kernelwire publishes itself.
-var reservedSlugs = map[string]string{"all": "the feed of every item"}
+var reservedSlugs = map[string]string{
+	"all":        "the curated feed",
+	"everything": "the feed of every item, curated or not",
+}
 
 func (p *parser) checkSlug(n *yaml.Node, what, slug string) bool {
 	if !slugRe.MatchString(slug) {

@@ -133,6 +133,11 @@ func Hash(it item.Item) string {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
+	if it.OnTopic {
+		// Only when set, so that the hashes stored before the field
+		// existed stay valid.
+		h.Write([]byte("on-topic\x00"))
+	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 

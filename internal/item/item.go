@@ -31,6 +31,9 @@ type Item struct {
 	Categories []string `json:"categories,omitempty"`
 	// Topics are the topic slugs assigned by package tag, sorted.
 	Topics []string `json:"topics,omitempty"`
+	// OnTopic says the item's source is wholly on-topic (Source.OnTopic):
+	// the item belongs in the curated river even without a topic.
+	OnTopic bool `json:"on_topic,omitempty"`
 	// Matched explains each topic: which rule fired on which words.
 	Matched map[string]Match `json:"matched,omitempty"`
 	// Extracted holds what the kernel extractors found.
@@ -129,6 +132,10 @@ type Source struct {
 	// link-local addresses (refused by default: feeds.yaml's
 	// allow_private_networks).
 	AllowPrivateNetworks bool
+	// OnTopic marks a source that is wholly on-topic (feeds.yaml on_topic,
+	// e.g. a kernel mailing list): its items belong in the curated river
+	// even when no topic rule matches them.
+	OnTopic bool
 }
 
 // Topic is a curated topic, published at /feeds/<Slug>.<ext>.

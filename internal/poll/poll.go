@@ -334,7 +334,7 @@ func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, re
 	items := feed.Items
 	placeUndated(items, first)
 	for i := range items {
-		items[i].Source = src.Name
+		items[i].Source, items[i].OnTopic = src.Name, src.OnTopic
 		p.cfg.Tagger.Tag(&items[i], src.Name, src.Topics)
 	}
 	dedup.Assign(items, src.Name)

@@ -2,9 +2,12 @@ package poll
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -36,6 +39,7 @@ const retagPage = 500
 // pruning removes them).
 func Retag(ctx context.Context, st store.Store, tagger *tag.Tagger, sources []item.Source, fingerprint string) (int, error) {
 	if fingerprint != "" {
+		fingerprint += onTopicFingerprint(sources)
 		old, err := st.GetMeta(ctx, RulesFingerprintKey)
 		switch {
 		case err == nil && old == fingerprint:
@@ -56,14 +60,16 @@ func Retag(ctx context.Context, st store.Store, tagger *tag.Tagger, sources []it
 		}
 	}
 	defaults := map[string][]string{}
+	onTopic := map[string]bool{}
 	for _, s := range sources {
-		defaults[s.Name] = s.Topics
+		defaults[s.Name], onTopic[s.Name] = s.Topics, s.OnTopic
 	}
 	bySource := map[string][]item.Item{}
 	for _, it := range all {
 		before := it.Hash
 		it.Topics, it.Matched, it.Extracted = nil, nil, item.Extracted{}
 		tagger.Tag(&it, it.Source, defaults[it.Source])
+		it.OnTopic = onTopic[it.Source]
 		it.Hash = dedup.Hash(it)
 		if it.Hash != before {
 			bySource[it.Source] = append(bySource[it.Source], it)
@@ -88,10 +94,28 @@ func Retag(ctx context.Context, st store.Store, tagger *tag.Tagger, sources []it
 		}
 	}
 	if fingerprint == "" {
-		fingerprint = tagger.Fingerprint()
+		fingerprint = tagger.Fingerprint() + onTopicFingerprint(sources)
 	}
 	if err := st.PutMeta(ctx, RulesFingerprintKey, fingerprint); err != nil {
 		return changed, fmt.Errorf("retag: record rules fingerprint: %w", err)
 	}
 	return changed, nil
+}
+
+// onTopicFingerprint names the sources feeds.yaml marks wholly on-topic, as
+// a suffix of the rules fingerprint: marking one files its items in the
+// curated river, which a retag does like a rules change.
+func onTopicFingerprint(sources []item.Source) string {
+	var names []string
+	for _, s := range sources {
+		if s.OnTopic {
+			names = append(names, s.Name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	slices.Sort(names)
+	sum := sha256.Sum256([]byte(strings.Join(names, "\x00")))
+	return "+on-topic:" + hex.EncodeToString(sum[:6])
 }

@@ -24,6 +24,11 @@ var ErrNotFound = errors.New("not found")
 // AllTopic is the pseudo-topic that indexes every item.
 const AllTopic = "all"
 
+// CuratedTopic is the pseudo-topic that indexes the curated river: the
+// stories with at least one topic, or with a member from a wholly on-topic
+// source (Item.OnTopic). It cannot be a topic slug (slugs have no "_").
+const CuratedTopic = "_curated"
+
 // Options are the retention and dedup settings every backend honours.
 type Options struct {
 	// SeenTTL is how long an identity key is remembered after the item was

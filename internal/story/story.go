@@ -31,8 +31,12 @@ import (
 )
 
 // allTopic is store.AllTopic, the pseudo-topic of the index of every
-// item (story does not import the store; storetest checks they agree).
-const allTopic = "all"
+// item, and curatedTopic store.CuratedTopic, of the curated river (story
+// does not import the store; storetest checks they agree).
+const (
+	allTopic     = "all"
+	curatedTopic = "_curated"
+)
 
 // DefaultWindow is the story window when none is configured: dedup.Window.
 const DefaultWindow = dedup.Window
@@ -82,12 +86,14 @@ type Member struct {
 	// Alias marks another source carrying the very same article (same
 	// Key): it is coverage, but no item of its own is stored for it.
 	Alias bool `json:"a,omitempty"`
+	// OnTopic is Item.OnTopic: from a wholly on-topic source.
+	OnTopic bool `json:"o,omitempty"`
 }
 
 func (m Member) item() item.Item {
 	return item.Item{
 		Key: m.Key, Source: m.Source, Title: m.Title, Link: m.Link, Published: m.Published,
-		FirstSeen: m.FirstSeen, Topics: m.Topics, Author: m.Author,
+		FirstSeen: m.FirstSeen, Topics: m.Topics, Author: m.Author, OnTopic: m.OnTopic,
 		Extracted: item.Extracted{Patch: m.Patch, Event: m.Event, Reviews: m.Reviews},
 	}
 }
@@ -97,6 +103,7 @@ func memberOf(it item.Item) Member {
 		Key: it.Key, Source: it.Source, Title: it.Title, Link: it.Link, Published: it.Published,
 		FirstSeen: it.FirstSeen, Topics: it.Topics, Patch: it.Extracted.Patch,
 		Reply: dedup.IsReply(it), Author: it.Author, Event: it.Extracted.Event, Reviews: it.Extracted.Reviews,
+		OnTopic: it.OnTopic,
 	}
 }
 
@@ -177,7 +184,8 @@ type IndexEntry struct {
 
 // Entries are the index entries of a story: its representative under
 // "all", its source and the union of topics (a topic named like the
-// pseudo-topic "all" is the all index already).
+// pseudo-topic "all" is the all index already), and under the curated
+// river when it has a topic or a member from a wholly on-topic source.
 func (s *Story) Entries() []IndexEntry {
 	r, ok := s.rep()
 	if !ok {
@@ -187,10 +195,14 @@ func (s *Story) Entries() []IndexEntry {
 		{Kind: IndexAll, Key: r.Key, Published: r.Published},
 		{Kind: IndexSource, Name: r.Source, Key: r.Key, Published: r.Published},
 	}
-	for _, t := range s.Topics() {
-		if t != allTopic {
+	topics := s.Topics()
+	for _, t := range topics {
+		if t != allTopic && t != curatedTopic {
 			out = append(out, IndexEntry{Kind: IndexTopic, Name: t, Key: r.Key, Published: r.Published})
 		}
+	}
+	if len(topics) > 0 || slices.ContainsFunc(s.Members, func(m Member) bool { return m.OnTopic }) {
+		out = append(out, IndexEntry{Kind: IndexTopic, Name: curatedTopic, Key: r.Key, Published: r.Published})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -31,7 +32,7 @@ func startBrowser(t *testing.T, bin string) *browser {
 	t.Helper()
 	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-		"--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=" + t.TempDir(), "about:blank"}
+		"--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=" + profileDir(t), "about:blank"}
 	cmd := exec.CommandContext(t.Context(), bin, args...)
 	cmd.WaitDelay = 5 * time.Second
 	stderr, err := cmd.StderrPipe()
@@ -98,6 +99,29 @@ func startBrowser(t *testing.T, bin string) *browser {
 	}
 	t.Fatalf("no page target in %+v", targets)
 	return nil
+}
+
+// profileDir is a folder for Chromium's profile, removed at cleanup once
+// Chromium's helper processes, which outlive the browser by a moment, have
+// stopped writing to it (t.TempDir would fail the test on "directory not
+// empty").
+func profileDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "kernelwire-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			err := os.RemoveAll(dir)
+			if err == nil || time.Now().After(deadline) {
+				if err != nil {
+					t.Logf("leaving %s: %v", dir, err)
+				}
+				return
+			}
+		}
+	})
+	return dir
 }
 
 // closeBrowser asks Chromium to quit (Browser.close, on the browser's own

@@ -19,9 +19,19 @@ const (
 	maxLimit     = 1000
 )
 
+// The two feeds over every source: the curated river, and everything.
+const (
+	allFeed        = "all"        // curated: stories with a topic, or from on-topic sources
+	everythingFeed = "everything" // every stored story, curated or not
+)
+
+// riverRule says what the curated river lists, on the page and in feed
+// descriptions.
+const riverRule = "stories filed under at least one topic, and every story from sources marked wholly on-topic"
+
 // feedRequest is a validated /feeds/{name}.{ext} request.
 type feedRequest struct {
-	name   string // store.AllTopic, a topic slug or a named feed
+	name   string // allFeed, everythingFeed, a topic slug or a named feed
 	title  string
 	desc   string
 	htmlQ  url.Values // the page showing the same items
@@ -50,10 +60,13 @@ func (s *Server) parseFeedRequest(r *http.Request) (feedRequest, error) {
 		fr.path = nf.Filter
 		fr.title, fr.desc = nf.Title, nf.Description
 		fr.htmlQ = nf.Filter.values()
-	} else if name == store.AllTopic {
-		fr.title, fr.desc = "all news", "Linux kernel and Rust-for-Linux news, curated by kernelwire"
+	} else if name == allFeed {
+		fr.path = Filter{curated: true}
+		fr.title, fr.desc = "all news", "Linux kernel and Rust-for-Linux news, curated by kernelwire: "+riverRule
+	} else if name == everythingFeed {
+		fr.title, fr.desc = "everything", "Every story kernelwire stored, curated or not"
 	} else {
-		return feedRequest{}, errNotFound("unknown topic %q; valid topics: %s", name, strings.Join(s.feedNames(), ", "))
+		return feedRequest{}, errNotFound("unknown feed %q; valid feeds: %s", name, strings.Join(s.feedNames(), ", "))
 	}
 	q := r.URL.Query()
 	var err error
@@ -65,6 +78,9 @@ func (s *Server) parseFeedRequest(r *http.Request) (feedRequest, error) {
 	}
 	if fr.query, err = s.parseFilter(q); err != nil {
 		return feedRequest{}, err
+	}
+	if fr.path.curated {
+		fr.path = curatedUnlessSource(fr.path, fr.query)
 	}
 	if !fr.query.isZero() {
 		if fr.htmlQ == nil {
@@ -78,9 +94,10 @@ func (s *Server) parseFeedRequest(r *http.Request) (feedRequest, error) {
 	return fr, nil
 }
 
-// feedNames lists every /feeds/<name>: all, the topics, the named feeds.
+// feedNames lists every /feeds/<name>: all, everything, the topics, the
+// named feeds.
 func (s *Server) feedNames() []string {
-	out := s.topicSlugs()
+	out := append([]string{allFeed, everythingFeed}, s.topicSlugs()[1:]...)
 	for _, nf := range s.cfg.NamedFeeds {
 		out = append(out, nf.Name)
 	}
@@ -156,11 +173,12 @@ func (fr feedRequest) url(base string, offset int) string {
 }
 
 func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self string) ([]byte, string, time.Time, error) {
-	items, more, err := s.scan(ctx, []Filter{fr.path, fr.query}, fr.offset, fr.limit)
+	// Names first: the search matches sources by their display names.
+	names, err := s.loadSourceNames(ctx)
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
-	names, err := s.loadSourceNames(ctx)
+	items, more, err := s.scan(ctx, []Filter{fr.path, fr.query}, fr.offset, fr.limit)
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
@@ -180,6 +198,8 @@ func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self stri
 	}
 	if _, ok := s.topics[fr.name]; ok {
 		f.HTMLURL = base + "/topics/" + fr.name + encodeQuery(fr.htmlQ)
+	} else if fr.name == everythingFeed {
+		f.HTMLURL = base + "/" + everythingFeed + encodeQuery(fr.htmlQ)
 	}
 	if f.Description == "" {
 		f.Description = "kernelwire: " + fr.title
@@ -209,8 +229,9 @@ func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self stri
 	return body, fr.format.ContentType(), lastMod, nil
 }
 
+// topicSlugs is "all" then the topic slugs, sorted.
 func (s *Server) topicSlugs() []string {
-	out := []string{store.AllTopic}
+	out := []string{allFeed}
 	for _, t := range s.cfg.Topics {
 		out = append(out, t.Slug)
 	}
@@ -240,6 +261,18 @@ func cutLast(s, sep string) (before, after string, ok bool) {
 
 // topicsWithAll lists "all" then the configured topics, for navigation.
 func (s *Server) topicsWithAll() []item.Topic {
-	out := []item.Topic{{Slug: store.AllTopic, Title: "All news"}}
+	out := []item.Topic{{Slug: allFeed, Title: "All news"}}
 	return append(out, s.cfg.Topics...)
+}
+
+// storeIndex is the store index feed name lists: the curated one for all,
+// every item for everything, else the topic's.
+func storeIndex(name string) string {
+	switch name {
+	case allFeed:
+		return store.CuratedTopic
+	case everythingFeed:
+		return store.AllTopic
+	}
+	return name
 }

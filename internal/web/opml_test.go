@@ -20,7 +20,7 @@ func TestOPML(t *testing.T) {
 	}{
 		{"/opml", []string{"https://www.kernel.org/feeds/kdist.xml", "https://lwn.net/headlines/rss",
 			"https://www.phoronix.com/rss.php", "https://blog.rust-lang.org/feed.xml"}},
-		{"/feeds.opml", []string{"http://kw.example/feeds/all.atom", "http://kw.example/feeds/rust-for-linux.atom",
+		{"/feeds.opml", []string{"http://kw.example/feeds/all.atom", "http://kw.example/feeds/everything.atom", "http://kw.example/feeds/rust-for-linux.atom",
 			"http://kw.example/feeds/releases.atom", "http://kw.example/feeds/security.atom", "http://kw.example/feeds/subsystems.atom",
 			"http://kw.example/feeds/maintainers.atom", "http://kw.example/feeds/patches.atom", "http://kw.example/feeds/rust-people.atom"}},
 	}
@@ -106,7 +106,7 @@ func TestFeedList(t *testing.T) {
 			t.Errorf("feed %s urls %+v", f.Name, f.URLs)
 		}
 	}
-	want := []string{"all:all", "topic:rust-for-linux", "topic:releases", "topic:security", "topic:subsystems",
+	want := []string{"all:all", "everything:everything", "topic:rust-for-linux", "topic:releases", "topic:security", "topic:subsystems",
 		"topic:maintainers", "topic:patches", "named:rust-people"}
 	if !slices.Equal(names, want) {
 		t.Errorf("feeds %q, want %q", names, want)

@@ -15,7 +15,6 @@ import (
 	"github.com/kernelwire/kernelwire/internal/extract"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/publish"
-	"github.com/kernelwire/kernelwire/internal/store"
 )
 
 //go:embed templates/*.html
@@ -111,6 +110,8 @@ type pageView struct {
 	Prev    string
 	Next    string
 	Empty   string
+	// Rule says what the river lists (the front page only).
+	Rule string
 	// Failing says that every source is failing, and why (empty while
 	// any source works).
 	Failing   string
@@ -150,18 +151,21 @@ type Coverage struct {
 
 // pageRequest is a validated request for the page.
 type pageRequest struct {
-	topic string // "" for all news
+	feed  string // allFeed, everythingFeed or a topic slug
 	page  int
 	limit int // stories per page
 	query Filter
 }
 
 func (s *Server) parsePageRequest(r *http.Request) (pageRequest, error) {
-	pr := pageRequest{topic: r.PathValue("topic")}
-	if pr.topic != "" {
-		if _, ok := s.topics[pr.topic]; !ok {
-			return pageRequest{}, errNotFound("unknown topic %q; valid topics: %s", pr.topic, strings.Join(s.topicSlugs()[1:], ", "))
+	pr := pageRequest{feed: allFeed}
+	if topic := r.PathValue("topic"); topic != "" {
+		if _, ok := s.topics[topic]; !ok {
+			return pageRequest{}, errNotFound("unknown topic %q; valid topics: %s", topic, strings.Join(s.topicSlugs()[1:], ", "))
 		}
+		pr.feed = topic
+	} else if r.URL.Path == "/"+everythingFeed {
+		pr.feed = everythingFeed
 	}
 	q := r.URL.Query()
 	var err error
@@ -179,10 +183,13 @@ func (s *Server) parsePageRequest(r *http.Request) (pageRequest, error) {
 
 // path is the page's path, without the base URL.
 func (pr pageRequest) path() string {
-	if pr.topic == "" {
+	switch pr.feed {
+	case allFeed:
 		return "/"
+	case everythingFeed:
+		return "/" + everythingFeed
 	}
-	return "/topics/" + pr.topic
+	return "/topics/" + pr.feed
 }
 
 // url is the canonical URL of page n of the request.
@@ -220,15 +227,20 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now time.Time) (pageView, error) {
 	var path Filter
-	if pr.topic != "" {
-		path = Filter{Topics: []string{pr.topic}}
+	switch pr.feed {
+	case allFeed:
+		path = curatedUnlessSource(Filter{curated: true}, pr.query)
+	case everythingFeed:
+	default:
+		path = Filter{Topics: []string{pr.feed}}
+	}
+	// Names first: the search matches sources by their display names.
+	if _, err := s.loadSourceNames(ctx); err != nil {
+		return pageView{}, err
 	}
 	query, page := pr.query, pr.page
 	items, more, err := s.scan(ctx, []Filter{path, query}, (page-1)*pr.limit, pr.limit)
 	if err != nil {
-		return pageView{}, err
-	}
-	if _, err := s.loadSourceNames(ctx); err != nil {
 		return pageView{}, err
 	}
 	v := pageView{Query: query.Q, Page: page, First: (page-1)*pr.limit + 1}
@@ -236,14 +248,21 @@ func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now 
 		v.Limit = pr.limit
 	}
 	v.chrome = s.chrome(base, "kernelwire: Linux kernel and Rust-for-Linux news")
-	feedName := store.AllTopic
-	v.Heading, v.Scope = "Latest news", "all news"
-	if pr.topic != "" {
-		t := s.topics[pr.topic]
-		feedName = pr.topic
+	switch pr.feed {
+	case allFeed:
+		v.Heading, v.Scope = "Latest news", "all news"
+		if path.curated {
+			v.Rule = riverRule
+		}
+	case everythingFeed:
+		v.Heading, v.Scope = "Everything", "everything"
+		v.Title = "kernelwire: everything, curated or not"
+	default:
+		t := s.topics[pr.feed]
 		v.Heading, v.Scope = t.Title, t.Title
 		v.Title = "kernelwire: " + t.Title
 	}
+	feedName := pr.feed
 	// Relative, so the CSP's form-action 'self' holds even when BaseURL
 	// names another origin than the one the page was loaded from.
 	v.Action = pr.path()
@@ -258,7 +277,7 @@ func (s *Server) pageView(ctx context.Context, pr pageRequest, base string, now 
 	}
 	v.ShownFeed = s.feedLinks(base, feedName, s.feedTitle(feedName, query), query.values())
 	v.Alternates = v.ShownFeed
-	if v.Nav, err = s.nav(ctx, base, pr.topic); err != nil {
+	if v.Nav, err = s.nav(ctx, base, pr.feed); err != nil {
 		return pageView{}, err
 	}
 	health, err := s.sourceHealth(ctx)
@@ -320,15 +339,19 @@ func (s *Server) chrome(base, title string) chrome {
 
 // nav lists all news and every topic with its item count.
 func (s *Server) nav(ctx context.Context, base, current string) ([]navLink, error) {
-	out := make([]navLink, 0, len(s.cfg.Topics)+1)
-	for _, t := range s.topicsWithAll() {
-		n, err := s.cfg.Store.Count(ctx, t.Slug)
+	out := make([]navLink, 0, len(s.cfg.Topics)+2)
+	feeds := append(s.topicsWithAll(), item.Topic{Slug: everythingFeed, Title: "Everything"})
+	for _, t := range feeds {
+		n, err := s.cfg.Store.Count(ctx, storeIndex(t.Slug))
 		if err != nil {
 			return nil, err
 		}
 		l := navLink{Title: t.Title, URL: base + "/topics/" + t.Slug, Count: n, Current: t.Slug == current}
-		if t.Slug == store.AllTopic {
-			l.URL, l.Current = base+"/", current == ""
+		switch t.Slug {
+		case allFeed:
+			l.URL = base + "/"
+		case everythingFeed:
+			l.URL = base + "/" + everythingFeed
 		}
 		out = append(out, l)
 	}
@@ -411,7 +434,9 @@ func (s *Server) feedLinks(base, name, title string, q url.Values) []feedLink {
 
 func (s *Server) feedTitle(name string, q Filter) string {
 	title := "kernelwire: all news"
-	if t, ok := s.topics[name]; ok {
+	if name == everythingFeed {
+		title = "kernelwire: everything"
+	} else if t, ok := s.topics[name]; ok {
 		title = "kernelwire: " + t.Title
 	} else if nf, ok := s.named[name]; ok {
 		title = "kernelwire: " + nf.Title
@@ -432,7 +457,8 @@ func (s *Server) feedRows(base string) []feedRow {
 			URLs: feedURLs{Atom: links[0].URL, RSS: links[1].URL, JSON: links[2].URL},
 		})
 	}
-	add(store.AllTopic, "all", "All news", "Every item, newest first", base+"/")
+	add(allFeed, "all", "All news", "The curated river, newest first: "+riverRule, base+"/")
+	add(everythingFeed, "everything", "Everything", "Every story, curated or not, newest first", base+"/"+everythingFeed)
 	for _, t := range s.cfg.Topics {
 		add(t.Slug, "topic", t.Title, t.Description, base+"/topics/"+t.Slug)
 	}

@@ -27,6 +27,11 @@ type Filter struct {
 	// search is Q parsed (parseFilter, New); when Q is set without it,
 	// match parses Q leniently.
 	search Search
+	// curated keeps to the river (the store's CuratedTopic index):
+	// stories with a topic, or from a wholly on-topic source. All news,
+	// the page and named feeds without topics are curated unless a
+	// source is chosen: ?source= shows everything of that source.
+	curated bool
 }
 
 // NamedFeed is a saved query published at /feeds/<Name>.<ext>.
@@ -47,7 +52,22 @@ const scanBatch = 250
 const maxQLen = 200
 
 func (f Filter) isZero() bool {
-	return len(f.Topics) == 0 && len(f.Not) == 0 && f.Source == "" && f.Q == "" && f.Since.IsZero()
+	return !f.curated && len(f.Topics) == 0 && len(f.Not) == 0 && f.Source == "" && f.Q == "" && f.Since.IsZero()
+}
+
+// onlyCurated reports a filter that selects the curated index and nothing
+// more.
+func (f Filter) onlyCurated() bool {
+	g := f
+	g.curated = false
+	return f.curated && g.isZero()
+}
+
+// curatedUnlessSource is the rule of the river: curated, unless the query
+// picks a source (whose every item is then shown).
+func curatedUnlessSource(path, query Filter) Filter {
+	path.curated = path.Source == "" && query.Source == ""
+	return path
 }
 
 // match reports whether it matches f; source is the text its source is
@@ -246,11 +266,22 @@ func index(filters []Filter) (q store.Query, exact bool) {
 	if len(active) == 0 {
 		return store.Query{Topic: store.AllTopic}, true
 	}
+	if f := active[0]; len(active) == 1 && f.onlyCurated() {
+		return store.Query{Topic: store.CuratedTopic}, true
+	}
 	if f := active[0]; len(active) == 1 && len(f.Topics) == 1 &&
 		len(f.Not) == 0 && f.Source == "" && f.Q == "" && f.Since.IsZero() {
+		// A topic's index is curated already.
 		return store.Query{Topic: f.Topics[0]}, true
 	}
+	// A curated filter never meets a source (curatedUnlessSource), so
+	// scanning the curated index, or a topic's, is all curation takes.
 	q = store.Query{Topic: store.AllTopic}
+	for _, f := range active {
+		if f.curated {
+			q.Topic = store.CuratedTopic
+		}
+	}
 	for _, f := range active {
 		if f.Source != "" {
 			return store.Query{Source: f.Source}, false
@@ -263,10 +294,9 @@ func index(filters []Filter) (q store.Query, exact bool) {
 }
 
 func (s *Server) matchAll(filters []Filter, it *item.Item) bool {
-	source := s.sourceText[it.Source]
-	if source == "" {
-		source = it.Source
-	}
+	// A source is searched by its config name and its display name
+	// ("lwn" and "LWN.net").
+	source := it.Source + " " + s.sourceTitle(it.Source)
 	for _, f := range filters {
 		if !f.match(it, source) {
 			return false

@@ -151,7 +151,7 @@ func TestQueryBadRequests(t *testing.T) {
 		{"/feeds/all.atom?since=yesterday", 400, []string{`bad since "yesterday"`, "RFC 3339"}},
 		{"/feeds/all.atom?since=2026-13-01", 400, []string{`bad since "2026-13-01"`}},
 		{"/feeds/all.atom?q=" + strings.Repeat("x", 201), 400, []string{"bad q: longer than 200 bytes"}},
-		{"/feeds/rust-peopl.atom", 404, []string{`unknown topic "rust-peopl"`, "rust-people"}},
+		{"/feeds/rust-peopl.atom", 404, []string{`unknown feed "rust-peopl"`, "rust-people"}},
 		{"/topics/nope", 404, []string{`unknown topic "nope"`}},
 		{"/?page=0", 400, []string{"bad page"}},
 		{"/?topics=nope", 400, []string{"bad topics"}},

@@ -12,6 +12,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", s.handle("page", s.handlePage))
 	mux.Handle("GET /topics/{topic}", s.handle("page", s.handlePage))
+	mux.Handle("GET /everything", s.handle("page", s.handlePage))
 	mux.Handle("GET /feeds/{file}", s.handle("feed", s.handleFeed))
 	mux.Handle("GET /feeds", s.handle("feedlist", s.handleFeedList))
 	mux.Handle("GET /feeds.json", s.handle("feedlist", s.handleFeedListJSON))

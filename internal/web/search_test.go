@@ -83,7 +83,9 @@ func TestSearchBadQueries(t *testing.T) {
 
 // TestSearchOnPage checks word search through the page on the fixture.
 func TestSearchOnPage(t *testing.T) {
-	s, _ := newFixtureServer(t, fixtureConfig())
+	cfg := fixtureConfig()
+	cfg.Sources[3].Title = "The Rust Programming Language Blog"
+	s, _ := newFixtureServer(t, cfg)
 	for _, tc := range []struct {
 		q    string
 		want int
@@ -97,7 +99,8 @@ func TestSearchOnPage(t *testing.T) {
 		{"arena", 0}, // no stemming: "arenas" is another word
 		{`"pair of workqueue"`, 1},
 		{`"workqueue pair"`, 0},
-		{"phoronix memory", 1}, // the source is searched too
+		{"phoronix memory", 1},             // the source is searched too
+		{`"programming language blog"`, 2}, // by its display name (feeds.yaml title)
 	} {
 		rec := do(t, s, "/?q="+url.QueryEscape(tc.q))
 		if rec.Code != 200 {

@@ -83,9 +83,6 @@ type Server struct {
 	sourceURLs map[string]string
 	// names is the last loadSourceNames result.
 	names atomic.Pointer[sourceNames]
-	// sourceText is what search matches a source by: its name ("lwn",
-	// "rust-blog": the words lwn, rust, blog).
-	sourceText map[string]string
 
 	// verMu serialises refreshes of the store version; fresh holds the last
 	// good one so the hot path reads it without a lock.
@@ -147,6 +144,9 @@ func New(cfg Config) *Server {
 		nf.Filter.Topics = slices.Sorted(slices.Values(nf.Filter.Topics))
 		nf.Filter.Not = slices.Sorted(slices.Values(nf.Filter.Not))
 		nf.Filter.search = lenientSearch(nf.Filter.Q)
+		// A view of the river, unless it picks topics (curated already)
+		// or a source (all of it).
+		nf.Filter.curated = len(nf.Filter.Topics) == 0 && nf.Filter.Source == ""
 		s.cfg.NamedFeeds[i] = nf
 		s.named[nf.Name] = nf
 	}
@@ -156,10 +156,8 @@ func New(cfg Config) *Server {
 		s.titles[t.Slug] = t.Title
 	}
 	s.sourceURLs = make(map[string]string, len(cfg.Sources))
-	s.sourceText = make(map[string]string, len(cfg.Sources))
 	for _, src := range cfg.Sources {
 		s.sourceURLs[src.Name] = src.URL
-		s.sourceText[src.Name] = src.Name
 	}
 	s.handler = s.routes()
 	return s

@@ -203,7 +203,7 @@ func checkErrors(t *testing.T, s http.Handler, tests []errorCase) {
 func TestBadRequests(t *testing.T) {
 	s, _ := newTestServer(t, 1)
 	tests := []errorCase{
-		{"/feeds/nope.atom", 404, []string{`unknown topic "nope"`, "all, releases, rust"}},
+		{"/feeds/nope.atom", 404, []string{`unknown feed "nope"`, "all, everything, releases, rust"}},
 		{"/feeds/all.xml2", 404, []string{"unknown feed format"}},
 		{"/feeds/all", 404, []string{"no feed"}},
 		{"/feeds/all.atom?limit=0", 400, []string{"limit", "1 to 1000"}},

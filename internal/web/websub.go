@@ -118,15 +118,16 @@ func (s *Server) watchLoop(ctx context.Context, ver int64, last map[string]feedS
 	}
 }
 
-// snapshot reads the size and newest item of all news and every topic.
+// snapshot reads the size and newest item of everything, all news and
+// every topic.
 func (s *Server) snapshot(ctx context.Context) (map[string]feedState, error) {
-	out := make(map[string]feedState, len(s.cfg.Topics)+1)
-	for _, slug := range s.topicSlugs() {
-		n, err := s.cfg.Store.Count(ctx, slug)
+	out := make(map[string]feedState, len(s.cfg.Topics)+2)
+	for _, slug := range append([]string{everythingFeed}, s.topicSlugs()...) {
+		n, err := s.cfg.Store.Count(ctx, storeIndex(slug))
 		if err != nil {
 			return nil, fmt.Errorf("websub snapshot %s: %w", slug, err)
 		}
-		top, err := s.cfg.Store.Items(ctx, store.Query{Topic: slug, Limit: 1})
+		top, err := s.cfg.Store.Items(ctx, store.Query{Topic: storeIndex(slug), Limit: 1})
 		if err != nil {
 			return nil, fmt.Errorf("websub snapshot %s: %w", slug, err)
 		}
@@ -140,19 +141,22 @@ func (s *Server) snapshot(ctx context.Context) (map[string]feedState, error) {
 }
 
 // changedFeeds names the feeds that gained items between two snapshots:
-// all, the topics whose count grew or whose newest item changed, and the
-// named feeds over those topics (a named feed without topics, selecting by
-// source or text, changes whenever all does: pinging a feed that did not
-// change costs the hub one conditional fetch).
+// everything, all, the topics whose count grew or whose newest item
+// changed, and the named feeds over those topics (a named feed without
+// topics, selecting by source or text, changes whenever everything does:
+// pinging a feed that did not change costs the hub one conditional fetch).
 func (s *Server) changedFeeds(old, cur map[string]feedState) []string {
 	gained := func(slug string) bool {
 		o, c := old[slug], cur[slug]
 		return c.count > o.count || c.top != o.top && c.top != ""
 	}
-	if !gained(store.AllTopic) {
+	if !gained(everythingFeed) {
 		return nil
 	}
-	out := []string{store.AllTopic}
+	out := []string{everythingFeed}
+	if gained(allFeed) {
+		out = append(out, allFeed)
+	}
 	var topics []string
 	for _, t := range s.cfg.Topics {
 		if gained(t.Slug) {

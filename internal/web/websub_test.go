@@ -114,7 +114,7 @@ func TestWebSubPing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
-	for _, name := range []string{"all", "security"} {
+	for _, name := range []string{"everything", "all", "security"} {
 		for _, ext := range []string{"atom", "rss", "json"} {
 			want = append(want, "https://kw.example/feeds/"+name+"."+ext)
 		}

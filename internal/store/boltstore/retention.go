@@ -295,12 +295,14 @@ func unindex(b buckets, it item.Item) error {
 	return nil
 }
 
-// indexNames lists the indexes it belongs to. A topic literally named like
-// the pseudo-topic is skipped: it is the all index already, and unindexing it
-// as a topic would drop the item from "all".
+// indexNames lists the indexes it may be in: all, its source's, its
+// topics' and the curated river's (where dropping an absent entry is a
+// no-op). A topic literally named like the pseudo-topic is skipped: it is
+// the all index already, and unindexing it as a topic would drop the item
+// from "all".
 func indexNames(it item.Item) []string {
-	names := make([]string, 0, 2+len(it.Topics))
-	names = append(names, allIndex, "s:"+it.Source)
+	names := make([]string, 0, 3+len(it.Topics))
+	names = append(names, allIndex, "s:"+it.Source, "t:"+store.CuratedTopic)
 	for _, t := range it.Topics {
 		if t != store.AllTopic {
 			names = append(names, "t:"+t)

@@ -2,11 +2,16 @@
 local function topicIdx(t) return base .. 'idx:topic:' .. t end
 local function sourceIdx(s) return base .. 'idx:source:' .. s end
 
+-- The curated river (store.CuratedTopic) holds the stories with a topic or
+-- an on-topic member; removing from it is a no-op for the others.
+local curatedIdx = topicIdx('_curated')
+
 -- A topic literally named "all" is the all index already; treating it as a
 -- topic would drop the item from "all" when it leaves that topic.
 local function unindex(k, src, topicsJSON)
   redis.call('ZREM', allIdx, k)
   redis.call('ZREM', sourceIdx(src), k)
+  redis.call('ZREM', curatedIdx, k)
   for _, t in ipairs(cjson.decode(topicsJSON)) do
     if t ~= 'all' then redis.call('ZREM', topicIdx(t), k) end
   end
@@ -22,6 +27,7 @@ local function removeStory(k, src, st)
   local story = cjson.decode(d)
   local removed = 0
   redis.call('ZREM', sourceIdx(src), k)
+  redis.call('ZREM', curatedIdx, k)
   for _, m in ipairs(story.m) do
     if type(m.tp) == 'table' then
       for _, t in ipairs(m.tp) do

@@ -100,6 +100,8 @@ func Run(t *testing.T, open Opener) {
 		{"StoryPlanApplied", testStoryPlanApplied},
 		{"SeriesStatus", testSeriesStatus},
 		{"CVERecord", testCVERecord},
+		{"CuratedIndex", testCuratedIndex},
+		{"CuratedRetention", testCuratedRetention},
 		{"PingClose", testPingClose},
 	}
 	for _, tc := range cases {
