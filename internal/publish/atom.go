@@ -139,9 +139,13 @@ func newAtomEntry(e *entry, topicTitles map[string]string) atomEntry {
 		}
 		a.Source = s
 	}
+	// Readers show the content and ignore rel="related": the coverage
+	// and kernel facts go into it, made from the summary if need be.
 	switch {
 	case e.content != "":
-		a.Content = &feeds.AtomContent{Content: e.content, Type: "html"}
+		a.Content = &feeds.AtomContent{Content: e.readerHTML(e.content), Type: "html"}
+	case e.hasExtras():
+		a.Content = &feeds.AtomContent{Content: e.readerHTML(asHTML(e.summary, e.summaryHTML)), Type: "html"}
 	case e.link == "":
 		// An entry without an alternate link must have content (RFC 4287
 		// section 4.1.1): the summary moves there, else the title stands in.

@@ -105,6 +105,8 @@ type entry struct {
 	related                 []related  // the story's other coverage
 	replies                 int        // mailing-list replies in the story
 	it                      *item.Item // for the JSON extension
+	status                  *item.Status
+	kernelHTML              string // the kernel facts shown (kernel.go)
 }
 
 // related is one other report of the entry's story, cleaned.
@@ -205,6 +207,7 @@ func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sources sou
 			e.related = append(e.related, rr)
 		}
 	}
+	kernelFacts(&e, it)
 	return e
 }
 

@@ -42,6 +42,11 @@ type jsonExtension struct {
 	// replies.
 	Related []jsonRelated `json:"related,omitempty"`
 	Replies int           `json:"replies,omitempty"`
+	// The kernel lane's data (kernel.go): a series' or pull request's
+	// status, a CNA CVE record, a kernel.org release record.
+	Status  *jsonStatus   `json:"status,omitempty"`
+	CVE     *item.CVE     `json:"cve,omitempty"`
+	Release *item.Release `json:"release,omitempty"`
 }
 
 // jsonRelated is one other report of an item's story.
@@ -94,16 +99,21 @@ func newJSONItem(e *entry) *jsonItem {
 	// text in JSON Feed, so it is only written next to real content.
 	switch {
 	case e.content != "":
-		j.ContentHTML = e.content
+		j.ContentHTML = e.readerHTML(e.content)
 		if e.summaryHTML {
 			j.Summary = extract.Text(e.summary)
 		} else {
 			j.Summary = e.summary
 		}
 	case e.summary != "" && e.summaryHTML:
-		j.ContentHTML = e.summary
+		j.ContentHTML = e.readerHTML(e.summary)
+	case e.summary != "" && e.hasExtras():
+		j.ContentHTML = e.readerHTML(asHTML(e.summary, false))
+		j.Summary = e.summary
 	case e.summary != "":
 		j.ContentText = e.summary
+	case e.hasExtras():
+		j.ContentHTML = e.readerHTML("")
 	default:
 		j.ContentText = e.title
 	}
@@ -141,8 +151,9 @@ func newJSONExtension(e *entry) *jsonExtension {
 		x.Related = append(x.Related, j)
 	}
 	x.Replies = e.replies
-	if x.Source == "" && len(x.Topics) == 0 && len(x.KernelVersions) == 0 &&
-		len(x.CVEs) == 0 && x.Patch == nil && len(x.Matched) == 0 && len(x.Related) == 0 && x.Replies == 0 {
+	x.Status, x.CVE, x.Release = newJSONStatus(e.status), cleanCVE(e.it.Extracted.CVE), cleanRelease(e.it.Extracted.Release)
+	if x.Source == "" && len(x.Topics) == 0 && len(x.KernelVersions) == 0 && len(x.CVEs) == 0 && x.Patch == nil &&
+		len(x.Matched) == 0 && len(x.Related) == 0 && x.Replies == 0 && x.Status == nil && x.CVE == nil && x.Release == nil {
 		return nil
 	}
 	return x

@@ -120,12 +120,13 @@ func newRSSItem(e *entry) rssItem {
 	case e.content != "":
 		r.Description = e.content
 	}
-	if e.content != "" {
-		r.Content = &feeds.RssContent{Content: e.content}
-	}
 	// RSS has no related links: the coverage is a short list at the end
-	// of the description.
-	r.Description += coverageHTML(e)
+	// of the description and of the content (which most readers show
+	// instead), after the kernel facts.
+	r.Description = e.readerHTML(r.Description)
+	if e.content != "" {
+		r.Content = &feeds.RssContent{Content: e.readerHTML(e.content)}
+	}
 	// <author> must be an address (RSS 2.0); names go to dc:creator.
 	switch {
 	case e.authorEmail != "" && e.authorName != "":
