@@ -122,6 +122,7 @@ func describe(f Filter) string {
 	if !f.Since.IsZero() {
 		parts = append(parts, "since "+f.Since.Format(time.RFC3339))
 	}
+	parts = f.Kernel.describe(parts)
 	return strings.Join(parts, "; ")
 }
 

@@ -22,7 +22,8 @@ func TestOPML(t *testing.T) {
 			"https://www.phoronix.com/rss.php", "https://blog.rust-lang.org/feed.xml"}},
 		{"/feeds.opml", []string{"http://kw.example/feeds/all.atom", "http://kw.example/feeds/everything.atom", "http://kw.example/feeds/rust-for-linux.atom",
 			"http://kw.example/feeds/releases.atom", "http://kw.example/feeds/security.atom", "http://kw.example/feeds/subsystems.atom",
-			"http://kw.example/feeds/maintainers.atom", "http://kw.example/feeds/patches.atom", "http://kw.example/feeds/rust-people.atom"}},
+			"http://kw.example/feeds/maintainers.atom", "http://kw.example/feeds/patches.atom", "http://kw.example/feeds/rust-people.atom",
+			"http://kw.example/feeds/series.atom"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
@@ -107,7 +108,7 @@ func TestFeedList(t *testing.T) {
 		}
 	}
 	want := []string{"all:all", "everything:everything", "topic:rust-for-linux", "topic:releases", "topic:security", "topic:subsystems",
-		"topic:maintainers", "topic:patches", "named:rust-people"}
+		"topic:maintainers", "topic:patches", "named:rust-people", "named:series"}
 	if !slices.Equal(names, want) {
 		t.Errorf("feeds %q, want %q", names, want)
 	}

@@ -23,6 +23,8 @@ type Filter struct {
 	Source string
 	Q      string
 	Since  time.Time
+	// Kernel selects by series status and CVE (kernel.go).
+	Kernel KernelFilter
 
 	// search is Q parsed (parseFilter, New); when Q is set without it,
 	// match parses Q leniently.
@@ -52,7 +54,7 @@ const scanBatch = 250
 const maxQLen = 200
 
 func (f Filter) isZero() bool {
-	return !f.curated && len(f.Topics) == 0 && len(f.Not) == 0 && f.Source == "" && f.Q == "" && f.Since.IsZero()
+	return !f.curated && len(f.Topics) == 0 && len(f.Not) == 0 && f.Source == "" && f.Q == "" && f.Since.IsZero() && f.Kernel.isZero()
 }
 
 // onlyCurated reports a filter that selects the curated index and nothing
@@ -83,6 +85,9 @@ func (f Filter) match(it *item.Item, source string) bool {
 		return false
 	}
 	if !f.Since.IsZero() && it.Published.Before(f.Since) {
+		return false
+	}
+	if !f.Kernel.match(it) {
 		return false
 	}
 	if f.Q != "" {
@@ -117,6 +122,7 @@ func (f Filter) values() url.Values {
 	if !f.Since.IsZero() {
 		v.Set("since", f.Since.UTC().Format(time.RFC3339))
 	}
+	f.Kernel.values(v)
 	return v
 }
 
@@ -130,7 +136,8 @@ func encodeQuery(v url.Values) string {
 	return "?" + strings.NewReplacer("%2C", ",", "%3A", ":").Replace(v.Encode())
 }
 
-// parseFilter reads topics=, not=, source=, q= and since= from q. Each may
+// parseFilter reads topics=, not=, source=, q= and since= from q, and the
+// kernel lane's series=, status=, tree= and cve= (kernel.go). Each may
 // repeat; topics and not also take comma-separated lists.
 func (s *Server) parseFilter(q url.Values) (Filter, error) {
 	var f Filter
@@ -165,6 +172,9 @@ func (s *Server) parseFilter(q url.Values) (Filter, error) {
 			return Filter{}, errBadRequest("bad since %q: want an RFC 3339 time (2026-11-01T12:00:00Z) or a date (2026-11-01)", since)
 		}
 		f.Since = t.UTC()
+	}
+	if f.Kernel, err = parseKernelFilter(q); err != nil {
+		return Filter{}, err
 	}
 	return f, nil
 }

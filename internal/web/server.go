@@ -129,6 +129,10 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	cfg.NamedFeeds = slices.Clone(cfg.NamedFeeds) // sorted below, not the caller's
+	if !slices.ContainsFunc(cfg.NamedFeeds, func(nf NamedFeed) bool { return nf.Name == seriesFeed.Name }) &&
+		!slices.ContainsFunc(cfg.Topics, func(t item.Topic) bool { return t.Slug == seriesFeed.Name }) {
+		cfg.NamedFeeds = append(cfg.NamedFeeds, seriesFeed)
+	}
 	s := &Server{
 		cfg:     cfg,
 		cache:   publish.NewCache(cfg.CacheSize),
