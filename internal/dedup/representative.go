@@ -26,7 +26,12 @@ type Member struct {
 //   - among patch mails, a cover letter or a single patch ("[PATCH v2
 //     0/4]", "[PATCH v2]") stands for its series, never one of its
 //     numbered patches;
-//   - otherwise the highest source priority wins, ties going to the first
+//   - a report (a news article, an announcement) comes before a bare
+//     release record ("6.23: mainline" linking to kernel.org's home page,
+//     a GitHub release titled "1.71.0") and an aggregator's post: its
+//     title, link and summary tell the reader most; the record stays in
+//     the story as coverage;
+//   - then the highest source priority wins, ties going to the first
 //     seen, then to the lower index so the choice is deterministic.
 func Representative(members []Member) int {
 	best := -1
@@ -83,6 +88,9 @@ func better(a, b Member, series bool) bool {
 	if pa, pb := patchOf(a.Item), patchOf(b.Item); pa != nil && pb != nil && (pa.Index == 0) != (pb.Index == 0) {
 		return pa.Index == 0
 	}
+	if ra, rb := isReport(a.Item), isReport(b.Item); ra != rb {
+		return ra
+	}
 	if a.Priority != b.Priority {
 		return a.Priority > b.Priority
 	}
@@ -97,4 +105,36 @@ func patchVersion(it item.Item) int {
 		return 0
 	}
 	return max(p.Version, 1)
+}
+
+// isReport reports whether it is a report a reader can read: neither an
+// aggregator's post nor a bare release record.
+func isReport(it item.Item) bool {
+	if aggregatorHost(linkHost(it.Link)) {
+		return false
+	}
+	// kernel.org's kdist links every release to its home page.
+	if it.Link != "" && IdentityURL(it.Link) == "" {
+		return false
+	}
+	return !bareRelease(it.Title)
+}
+
+// channelWords may follow a version in a bare release record's title:
+// kdist's "6.13-rc2: mainline", "6.12.5: stable", "next-20251201".
+var channelWords = map[string]bool{"mainline": true, "stable": true, "longterm": true, "eol": true, "next": true, "linux": true}
+
+// bareRelease reports whether title is only versions and channel words.
+func bareRelease(title string) bool {
+	ws := words(title)
+	version := false
+	for _, w := range ws {
+		switch {
+		case isVersionWord(w) || isDigit(w[0]):
+			version = true
+		case !channelWords[w]:
+			return false
+		}
+	}
+	return version
 }

@@ -89,6 +89,11 @@ func TestRepresentative(t *testing.T) {
 	m := func(title string, prio int, hours float64) Member {
 		return Member{Item: item.Item{Title: title}, Priority: prio, FirstSeen: day0.Add(time.Duration(hours * float64(time.Hour)))}
 	}
+	linked := func(title, link string, prio int, hours float64) Member {
+		mb := m(title, prio, hours)
+		mb.Item.Link = link
+		return mb
+	}
 	tests := []struct {
 		name    string
 		members []Member
@@ -107,6 +112,21 @@ func TestRepresentative(t *testing.T) {
 			m("[PATCH v2 1/4] fs: export z", 10, 0), m("[PATCH 0/4] btrfs: stop y", 10, -99)}, 1},
 		{"a single patch", []Member{m("[PATCH] x: y", 10, 1), m("Re: [PATCH] x: y", 10, 0)}, 0},
 		{"a status note never represents", []Member{withEvent(m(`Patch "x: y" has been added to the 6.12-stable tree`, 50, 0)), m("[PATCH] x: y", 10, 1)}, 1},
+		{"a report over kernel.org's record", []Member{
+			linked("6.23: mainline", "https://www.kernel.org/", 100, 0),
+			linked("Linux 6.23 released", "https://lwn.net/Articles/1000000/", 3, 1)}, 1},
+		{"a report over a bare GitHub release", []Member{
+			linked("1.71.0", "https://github.com/rust-lang/rust/releases/tag/1.71.0", 50, 0),
+			linked("Rust 1.71.0 released", "https://lwn.net/Articles/937900/", 3, 1)}, 1},
+		{"a report over an aggregator's post", []Member{
+			linked("Linux 6.23 Released", "https://news.ycombinator.com/item?id=1", 90, 0),
+			linked("Linux 6.23 is out", "https://www.phoronix.com/news/Linux-6.23", 10, 1)}, 1},
+		{"records among themselves by priority", []Member{
+			linked("6.23: mainline", "https://www.kernel.org/", 100, 1),
+			linked("Linux 6.23 Released", "https://news.ycombinator.com/item?id=1", 90, 0)}, 0},
+		{"reports among themselves by priority", []Member{
+			linked("Linux 6.23 released", "https://lwn.net/Articles/1/", 3, 0),
+			linked("Announcing Linux 6.23", "https://lore.kernel.org/r/CAHk-6.23@mail.gmail.com", 100, 1)}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -67,6 +67,16 @@ type Item struct {
 	// the item itself and are never stored with it.
 	Related []Related `json:"related,omitempty"`
 	Replies int       `json:"replies,omitempty"`
+	// StoryID is the published id of the item's story: the key of the
+	// story's first item, fixed when the story was first published and
+	// kept through new representatives, merges (the older story's id
+	// wins), retagging and restarts. The store sets it on the items Items
+	// returns; empty, the story is the item alone and its id is Key.
+	StoryID string `json:"story_id,omitempty"`
+	// StoryUpdated is when the store last saw the item's story change: new
+	// coverage, a new representative, an update in place. Zero: not since
+	// it was first stored.
+	StoryUpdated time.Time `json:"story_updated,omitzero"`
 	// Status is where the story's patch series or pull request stands,
 	// gathered from its members; filled by the store like Related.
 	Status *Status `json:"status,omitempty"`

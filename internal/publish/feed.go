@@ -148,7 +148,7 @@ func newModel(f Feed) (*model, error) {
 	}
 	if m.updated.IsZero() {
 		for i := range f.Items {
-			m.updated = latest(m.updated, itemDate(&f.Items[i]), utc(f.Items[i].Updated))
+			m.updated = latest(m.updated, itemDate(&f.Items[i]), utc(f.Items[i].Updated), utc(f.Items[i].StoryUpdated))
 		}
 	}
 	if m.updated.IsZero() {
@@ -190,7 +190,7 @@ func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sources sou
 		topics:     cleanAll(it.Topics),
 		it:         it,
 	}
-	e.updated = latest(e.published, utc(it.Updated))
+	e.updated = latest(e.published, utc(it.Updated), utc(it.StoryUpdated))
 	e.summaryHTML = looksLikeHTML(e.summary)
 	e.sourceURL = cleanText(sources.urls[it.Source])
 	e.authorName, e.authorEmail = splitAuthor(cleanText(it.Author))

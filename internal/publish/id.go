@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -9,15 +10,17 @@ import (
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
-// itemID is the published id of it under prefix (see idPrefix): the whole
-// Key, percent-encoded, so ids that differ only in a query string stay
-// distinct (DEPENDENCIES.md gorilla #1) and never change between renders
-// (#2). Items without a Key (dedup always sets one) fall back to the
-// upstream GUID, then the link, then a hash of what identifies them.
+// itemID is the published id of it under prefix (see idPrefix): its
+// story's id (item.Item.StoryID, else its Key), whole and percent-encoded,
+// so ids that differ only in a query string stay distinct (DEPENDENCIES.md
+// gorilla #1), never change between renders (#2), and stay one story's
+// id when another member comes to represent it. Items without a Key (dedup
+// always sets one) fall back to the upstream GUID, then the link, then a
+// hash of what identifies them.
 func itemID(prefix string, it *item.Item) string {
-	key := "item/" + it.Key
+	key := "item/" + cmp.Or(it.StoryID, it.Key)
 	switch {
-	case it.Key != "":
+	case it.StoryID != "", it.Key != "":
 	case it.GUID != "":
 		key = "guid/" + it.GUID
 	case it.Link != "":

@@ -72,7 +72,8 @@ func (pl *planner) clusterInto(it item.Item, joined string) (string, error) {
 				joined = sid
 				continue
 			}
-			if err := pl.merge(sid, joined); err != nil {
+			var err error
+			if joined, err = pl.merge(sid, joined); err != nil {
 				return "", err
 			}
 		}

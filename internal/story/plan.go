@@ -28,6 +28,7 @@ type Rules struct {
 type planner struct {
 	r        Reader
 	rules    Rules
+	now      time.Time
 	items    map[string]*Stored          // read or written; nil: known absent
 	stories  map[string]*Story           // read or written; nil: none (singleton or deleted)
 	marks    map[string]string           // marks set by the batch
@@ -52,7 +53,7 @@ func PlanSave(r Reader, rules Rules, src string, items []item.Item, now time.Tim
 		n += len(it.StoryKeys) + len(it.Buckets)
 	}
 	pl := &planner{
-		r: r, rules: rules, items: map[string]*Stored{}, stories: map[string]*Story{},
+		r: r, rules: rules, now: now, items: map[string]*Stored{}, stories: map[string]*Story{},
 		marks: map[string]string{}, orig: map[string]*Story{},
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*Stored]*dedup.Features{},
 	}
@@ -80,8 +81,8 @@ func PlanSave(r Reader, rules Rules, src string, items []item.Item, now time.Tim
 }
 
 // admit readies an item of src for saving, or reports it older than
-// MaxAge: it takes src when it names none, and loses what only Items adds
-// (its story's coverage).
+// MaxAge: it takes src when it names none, and loses what only the store
+// sets (its story's coverage, id and last change).
 func (pl *planner) admit(it *item.Item, src string, now time.Time) bool {
 	if pl.rules.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-pl.rules.MaxAge)) {
 		return false
@@ -89,7 +90,7 @@ func (pl *planner) admit(it *item.Item, src string, now time.Time) bool {
 	if it.Source == "" {
 		it.Source = src
 	}
-	it.Related, it.Replies, it.Status = nil, 0, nil
+	it.Related, it.Replies, it.Status, it.StoryID, it.StoryUpdated = nil, 0, nil, "", time.Time{}
 	return true
 }
 
@@ -211,7 +212,9 @@ func (pl *planner) save(p *Plan, src string, it item.Item, now time.Time) (item.
 	outcome := item.New
 	if marked {
 		outcome = item.Updated
-		it.Source, it.FirstSeen = old.Item.Source, old.Item.FirstSeen
+		// Changed in place: readers' entry (of a story of its own) is
+		// updated, and says so.
+		it.Source, it.FirstSeen, it.StoryUpdated = old.Item.Source, old.Item.FirstSeen, now
 		if it.Published.IsZero() {
 			it.Published = old.Item.Published
 		}
@@ -306,20 +309,32 @@ func (pl *planner) addAlias(p *Plan, stored *Stored, it item.Item) (added bool, 
 	return true, nil
 }
 
-// merge moves every member of story from into story into.
-func (pl *planner) merge(from, into string) error {
-	for _, id := range []string{from, into} {
+// merge makes stories a and b one and returns its id: the older story's
+// (first published earlier), since that is the id readers have held the
+// longest. The other's entry stops changing in readers that stored it.
+func (pl *planner) merge(a, b string) (string, error) {
+	for _, id := range []string{a, b} {
 		if err := pl.touch(id); err != nil {
-			return err
+			return "", err
 		}
 	}
-	fs, err := pl.story(from)
+	sa, err := pl.story(a)
 	if err != nil {
-		return err
+		return "", err
 	}
-	is, err := pl.story(into)
-	if err != nil || fs == nil || is == nil {
-		return err
+	sb, err := pl.story(b)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case sa == nil:
+		return b, nil
+	case sb == nil:
+		return a, nil
+	}
+	from, into, fs, is := a, b, sa, sb
+	if sa.older(sb) {
+		from, into, fs, is = b, a, sb, sa
 	}
 	for _, m := range fs.Members {
 		if !m.Alias {
@@ -333,7 +348,7 @@ func (pl *planner) merge(from, into string) error {
 	pl.stories[from] = nil
 	pl.gone[from] = true
 	pl.setStory(into, is)
-	return nil
+	return into, nil
 }
 
 // setStory stores s as story id's current state, links its members to it
@@ -416,6 +431,9 @@ func (pl *planner) finish(p *Plan) error {
 			n.Version = 1
 			if hadRecord {
 				n.Version = o.Version + 1
+			}
+			if !hadRecord || !n.shows(o) {
+				n.Updated = pl.now
 			}
 			p.Stories = append(p.Stories, *n)
 		case hadRecord:

@@ -62,6 +62,39 @@ type Story struct {
 	// Rep is the key of the representative member.
 	Rep     string   `json:"rep"`
 	Members []Member `json:"m"`
+	// Updated is when a save last changed what the story shows: its
+	// representative, its members' titles and links, its topics.
+	Updated time.Time `json:"up,omitzero"`
+}
+
+// since is when the story was first published: its earliest member's
+// first sighting.
+func (s *Story) since() time.Time {
+	var t time.Time
+	for _, m := range s.Members {
+		if !m.Alias && (t.IsZero() || m.FirstSeen.Before(t)) {
+			t = m.FirstSeen
+		}
+	}
+	return t
+}
+
+// older reports whether s was published before o (ties by id, so the
+// choice does not depend on the order stories are met in).
+func (s *Story) older(o *Story) bool {
+	if a, b := s.since(), o.since(); !a.Equal(b) {
+		return a.Before(b)
+	}
+	return s.ID < o.ID
+}
+
+// shows reports whether s and o show readers the same: representative,
+// members (titles, links, dates, topics) and so coverage and topics.
+func (s *Story) shows(o *Story) bool {
+	return s.Rep == o.Rep && slices.EqualFunc(s.Members, o.Members, func(a, b Member) bool {
+		return a.Key == b.Key && a.Source == b.Source && a.Title == b.Title && a.Link == b.Link &&
+			a.Published.Equal(b.Published) && a.Alias == b.Alias && slices.Equal(a.Topics, b.Topics)
+	})
 }
 
 // Member is what a story keeps of each member: enough to choose the
@@ -133,19 +166,21 @@ func (s *Story) Topics() []string {
 
 // Summary is what a store's Items adds to a story's representative.
 type Summary struct {
+	ID      string         `json:"id,omitempty"`
+	Updated time.Time      `json:"up,omitzero"`
 	Topics  []string       `json:"t,omitempty"`
 	Related []item.Related `json:"r,omitempty"`
 	Replies int            `json:"n,omitempty"`
 	Status  *item.Status   `json:"st,omitempty"`
 }
 
-// Summarize is the story as its representative shows it: the union of
-// topics, the other members as coverage (replies counted, not listed),
-// and the status of its patch series or pull request. A series' own
-// mails (its other patches and versions, status notes) are counted in
-// its status, not listed as coverage.
+// Summarize is the story as its representative shows it: the story's id
+// and last change, the union of topics, the other members as coverage
+// (replies counted, not listed), and the status of its patch series or
+// pull request. A series' own mails (its other patches and versions,
+// status notes) are counted in its status, not listed as coverage.
 func (s *Story) Summarize() Summary {
-	sum := Summary{Topics: s.Topics(), Status: s.Status()}
+	sum := Summary{ID: s.ID, Updated: s.Updated, Topics: s.Topics(), Status: s.Status()}
 	for _, m := range s.Members {
 		switch {
 		case m.Key == s.Rep && !m.Alias:
@@ -162,6 +197,10 @@ func (s *Story) Summarize() Summary {
 // Apply puts the summary on its representative.
 func (sum Summary) Apply(it *item.Item) {
 	it.Topics, it.Related, it.Replies, it.Status = sum.Topics, sum.Related, sum.Replies, sum.Status
+	it.StoryID = sum.ID
+	if sum.Updated.After(it.StoryUpdated) {
+		it.StoryUpdated = sum.Updated
+	}
 }
 
 // IndexKind names the kind of an index.

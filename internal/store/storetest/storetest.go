@@ -92,6 +92,7 @@ func Run(t *testing.T, open Opener) {
 		{"StoryRepresentativeMoves", testStoryRepresentativeMoves},
 		{"StoryApart", testStoryApart},
 		{"StoryBridge", testStoryBridge},
+		{"StoryMergeKeepsOlderID", testStoryMergeKeepsOlderID},
 		{"StoryAlias", testStoryAlias},
 		{"StoryReplies", testStoryReplies},
 		{"StoryWindow", testStoryWindow},

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -162,19 +163,41 @@ func testStoryThreeSources(t *testing.T, open Opener) {
 	}
 }
 
+// testStoryRepresentativeMoves has the representative change twice: to
+// LWN's report over GitHub's bare release record (a report wins over a
+// record whatever the priorities), then to the Rust blog's announcement
+// (higher priority). Index entries move with it; the story's id (GitHub's
+// release, its first item) stays, and its last change moves forward.
 func testStoryRepresentativeMoves(t *testing.T, open Opener) {
 	e := newEnv(t, open, StoryOptions(storyPriorities))
 	items := rust171()
-	// Highest priority last: the index entry must move to it, and the
-	// first representative must leave every index.
-	e.saveSrc(t, items[1])
-	e.saveSrc(t, items[0])
-	e.wantKeys(t, store.Query{}, items[1].Key)
-	e.saveSrc(t, items[2])
-	e.wantKeys(t, store.Query{}, items[2].Key)
-	e.wantKeys(t, store.Query{Topic: "releases"}, items[2].Key)
+	github, lwn, blog := items[1], items[0], items[2]
+	shown := func(wantRep string, wantUpdated time.Time) {
+		t.Helper()
+		all := e.items(t, store.Query{})
+		if len(all) != 1 || all[0].Key != wantRep {
+			t.Fatalf("Items: got %v, want the story of %s", keysOfItems(all), wantRep)
+		}
+		if id := cmp.Or(all[0].StoryID, all[0].Key); id != github.Key {
+			t.Fatalf("story id %s, want %s (its first item's key)", id, github.Key)
+		}
+		if !all[0].StoryUpdated.Equal(wantUpdated) {
+			t.Fatalf("story updated %v, want %v", all[0].StoryUpdated, wantUpdated)
+		}
+	}
+	e.saveSrc(t, github)
+	e.clock.Advance(hour)
+	e.saveSrc(t, lwn)
+	shown(lwn.Key, e.clock.Now())
 	e.wantKeys(t, store.Query{Source: "github"})
-	// Seeing them all again changes nothing.
+	e.clock.Advance(hour)
+	e.saveSrc(t, blog)
+	shown(blog.Key, e.clock.Now())
+	e.wantKeys(t, store.Query{Topic: "releases"}, blog.Key)
+	e.wantKeys(t, store.Query{Source: "lwn"})
+	// Seeing them all again changes nothing, the story's date included.
+	changed := e.clock.Now()
+	e.clock.Advance(hour)
 	v := e.version(t)
 	for _, it := range items {
 		e.saveWant(t, it.Source, outcomes(item.Duplicate), it)
@@ -182,7 +205,48 @@ func testStoryRepresentativeMoves(t *testing.T, open Opener) {
 	if e.version(t) != v {
 		t.Fatal("duplicates changed the version")
 	}
-	e.wantKeys(t, store.Query{}, items[2].Key)
+	shown(blog.Key, changed)
+	// Retagged (a changed hash, the same story): same id, a new date.
+	retagged := withHash(lwn, "retagged")
+	retagged.Topics = append(retagged.Topics, "kernel")
+	e.saveWant(t, "lwn", outcomes(item.Updated), retagged)
+	shown(blog.Key, e.clock.Now())
+}
+
+// testStoryMergeKeepsOlderID bridges two published stories into one: the
+// story published first keeps its id, whichever the new item joined
+// first. (Readers holding the other story's entry keep it as it was: it
+// is no longer updated.)
+func testStoryMergeKeepsOlderID(t *testing.T, open Opener) {
+	e := newEnv(t, open, StoryOptions(storyPriorities))
+	sd := report("slashdot", "LWN.Net Celebrates Its 20th Birthday", "https://linux.slashdot.org/story/18/01/22/0727243/lwnnet-celebrates-its-20th-birthday", 5*hour, "news")
+	lwn := report("lwn", "Welcome to the LWN.net 20th anniversary", "https://lwn.net/Articles/743699/", hour, "news")
+	// Hacker News links to LWN's article (it is LWN's story by key) under
+	// Slashdot's words (it finds Slashdot's by text).
+	hn := report("hn", "LWN.net celebrates its 20th birthday", "https://lwn.net/Articles/743699/", 0, "news")
+	e.saveSrc(t, sd)
+	e.clock.Advance(hour)
+	e.saveSrc(t, lwn)
+	e.clock.Advance(hour)
+	e.saveSrc(t, hn)
+	all := e.items(t, store.Query{})
+	if len(all) != 1 {
+		t.Fatalf("got %d stories, want 1", len(all))
+	}
+	if id := cmp.Or(all[0].StoryID, all[0].Key); id != sd.Key {
+		t.Fatalf("merged story id %s, want Slashdot's %s (published first), not LWN's %s", id, sd.Key, lwn.Key)
+	}
+	if !all[0].StoryUpdated.Equal(e.clock.Now()) {
+		t.Fatalf("merged story updated %v, want %v", all[0].StoryUpdated, e.clock.Now())
+	}
+}
+
+func keysOfItems(items []item.Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.Key
+	}
+	return out
 }
 
 // testStoryBridge has a third item join one story by its link and match
