@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test lint bench build
+.PHONY: run test lint bench bench-ingest build
 
 run:
 	$(GO) run ./cmd/kernelwire serve
@@ -21,3 +21,13 @@ lint:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Issue 12's ingest figures: a cold `kernelwire poll --once` over 561 real
+# feeds (and every other one of them) served on loopback, on each backend,
+# against gofeed parsing the same bytes, side by side in every run. ratio is
+# gofeed_s/kw_s. COUNT runs each; benchstat summarises them when installed.
+COUNT ?= 5
+BENCHSTAT ?= $(shell command -v benchstat || echo $(HOME)/go/bin/benchstat)
+bench-ingest:
+	$(GO) test -run '^$$' -bench 'PollOnce$$' -benchtime 1x -count $(COUNT) -timeout 2h ./cmd/kernelwire | tee bench-ingest.txt
+	@if [ -x "$(BENCHSTAT)" ]; then $(BENCHSTAT) bench-ingest.txt; else echo "for a summary: go install golang.org/x/perf/cmd/benchstat@latest"; fi

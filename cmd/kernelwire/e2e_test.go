@@ -65,7 +65,7 @@ func testConfig(t *testing.T, up *fetchtest.Server) string {
 // widened; the host gap is lifted because every fixture shares one host;
 // private networks are allowed because that host is 127.0.0.1 (the shipped
 // default refuses it: TestPrivateByDefault).
-func shippedWithoutSources(t *testing.T) string {
+func shippedWithoutSources(t testing.TB) string {
 	t.Helper()
 	shipped, err := os.ReadFile("../../feeds.yaml")
 	if err != nil {

@@ -93,7 +93,9 @@ func (pl *planner) sameAs(it item.Item) (same, strong func(c *Stored) bool) {
 		}
 		pc, ok := pl.prepared[c]
 		if !ok {
-			pc = dedup.Prepare(c.Item)
+			if pc = c.Features; pc == nil {
+				pc = dedup.Prepare(c.Item)
+			}
 			pl.prepared[c] = pc
 		}
 		return pc, pi

@@ -247,10 +247,14 @@ func (s *Story) Entries() []IndexEntry {
 }
 
 // Stored is an item as stored, with its story ("" for a story of its
-// own).
+// own). A Reader may hand out Records (see Record) instead of whole
+// items, with their features prepared.
 type Stored struct {
 	Item  item.Item
 	Story string
+	// Features are dedup.Prepare(Item), when the Reader has them at hand;
+	// nil: the planner prepares them. Writers ignore them.
+	Features *dedup.Features
 }
 
 // Reader is what PlanSave reads. A backend serves it from one transaction
@@ -258,7 +262,7 @@ type Stored struct {
 type Reader interface {
 	// Mark returns the hash of key's seen mark, if one is live.
 	Mark(key string) (string, bool)
-	// Item returns a stored item and its story id.
+	// Item returns a stored item, or its Record, and its story id.
 	Item(key string) (Stored, bool, error)
 	// Story returns a story record; a story of one item has none.
 	Story(id string) (Story, bool, error)

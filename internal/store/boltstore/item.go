@@ -133,11 +133,53 @@ func getItem(b buckets, key string) (item.Item, bool, error) {
 	if data == nil {
 		return item.Item{}, false, nil
 	}
+	_, whole, err := splitItem(data)
+	if err != nil {
+		return item.Item{}, false, fmt.Errorf("decode item %s: %w", key, err)
+	}
 	var it item.Item
-	if err := json.Unmarshal(data, &it); err != nil {
+	if err := json.Unmarshal(whole, &it); err != nil {
 		return item.Item{}, false, fmt.Errorf("decode item %s: %w", key, err)
 	}
 	return it, true, nil
+}
+
+// recordMark starts an item value that holds a candidate record (see the
+// package comment); a value of an older version is the item's JSON alone,
+// which starts with '{'.
+const recordMark = 0x01
+
+// encodeItem is the value of it in the items bucket, and the candidate
+// record in it.
+func encodeItem(it item.Item) (value, record []byte, err error) {
+	record, err = story.EncodeRecord(it)
+	if err != nil {
+		return nil, nil, err
+	}
+	whole, err := json.Marshal(it)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode item %s: %w", it.Key, err)
+	}
+	value = make([]byte, 0, 1+binary.MaxVarintLen64+len(record)+len(whole))
+	value = append(value, recordMark)
+	value = binary.AppendUvarint(value, uint64(len(record)))
+	value = append(value, record...)
+	value = append(value, whole...)
+	return value, value[len(value)-len(whole)-len(record) : len(value)-len(whole)], nil
+}
+
+// splitItem returns the candidate record (nil in a value of an older
+// version) and the item's JSON of an items bucket value.
+func splitItem(value []byte) (record, whole []byte, err error) {
+	if len(value) == 0 || value[0] != recordMark {
+		return nil, value, nil
+	}
+	n, w := binary.Uvarint(value[1:])
+	if w <= 0 || n > uint64(len(value)-1-w) {
+		return nil, nil, fmt.Errorf("bad record length")
+	}
+	at := 1 + w
+	return value[at : at+int(n)], value[at+int(n):], nil
 }
 
 // indexKey sorts newest first under bbolt's ascending byte order, then by key.

@@ -5,7 +5,9 @@
 //
 // Layout (top-level buckets):
 //
-//	items    key -> JSON item.Item (FirstSeen set)
+//	items    key -> 0x01, uvarint length, the item's candidate record
+//	         (story.EncodeRecord), then its JSON item.Item (FirstSeen
+//	         set); a value written before records is the JSON alone
 //	seen     key -> 8-byte big-endian expiry (unix ns, 0 = never) + hash
 //	idx      one nested bucket per index ("t:<topic>", "s:<source>", and
 //	         "t:all"); keys are 8-byte big-endian (MaxInt64 - published unix
@@ -35,6 +37,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/story"
 )
 
 // Bucket and key names are string constants (converted at use) so the
@@ -62,6 +65,8 @@ type Store struct {
 	leases leaseTable
 	// lookups is the story lookup index (see lookup.go).
 	lookups lookupIndex
+	// records are the candidate records this process decoded or wrote.
+	records story.Records
 	// damage is the first damage a read or write met after Open (see
 	// view): from then on writes and Ping fail with it.
 	damage atomic.Pointer[damageSeen]

@@ -59,12 +59,28 @@ type reader struct {
 
 func (r *reader) Mark(key string) (string, bool) { return r.s.seenHash(r.b, key, r.now) }
 
+// Item returns the item's candidate record, decoded once per process
+// (Store.records); an item stored by an older version has none and is
+// read whole.
 func (r *reader) Item(key string) (story.Stored, bool, error) {
+	data := r.b.items.Get([]byte(key))
+	if data == nil {
+		return story.Stored{}, false, nil
+	}
+	id := string(r.sb.storyOf.Get([]byte(key)))
+	rec, _, err := splitItem(data)
+	if err != nil {
+		return story.Stored{}, false, fmt.Errorf("decode item %s: %w", key, err)
+	}
+	if rec != nil {
+		si, err := r.s.records.Stored(key, rec, id)
+		return si, err == nil, err
+	}
 	it, found, err := getItem(r.b, key)
 	if err != nil || !found {
 		return story.Stored{}, false, err
 	}
-	return story.Stored{Item: it, Story: string(r.sb.storyOf.Get([]byte(key)))}, true, nil
+	return story.Stored{Item: it, Story: id}, true, nil
 }
 
 func (r *reader) Story(id string) (story.Story, bool, error) { return getStory(r.sb, id) }
@@ -99,13 +115,14 @@ type writer struct {
 }
 
 func (w *writer) PutItem(si story.Stored) error {
-	data, err := json.Marshal(si.Item)
+	data, rec, err := encodeItem(si.Item)
 	if err != nil {
-		return fmt.Errorf("encode item %s: %w", si.Item.Key, err)
+		return err
 	}
 	if err := w.b.items.Put([]byte(si.Item.Key), data); err != nil {
 		return fmt.Errorf("put item %s: %w", si.Item.Key, err)
 	}
+	w.s.records.Wrote(si.Item, rec)
 	return link(w.sb, si.Item.Key, si.Story)
 }
 

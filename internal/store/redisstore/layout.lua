@@ -34,7 +34,9 @@ end
 -- stream entries after cursor ('' for all): storyread.lua's answer, and
 -- storysave.lua's when a speculative plan proved wrong. Three flat arrays
 -- (RESP, cheaper to decode than JSON) and the version key's value:
---   items:   key, d, p, f, s, st, mark, token per item
+--   items:   key, data, p, f, s, st, mark, token per item, where data is
+--            'R' and the candidate record (c) or, for an item stored
+--            before records, its JSON (d)
 --   stories: id, version, JSON per story of those items
 --   tail:    id, blob per lookup stream entry after the cursor
 local function snapshot(keys, cursor)
@@ -43,10 +45,12 @@ local function snapshot(keys, cursor)
   for _, k in ipairs(keys) do
     if not loaded[k] then
       loaded[k] = true
-      local v = redis.call('HMGET', itemKey(k), 'd', 'p', 'f', 's', 'st', 'sc')
+      local v = redis.call('HMGET', itemKey(k), 'c', 'p', 'f', 's', 'st', 'sc')
+      local data = v[1] and ('R' .. v[1])
+      if not data then data = redis.call('HGET', itemKey(k), 'd') end
       local mark = redis.call('GET', base .. 'seen:' .. k) or ''
       local n = #items
-      items[n + 1], items[n + 2], items[n + 3], items[n + 4] = k, v[1] or '', v[2] or '', v[3] or ''
+      items[n + 1], items[n + 2], items[n + 3], items[n + 4] = k, data or '', v[2] or '', v[3] or ''
       items[n + 5], items[n + 6] = v[4] or '', v[5] or ''
       items[n + 7], items[n + 8] = mark, tokenOf(mark, v[4], v[5], v[6])
       local st = v[5]

@@ -44,7 +44,7 @@ type written struct {
 }
 
 // stored reports whether the item has a hash (it may have only a mark).
-func (v snapItem) stored() bool { return v.data != "" || v.item != nil }
+func (v snapItem) stored() bool { return v.data != "" }
 
 // tokenOf is layout.lua's tokenOf.
 func tokenOf(mark, src, st, sc string) string { return mark + "|" + src + "|" + st + "|" + sc }
@@ -74,7 +74,7 @@ func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
 	if !m.synced {
 		return nil
 	}
-	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{},
+	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{}, records: s.records,
 		lookups: map[string][]string{}, fields: batchFields(items), version: "-", cursor: m.cursor, speculative: true}
 	batch := make(map[string]bool, len(items))
 	for _, it := range items {

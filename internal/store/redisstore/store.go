@@ -5,7 +5,8 @@
 //
 // Keys, all under the caller's prefix and the hash tag {kw}:
 //
-//	<prefix>{kw}:item:<key>           hash: d (item JSON), p (published),
+//	<prefix>{kw}:item:<key>           hash: d (item JSON), c (its candidate
+//	                                  record, story.EncodeRecord), p (published),
 //	                                  f (first seen), s (source), sc (score),
 //	                                  t (topics JSON, for unindexing)
 //	<prefix>{kw}:seen:<key>           string "<expiry unix ms>:<hash>", SET PX
@@ -45,6 +46,7 @@ import (
 	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"github.com/kernelwire/kernelwire/internal/store"
+	"github.com/kernelwire/kernelwire/internal/story"
 )
 
 var (
@@ -69,6 +71,8 @@ type Store struct {
 	// index is the story lookup index (story.go), shared by this
 	// store's saves.
 	index *memIndex
+	// records are the candidate records this process decoded or wrote.
+	records *story.Records
 }
 
 var _ store.Store = (*Store)(nil)
@@ -76,7 +80,7 @@ var _ store.Store = (*Store)(nil)
 // New returns a store on client with every key under prefix. The store owns
 // client from then on: Close closes it.
 func New(client redis.UniversalClient, prefix string, opts store.Options) *Store {
-	return &Store{rdb: client, base: prefix + "{kw}:", opts: opts, now: time.Now, index: &memIndex{}}
+	return &Store{rdb: client, base: prefix + "{kw}:", opts: opts, now: time.Now, index: &memIndex{}, records: &story.Records{}}
 }
 
 // Open connects to the redis:// (or rediss://) URL url and pings it.

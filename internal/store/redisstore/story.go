@@ -202,18 +202,23 @@ type snapshot struct {
 	now     time.Time
 	// speculative: remembered, not read (speculate.go).
 	speculative bool
+	// records decodes candidate records (the Store's).
+	records *story.Records
 }
 
-// snapItem is an item as storyread.lua returns it: data, published,
-// firstSeen, source and story are the item hash's d, p, f, s and st
-// fields, mark the seen mark's value, token what storysave.lua checks.
-// score (the hash's sc) is set only when this process wrote the item (the
-// token holds it otherwise), and item is then the item itself, so it is
-// not decoded again.
+// snapItem is an item as storyread.lua returns it: data is
+// recordPrefix and the item hash's candidate record c (or, for an item
+// stored before records, its JSON d); published, firstSeen, source and
+// story are its p, f, s and st fields, mark the seen mark's value, token
+// what storysave.lua checks. score (the hash's sc) is set only when this
+// process wrote the item (the token holds it otherwise).
 type snapItem struct {
 	data, published, firstSeen, source, story, score, mark, token string
-	item                                                          *item.Item
 }
+
+// recordPrefix starts a snapItem's data that is a candidate record: JSON
+// starts with '{'.
+const recordPrefix = "R"
 
 // snapStory is a story hash's v and d fields.
 type snapStory struct{ version, data string }
@@ -232,7 +237,8 @@ const maxReadRounds = 4
 // first, when not nil, is round 0's answer already at hand (a failed
 // speculative write read it).
 func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Time, first []any) (*snapshot, bool, error) {
-	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{}, fields: batchFields(items)}
+	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{}, fields: batchFields(items),
+		records: s.records}
 	nowMs := now.UnixMilli()
 	for round := range maxReadRounds + 1 {
 		s.index.mu.Lock()
@@ -353,8 +359,9 @@ func (sn *snapshot) Item(key string) (story.Stored, bool, error) {
 		// prune): its version check then fails the write.
 		return story.Stored{}, false, nil
 	}
-	if v.item != nil {
-		return story.Stored{Item: *v.item, Story: v.story}, true, nil
+	if rec, ok := strings.CutPrefix(v.data, recordPrefix); ok {
+		si, err := sn.records.StoredString(key, rec, v.story)
+		return si, err == nil, err
 	}
 	it, found, err := decodeItem([]any{nilIfEmpty(v.data), v.published, v.firstSeen, v.source})
 	if err != nil || !found {

@@ -7,7 +7,7 @@
 -- remembers, not what it read), checks (type, key, expected) ..., the batch's lookup
 -- fields (packed, each ending in "\n"), the lookup stream entry to add
 -- ("" for none), then ops, each an opcode and its fixed arguments:
---   I key data published firstseen source score topicsJSON story
+--   I key data record published firstseen source score topicsJSON story
 --   M key markvalue | K key story | Z- index key | Z+ index score key
 --   S id version data | SD id | RC key | RS key json
 -- Returns {1, removed, the added entry's ID or '', contiguous} when
@@ -88,10 +88,10 @@ while i <= #ARGV do
     local k = ARGV[i + 1]
     local ik = itemKey(k)
     redis.call('DEL', ik)
-    redis.call('HSET', ik, 'd', ARGV[i + 2], 'p', ARGV[i + 3], 'f', ARGV[i + 4], 's', ARGV[i + 5],
-      'sc', ARGV[i + 6], 't', ARGV[i + 7])
-    if ARGV[i + 8] ~= '' then redis.call('HSET', ik, 'st', ARGV[i + 8]) end
-    i = i + 9
+    redis.call('HSET', ik, 'd', ARGV[i + 2], 'c', ARGV[i + 3], 'p', ARGV[i + 4], 'f', ARGV[i + 5],
+      's', ARGV[i + 6], 'sc', ARGV[i + 7], 't', ARGV[i + 8])
+    if ARGV[i + 9] ~= '' then redis.call('HSET', ik, 'st', ARGV[i + 9]) end
+    i = i + 10
   elseif op == 'M' then
     local sk = base .. 'seen:' .. ARGV[i + 1]
     if ttl > 0 then

@@ -20,7 +20,7 @@ func (s *Store) planArgs(p *story.Plan, snap *snapshot, exp int64, now time.Time
 		ttl = strconv.FormatInt(s.opts.SeenTTL.Milliseconds(), 10)
 	}
 	nChecks := len(snap.items) + len(snap.stories)
-	args := make([]any, 0, 12+3*nChecks+9*len(p.Items)+3*len(p.Marks)+3*len(p.Links)+3*len(p.IndexRemove)+
+	args := make([]any, 0, 12+3*nChecks+10*len(p.Items)+3*len(p.Marks)+3*len(p.Links)+3*len(p.IndexRemove)+
 		4*len(p.IndexAdd)+4*len(p.Stories)+2*len(p.DeleteStories)+2*len(p.ClearSummary)+3*len(p.SetSummary))
 	w.items = make([]keyed[snapItem], 0, len(p.Items))
 	w.marks = make([]keyed[string], 0, len(p.Marks))
@@ -60,15 +60,21 @@ func (o *scriptOps) PutItem(si story.Stored) error {
 	if err != nil {
 		return fmt.Errorf("encode item %s: %w", it.Key, err)
 	}
+	rec, err := story.EncodeRecord(*it)
+	if err != nil {
+		return err
+	}
 	topics, err := json.Marshal(append([]string{}, it.Topics...))
 	if err != nil {
 		return fmt.Errorf("encode topics of %s: %w", it.Key, err)
 	}
-	// Remembered as the item itself, not its JSON (see snapItem).
-	v := snapItem{published: formatTime(it.Published), firstSeen: formatTime(it.FirstSeen), source: it.Source,
-		story: si.Story, score: score(it.Published), item: it}
+	// Remembered as its record, as a read would return it (see snapItem),
+	// and the record noted as decoded already.
+	v := snapItem{data: recordPrefix + string(rec), published: formatTime(it.Published), firstSeen: formatTime(it.FirstSeen),
+		source: it.Source, story: si.Story, score: score(it.Published)}
+	o.s.records.Wrote(*it, rec)
 	o.w.items = append(o.w.items, keyed[snapItem]{it.Key, v})
-	o.args = append(o.args, "I", it.Key, data, v.published, v.firstSeen, v.source, v.score, topics, v.story)
+	o.args = append(o.args, "I", it.Key, data, rec, v.published, v.firstSeen, v.source, v.score, topics, v.story)
 	return nil
 }
 
