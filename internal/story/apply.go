@@ -1,6 +1,10 @@
 package story
 
-import "github.com/kernelwire/kernelwire/internal/item"
+import (
+	"time"
+
+	"github.com/kernelwire/kernelwire/internal/item"
+)
 
 // Plan is everything one save writes, decided in Go. A backend applies it
 // with Apply (its fields say what, Apply says in which order), then
@@ -43,6 +47,8 @@ type Link struct{ Key, Story string }
 type Lookup struct {
 	Item          string
 	Keys, Buckets []string
+	// At is the item's story time (see Hit).
+	At time.Time
 }
 
 // KeySummary is the summary of the story Key represents.

@@ -3,6 +3,7 @@ package story
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/dedup"
@@ -28,25 +29,24 @@ func (pl *planner) cluster(it item.Item) (string, error) {
 func (pl *planner) clusterInto(it item.Item, joined string) (string, error) {
 	tiers := [2][]*Stored{}
 	seen := map[string]bool{it.Key: true}
+	at := storyTime(it).Unix()
 	for tier, keys := range [2][]string{it.StoryKeys, it.Buckets} {
 		for _, k := range keys {
 			found, err := pl.r.Lookup(k)
 			if err != nil {
 				return "", err
 			}
-			for _, list := range [2][]string{found, pl.lookups.get(k)} {
-				for _, c := range list {
-					if seen[c] {
-						continue
-					}
-					seen[c] = true
-					si, err := pl.item(c)
-					if err != nil {
-						return "", err
-					}
-					if si != nil {
-						tiers[tier] = append(tiers[tier], si)
-					}
+			for _, h := range Judged(found, pl.lookups.get(k), at, tier == 1) {
+				if seen[h.Key] {
+					continue
+				}
+				seen[h.Key] = true
+				si, err := pl.item(h.Key)
+				if err != nil {
+					return "", err
+				}
+				if si != nil {
+					tiers[tier] = append(tiers[tier], si)
 				}
 			}
 		}
@@ -116,48 +116,133 @@ func storyTime(it item.Item) time.Time {
 }
 
 // batchLookups are the fields a batch recorded its items under, in order:
-// each field's items are a chain through item and next, so recording one
-// costs no slice of its own.
+// each field's items are a chain back through hit and prev from its last,
+// so recording one costs no slice of its own and reading the last MaxLive
+// costs no walk past them. An item saved twice is recorded twice; its
+// candidates are taken once (clusterInto).
 type batchLookups struct {
-	head map[string]int32
-	item []string
-	next []int32
+	last map[string]int32
+	hit  []Hit
+	prev []int32
 }
 
-// add records key under field, once.
-func (b *batchLookups) add(field, key string) {
-	if b.head == nil {
-		b.head = map[string]int32{}
+// add records key, of story time at, under field.
+func (b *batchLookups) add(field, key string, at int64) {
+	if b.last == nil {
+		b.last = map[string]int32{}
 	}
-	h, ok := b.head[field]
+	p, ok := b.last[field]
 	if !ok {
-		b.head[field] = int32(len(b.item))
-		b.item = append(b.item, key)
-		b.next = append(b.next, -1)
-		return
+		p = -1
 	}
-	for i := h; ; i = b.next[i] {
-		if b.item[i] == key {
-			return
-		}
-		if b.next[i] < 0 {
-			b.next[i] = int32(len(b.item))
-			b.item = append(b.item, key)
-			b.next = append(b.next, -1)
-			return
-		}
-	}
+	b.last[field] = int32(len(b.hit))
+	b.hit = append(b.hit, Hit{key, at})
+	b.prev = append(b.prev, p)
 }
 
-// get returns the keys recorded under field, in the order recorded.
-func (b *batchLookups) get(field string) []string {
-	h, ok := b.head[field]
+// get returns the MaxLive items recorded last under field, in the order
+// recorded.
+func (b *batchLookups) get(field string) []Hit {
+	i, ok := b.last[field]
 	if !ok {
 		return nil
 	}
-	var out []string
-	for i := h; i >= 0; i = b.next[i] {
-		out = append(out, b.item[i])
+	var out []Hit
+	for ; i >= 0 && len(out) < MaxLive; i = b.prev[i] {
+		out = append(out, b.hit[i])
 	}
+	slices.Reverse(out)
 	return out
+}
+
+// MaxJudged bounds the candidates an item is judged against under one
+// field: the MaxJudged nearest to it in story time. Same-story items are
+// near in time (SameStory never joins items further apart than
+// dedup.Window, nor recurring titles 36 hours apart), while a field
+// shared by hundreds of items in a window is a common word pair or a
+// formulaic title, and judging all of them made ingest quadratic in such
+// items. Fields of fewer items are judged whole, as before the bound.
+const MaxJudged = 32
+
+// windowSeconds is dedup.Window in seconds, with a second of slack for
+// Hit times being truncated to seconds.
+const windowSeconds = int64(dedup.Window/time.Second) + 1
+
+// Judged returns the hits of one field that an item of story time at
+// (unix seconds) is judged against: of found (what a Reader's Lookup
+// returned) and batch (what the batch recorded before it, in order), for
+// a bucket, those within dedup.Window of at (a bucket candidate further
+// apart SameStory always vetoes: the one rule before the window, a shared
+// identity key, would have found it under that key first); then at most
+// MaxJudged, the nearest in time, ties by key. A hit of unknown time
+// counts as at at. The result is found's sorted by key, so that
+// candidates' order does not depend on who recorded them first, then
+// batch's in order; neither argument is modified.
+func Judged(found, batch []Hit, at int64, bucket bool) []Hit {
+	out := make([]Hit, 0, min(len(found)+len(batch), MaxJudged))
+	nFound := 0
+	for i, list := range [2][]Hit{found, batch} {
+		for _, h := range list {
+			if !bucket || h.dist(at) <= windowSeconds {
+				out = append(out, h)
+			}
+		}
+		if i == 0 {
+			nFound = len(out)
+		}
+	}
+	if len(out) > MaxJudged {
+		out, nFound = nearest(out, nFound, at)
+	}
+	slices.SortFunc(out[:nFound], func(a, b Hit) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+func (h Hit) dist(at int64) int64 {
+	if h.At == 0 {
+		return 0
+	}
+	d := h.At - at
+	return max(d, -d)
+}
+
+// nearest keeps the MaxJudged hits of hs nearest to at (ties by key, then
+// position), in their order; the first nFound are found's, and so are the
+// first of those kept it returns.
+func nearest(hs []Hit, nFound int, at int64) ([]Hit, int) {
+	ds := make([]int64, len(hs))
+	for i, h := range hs {
+		ds[i] = h.dist(at)
+	}
+	// The MaxJudged-th smallest distance: everything nearer is kept, and
+	// of those at it, the first by key.
+	kth := slices.Clone(ds)
+	slices.Sort(kth)
+	limit := kth[MaxJudged-1]
+	below := 0
+	var ties []int
+	for i, d := range ds {
+		switch {
+		case d < limit:
+			below++
+		case d == limit:
+			ties = append(ties, i)
+		}
+	}
+	slices.SortStableFunc(ties, func(i, j int) int { return strings.Compare(hs[i].Key, hs[j].Key) })
+	keep := make([]bool, len(hs))
+	for _, i := range ties[:MaxJudged-below] {
+		keep[i] = true
+	}
+	out := hs[:0:0]
+	n := 0
+	for i, h := range hs {
+		if ds[i] < limit || keep[i] {
+			out = append(out, h)
+			if i < nFound {
+				n++
+			}
+		}
+	}
+	return out, n
 }

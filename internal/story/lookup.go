@@ -40,12 +40,35 @@ const initialFields = 1 << 13
 
 type lookupEntry struct {
 	item string
+	at   int64 // the item's story time, unix seconds (0: unknown)
 	exp  int64
 }
 
-// Add records item under field until exp; recording it again moves its
-// expiry.
-func (x *LookupIndex) Add(field, item string, exp int64) {
+// Hit is an item recorded under a field, with its story time when it was
+// recorded (unix seconds, 0 when unknown: recorded by an older version).
+type Hit struct {
+	Key string
+	At  int64
+}
+
+// MaxLive bounds what Live returns of one field: the MaxLive items
+// recorded last. A field shared by more items in one lookup TTL is a word
+// pair that half the week's headlines share (or a feed of formulaic
+// titles); its older entries are no evidence the newer ones lack, and
+// returning them all made ingest quadratic in such items. A field keeps
+// at most twice that many entries: the older ones are forgotten.
+const MaxLive = 128
+
+// rescan is how many of a field's last entries Add looks through for the
+// item it records: one recorded again is a source's own item polled
+// again, recorded among the last. Missed further back, it is recorded
+// twice, which costs an entry (the older expires first), never a wrong
+// candidate.
+const rescan = 32
+
+// Add records item, of story time at (unix seconds), under field until
+// exp; recording it again moves its expiry and time.
+func (x *LookupIndex) Add(field, item string, at, exp int64) {
 	if x.first == nil {
 		// A week of items is tens of thousands of entries: start big
 		// rather than grow through every size on the way.
@@ -55,25 +78,35 @@ func (x *LookupIndex) Add(field, item string, exp int64) {
 	f := fieldHash(field)
 	e, ok := x.first[f]
 	if !ok {
-		x.first[f] = lookupEntry{item, exp}
+		x.first[f] = lookupEntry{item, at, exp}
 		x.n++
 		return
 	}
 	if e.item == item {
-		if exp > e.exp {
-			x.first[f] = lookupEntry{item, exp}
+		if exp >= e.exp {
+			x.first[f] = lookupEntry{item, at, exp}
 		}
 		return
 	}
 	es := x.more[f]
-	for i := range es {
+	for i := len(es) - 1; i >= max(len(es)-rescan, 0); i-- {
 		if es[i].item == item {
-			es[i].exp = max(es[i].exp, exp)
+			if exp >= es[i].exp {
+				es[i].exp, es[i].at = exp, at
+			}
 			return
 		}
 	}
-	x.more[f] = append(es, lookupEntry{item, exp})
+	es = append(es, lookupEntry{item, at, exp})
 	x.n++
+	if len(es) >= 2*MaxLive {
+		// Keep first and more at MaxLive+1 entries, the last recorded.
+		cut := len(es) - MaxLive
+		x.first[f] = es[cut-1]
+		es = slices.Clone(es[cut:])
+		x.n -= cut
+	}
+	x.more[f] = es
 }
 
 // AddAll records every lookup of a save until exp.
@@ -81,32 +114,30 @@ func (x *LookupIndex) AddAll(ls []Lookup, exp int64) {
 	for _, l := range ls {
 		for _, keys := range [2][]string{l.Keys, l.Buckets} {
 			for _, k := range keys {
-				x.Add(k, l.Item, exp)
+				x.Add(k, l.Item, l.At.Unix(), exp)
 			}
 		}
 	}
 }
 
 // Live returns the items recorded under field that are live at now (unix
-// ms), sorted by key, so candidates' order does not depend on who recorded
-// them first.
-func (x *LookupIndex) Live(field string, now int64) []string {
+// ms), at most the MaxLive recorded last, in no particular order (Judged
+// orders what is judged).
+func (x *LookupIndex) Live(field string, now int64) []Hit {
 	f := fieldHash(field)
 	e, ok := x.first[f]
 	if !ok {
 		return nil
 	}
-	var out []string
-	if e.exp > now {
-		out = append(out, e.item)
-	}
-	for _, e := range x.more[f] {
-		if e.exp > now {
-			out = append(out, e.item)
+	var out []Hit
+	es := x.more[f]
+	for i := len(es) - 1; i >= 0 && len(out) < MaxLive; i-- {
+		if es[i].exp > now {
+			out = append(out, Hit{es[i].item, es[i].at})
 		}
 	}
-	if len(out) > 1 {
-		slices.Sort(out)
+	if e.exp > now && len(out) < MaxLive {
+		out = append(out, Hit{e.item, e.at})
 	}
 	return out
 }
@@ -139,8 +170,9 @@ func (x *LookupIndex) Len() int { return x.n }
 
 // EncodeLookups is how backends persist a save's lookups (a Redis stream
 // entry, a bbolt log record): the expiry (unix
-// ms, base 36) on the first line, then each item's key on a line of its
-// own followed by its fields, each on a line starting with a tab. Fields
+// ms, base 36) on the first line, then each item's key and, after a tab,
+// its story time (unix seconds, base 36) on a line of its own, followed
+// by its fields, each on a line starting with a tab. Fields
 // and keys are URLs, digests and bucket names; one holding a tab or a
 // newline (never made by dedup) is left out rather than corrupting the
 // entry.
@@ -150,7 +182,7 @@ func EncodeLookups(ls []Lookup, exp int64) string {
 	}
 	n := 16
 	for _, l := range ls {
-		n += len(l.Item) + 1
+		n += len(l.Item) + 10
 		for _, keys := range [2][]string{l.Keys, l.Buckets} {
 			for _, k := range keys {
 				n += len(k) + 2
@@ -166,6 +198,8 @@ func EncodeLookups(ls []Lookup, exp int64) string {
 			continue
 		}
 		b.WriteString(l.Item)
+		b.WriteByte('\t')
+		b.WriteString(strconv.FormatInt(l.At.Unix(), 36))
 		b.WriteByte('\n')
 		for _, keys := range [2][]string{l.Keys, l.Buckets} {
 			for _, k := range keys {
@@ -185,8 +219,9 @@ func lineSafe(s string) bool {
 	return strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\t') < 0
 }
 
-// DecodeLookups calls add with each entry of an EncodeLookups blob.
-func DecodeLookups(blob string, add func(field, item string, exp int64)) error {
+// DecodeLookups calls add with each entry of an EncodeLookups blob. An
+// item line without a time (written by an older version) gives 0.
+func DecodeLookups(blob string, add func(field, item string, at, exp int64)) error {
 	head, rest, ok := strings.Cut(blob, "\n")
 	if !ok {
 		return fmt.Errorf("no expiry line")
@@ -195,18 +230,20 @@ func DecodeLookups(blob string, add func(field, item string, exp int64)) error {
 	if err != nil {
 		return fmt.Errorf("expiry %q: %w", head, err)
 	}
-	key := ""
+	key, at := "", int64(0)
 	for line := range strings.Lines(rest) {
 		line = strings.TrimSuffix(line, "\n")
 		if f, ok := strings.CutPrefix(line, "\t"); ok {
 			if key == "" {
 				return fmt.Errorf("field %q before any item", f)
 			}
-			add(f, key, exp)
+			add(f, key, at, exp)
 			continue
 		}
+		k, t, _ := strings.Cut(line, "\t")
+		at, _ = strconv.ParseInt(t, 36, 64)
 		// A copy: the entries would otherwise keep the whole blob alive.
-		key = strings.Clone(line)
+		key = strings.Clone(k)
 	}
 	return nil
 }

@@ -237,12 +237,13 @@ func (pl *planner) save(p *Plan, src string, it item.Item, now time.Time) (item.
 	}
 	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
 	pl.marks[it.Key] = it.Hash
+	at := storyTime(it).Unix()
 	for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
 		for _, k := range keys {
-			pl.lookups.add(k, it.Key)
+			pl.lookups.add(k, it.Key, at)
 		}
 	}
-	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets})
+	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets, storyTime(it)})
 	p.Changed = true
 	return outcome, nil
 }

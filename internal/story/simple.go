@@ -96,7 +96,7 @@ func (pl *planner) saveSimple(p *Plan, src string, it item.Item, now time.Time) 
 	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
 	one := Story{ID: it.Key, Rep: it.Key, Members: []Member{memberOf(it)}}
 	p.IndexAdd = append(p.IndexAdd, one.Entries()...)
-	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets})
+	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets, storyTime(it)})
 	p.Changed = true
 	return item.New
 }

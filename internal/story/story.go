@@ -266,7 +266,8 @@ type Reader interface {
 	Item(key string) (Stored, bool, error)
 	// Story returns a story record; a story of one item has none.
 	Story(id string) (Story, bool, error)
-	// Lookup returns the keys of the items recorded under a story key or
-	// bucket within the lookup TTL, sorted.
-	Lookup(field string) ([]string, error)
+	// Lookup returns the items recorded under a story key or bucket
+	// within the lookup TTL (at most MaxLive, as LookupIndex.Live), in
+	// any order.
+	Lookup(field string) ([]Hit, error)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,12 +77,12 @@ func TestPlanFixtures(t *testing.T) {
 // several entries.
 func TestLookupIndex(t *testing.T) {
 	var x story.LookupIndex
-	x.Add("b00:00000001", "k1", 100)
-	x.Add("b00:00000001", "k2", 200)
-	x.Add("b00:00000001", "k0", 300)
-	x.Add("b00:00000001", "k1", 150) // renewed
-	x.Add("r:linux/6.13", "k1", 100)
-	if got := x.Live("b00:00000001", 120); !slices.Equal(got, []string{"k0", "k1", "k2"}) {
+	x.Add("b00:00000001", "k1", 11, 100)
+	x.Add("b00:00000001", "k2", 12, 200)
+	x.Add("b00:00000001", "k0", 10, 300)
+	x.Add("b00:00000001", "k1", 13, 150) // renewed, redated
+	x.Add("r:linux/6.13", "k1", 11, 100)
+	if got := sortedHits(x.Live("b00:00000001", 120)); !slices.Equal(got, []story.Hit{{"k0", 10}, {"k1", 13}, {"k2", 12}}) {
 		t.Errorf("live at 120: %v", got)
 	}
 	if got := x.Live("r:linux/6.13", 100); got != nil {
@@ -91,7 +92,7 @@ func TestLookupIndex(t *testing.T) {
 		t.Errorf("len %d, want 4", x.Len())
 	}
 	x.Sweep(160)
-	if got := x.Live("b00:00000001", 0); !slices.Equal(got, []string{"k0", "k2"}) {
+	if got := sortedHits(x.Live("b00:00000001", 0)); !slices.Equal(got, []story.Hit{{"k0", 10}, {"k2", 12}}) {
 		t.Errorf("after sweep at 160: %v", got)
 	}
 	if x.Len() != 2 || x.Live("r:linux/6.13", 0) != nil {
@@ -100,6 +101,60 @@ func TestLookupIndex(t *testing.T) {
 	x.Sweep(1000)
 	if x.Len() != 0 || x.Live("b00:00000001", 0) != nil {
 		t.Errorf("after sweep at 1000: len %d, want 0", x.Len())
+	}
+}
+
+func sortedHits(hs []story.Hit) []story.Hit {
+	slices.SortFunc(hs, func(a, b story.Hit) int { return strings.Compare(a.Key, b.Key) })
+	return hs
+}
+
+// TestLookupIndexBound checks that a field lists the MaxLive items
+// recorded last.
+func TestLookupIndexBound(t *testing.T) {
+	var x story.LookupIndex
+	n := story.MaxLive + 10
+	for i := range n {
+		x.Add("b00:00000001", fmt.Sprintf("k%04d", i), int64(i), 100)
+	}
+	got := sortedHits(x.Live("b00:00000001", 0))
+	if len(got) != story.MaxLive || got[0].Key != "k0010" || got[len(got)-1].Key != fmt.Sprintf("k%04d", n-1) {
+		t.Errorf("live: %d hits, %v .. %v", len(got), got[0], got[len(got)-1])
+	}
+}
+
+// TestJudged checks which hits of a field an item is judged against:
+// within the story window for a bucket, at most MaxJudged nearest in
+// time, in their given order.
+func TestJudged(t *testing.T) {
+	const day = 24 * 3600
+	at := int64(1_000_000_000)
+	hits := []story.Hit{{"a", at - 8*day}, {"b", at + day}, {"c", 0}, {"d", at + 8*day}, {"e", at - 6*day}}
+	if got := story.Judged(hits, nil, at, true); !slices.Equal(got, []story.Hit{hits[1], hits[2], hits[4]}) {
+		t.Errorf("bucket: %v", got)
+	}
+	if got := story.Judged(hits, nil, at, false); !slices.Equal(got, hits) {
+		t.Errorf("story key: %v", got)
+	}
+	batch := []story.Hit{{"z", at}, {"b", at + 1}}
+	if got := story.Judged([]story.Hit{hits[4], hits[1]}, batch, at, true); !slices.Equal(got, []story.Hit{hits[1], hits[4], batch[0], batch[1]}) {
+		t.Errorf("with the batch's: %v", got)
+	}
+	if hits[0].Key != "a" || len(hits) != 5 {
+		t.Error("Judged changed its argument")
+	}
+	var many []story.Hit
+	for i := range story.MaxJudged + 20 {
+		// Alternately before and after at, further and further.
+		d := int64(i) * 60
+		if i%2 == 1 {
+			d = -d
+		}
+		many = append(many, story.Hit{Key: fmt.Sprintf("k%03d", i), At: at + d})
+	}
+	got := story.Judged(many, nil, at, true)
+	if len(got) != story.MaxJudged || !slices.Equal(got, many[:story.MaxJudged]) {
+		t.Errorf("many: %d judged, last %v", len(got), got[len(got)-1])
 	}
 }
 
@@ -155,4 +210,31 @@ func TestLookupIndexMemory(t *testing.T) {
 		t.Errorf("%.0f bytes/item, want under 4096", perItem)
 	}
 	runtime.KeepAlive(&x)
+}
+
+// TestLookupsBlob round-trips a save's lookups with their times, and
+// reads a blob of the former layout (no times) with time 0.
+func TestLookupsBlob(t *testing.T) {
+	at := time.Unix(1_700_000_000, 0)
+	blob := story.EncodeLookups([]story.Lookup{{Item: "l:1", Keys: []string{"r:linux/6.13"}, Buckets: []string{"b00:0"}, At: at}}, 99)
+	type rec struct {
+		field, item string
+		at, exp     int64
+	}
+	var got []rec
+	add := func(f, it string, at, exp int64) { got = append(got, rec{f, it, at, exp}) }
+	if err := story.DecodeLookups(blob, add); err != nil {
+		t.Fatal(err)
+	}
+	want := []rec{{"r:linux/6.13", "l:1", at.Unix(), 99}, {"b00:0", "l:1", at.Unix(), 99}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	got = nil
+	if err := story.DecodeLookups("2r\nl:1\n\tb00:0\n", add); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []rec{{"b00:0", "l:1", 0, 99}}) {
+		t.Errorf("former layout: %v", got)
+	}
 }

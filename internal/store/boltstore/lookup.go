@@ -75,7 +75,7 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 
 // lookup returns the items recorded under field that are live at now,
 // sorted by key.
-func (x *lookupIndex) lookup(field string, now time.Time) []string {
+func (x *lookupIndex) lookup(field string, now time.Time) []story.Hit {
 	return x.x.Live(field, now.UnixMilli())
 }
 

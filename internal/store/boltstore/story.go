@@ -85,7 +85,7 @@ func (r *reader) Item(key string) (story.Stored, bool, error) {
 
 func (r *reader) Story(id string) (story.Story, bool, error) { return getStory(r.sb, id) }
 
-func (r *reader) Lookup(key string) ([]string, error) { return r.s.lookups.lookup(key, r.now), nil }
+func (r *reader) Lookup(key string) ([]story.Hit, error) { return r.s.lookups.lookup(key, r.now), nil }
 
 func getStory(sb storyBuckets, id string) (story.Story, bool, error) {
 	if sb.stories == nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
+	"github.com/kernelwire/kernelwire/internal/story"
 )
 
 // Speculative saves. A save plans from a snapshot of what it depends on:
@@ -75,7 +76,7 @@ func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
 		return nil
 	}
 	snap := &snapshot{now: now, items: map[string]snapItem{}, stories: map[string]snapStory{}, records: s.records,
-		lookups: map[string][]string{}, fields: batchFields(items), version: "-", cursor: m.cursor, speculative: true}
+		lookups: map[string][]story.Hit{}, fields: batchFields(items), version: "-", cursor: m.cursor, speculative: true}
 	batch := make(map[string]bool, len(items))
 	for _, it := range items {
 		batch[it.Key] = true
@@ -86,26 +87,28 @@ func (s *Store) speculate(items []item.Item, now time.Time) *snapshot {
 		}
 	}
 	nowMs := now.UnixMilli()
-	for _, f := range snap.fields {
-		live := m.x.Live(f, nowMs)
-		if len(live) == 0 {
-			continue
+	ok := eachField(items, func(f string) []story.Hit { return m.x.Live(f, nowMs) }, func(f string, hits, judged []story.Hit) bool {
+		snap.lookups[f] = hits
+		for _, h := range hits {
+			if v, ok := snap.items[h.Key]; ok && v.token == absentToken && batch[h.Key] {
+				// Recorded, so stored: not absent after all.
+				return false
+			}
 		}
-		snap.lookups[f] = live
-		for _, k := range live {
-			if v, ok := snap.items[k]; ok {
-				if v.token == absentToken && batch[k] {
-					// Recorded, so stored: not absent after all.
-					return nil
-				}
+		for _, h := range judged {
+			if _, ok := snap.items[h.Key]; ok {
 				continue
 			}
-			v, ok := m.items[k]
+			v, ok := m.items[h.Key]
 			if !ok || !v.stored() {
-				return nil
+				return false
 			}
-			snap.items[k] = v
+			snap.items[h.Key] = v
 		}
+		return true
+	})
+	if !ok {
+		return nil
 	}
 	for _, v := range snap.items {
 		if v.story == "" {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,23 +152,53 @@ func (m *memIndex) apply(tail []string) {
 	}
 }
 
-// live returns the live candidates of fields, by field (fields with none
-// left out), and those of them that loaded lacks.
-func (m *memIndex) live(fields []string, now int64, loaded map[string]snapItem) (byField map[string][]string, unloaded []string) {
-	byField = map[string][]string{}
-	for _, f := range fields {
-		ks := m.x.Live(f, now)
-		if len(ks) == 0 {
-			continue
+// live returns the live candidates of the batch's fields, by field
+// (fields with none left out), and those that PlanSave may judge which
+// loaded lacks.
+func (m *memIndex) live(items []item.Item, now int64, loaded map[string]snapItem) (byField map[string][]story.Hit, unloaded []string) {
+	byField = map[string][]story.Hit{}
+	added := map[string]bool{}
+	eachField(items, func(f string) []story.Hit { return m.x.Live(f, now) }, func(f string, hits, judged []story.Hit) bool {
+		byField[f] = hits
+		for _, h := range judged {
+			if _, ok := loaded[h.Key]; !ok && !added[h.Key] {
+				added[h.Key] = true
+				unloaded = append(unloaded, h.Key)
+			}
 		}
-		byField[f] = ks
-		for _, k := range ks {
-			if _, ok := loaded[k]; !ok && !slices.Contains(unloaded, k) {
-				unloaded = append(unloaded, k)
+		return true
+	})
+	return byField, unloaded
+}
+
+// eachField calls fn with each field of the batch's items that has live
+// hits, the hits, and those of them the item is judged against
+// (story.Judged; all of them for an item with no date yet, which
+// PlanSave dates), until fn returns false. It reports whether fn never
+// did.
+func eachField(items []item.Item, live func(field string) []story.Hit, fn func(field string, hits, judged []story.Hit) bool) bool {
+	for _, it := range items {
+		t := it.Published
+		if t.IsZero() {
+			t = it.FirstSeen
+		}
+		for tier, fields := range [2][]string{it.StoryKeys, it.Buckets} {
+			for _, f := range fields {
+				hits := live(f)
+				if len(hits) == 0 {
+					continue
+				}
+				judged := hits
+				if !t.IsZero() {
+					judged = story.Judged(hits, nil, t.Unix(), tier == 1)
+				}
+				if !fn(f, hits, judged) {
+					return false
+				}
 			}
 		}
 	}
-	return byField, unloaded
+	return true
 }
 
 // streamIDAfter reports whether stream ID a ("<ms>-<seq>") comes after b.
@@ -194,8 +223,8 @@ type snapshot struct {
 	items   map[string]snapItem
 	stories map[string]snapStory
 	// lookups are the live candidates of the batch's fields, as the
-	// index held them once every one of them was loaded.
-	lookups map[string][]string
+	// index held them once every one PlanSave may judge was loaded.
+	lookups map[string][]story.Hit
 	fields  []string // the batch's lookup fields
 	cursor  string   // the stream entry lookups reflect
 	version string   // of the version key, as the first round read it
@@ -243,7 +272,7 @@ func (s *Store) readSnapshot(ctx context.Context, items []item.Item, now time.Ti
 	for round := range maxReadRounds + 1 {
 		s.index.mu.Lock()
 		cursor := s.index.cursor
-		lookups, cands := s.index.live(snap.fields, nowMs, snap.items)
+		lookups, cands := s.index.live(items, nowMs, snap.items)
 		if round > 0 && len(cands) == 0 {
 			snap.lookups = lookups
 			snap.cursor = cursor
@@ -383,7 +412,7 @@ func (sn *snapshot) Story(id string) (story.Story, bool, error) {
 }
 
 // Lookup returns the live candidates of a batch field.
-func (sn *snapshot) Lookup(key string) ([]string, error) { return sn.lookups[key], nil }
+func (sn *snapshot) Lookup(key string) ([]story.Hit, error) { return sn.lookups[key], nil }
 
 // packFields is the batch's lookup fields as storysave.lua takes them: one
 // argument, each field ending in "\n".

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/story"
 )
@@ -77,12 +78,14 @@ func (m *Memory) Story(id string) (story.Story, bool, error) {
 }
 
 // Lookup implements story.Reader.
-func (m *Memory) Lookup(field string) ([]string, error) {
+func (m *Memory) Lookup(field string) ([]story.Hit, error) {
 	return m.lookups.Live(field, m.now.UnixMilli()), nil
 }
 
-// PutItem implements story.Writer.
+// PutItem implements story.Writer. The item's features are prepared
+// once, as the stores' Records do.
 func (m *Memory) PutItem(si story.Stored) error {
+	si.Features = dedup.Prepare(si.Item)
 	m.items[si.Item.Key] = si
 	return nil
 }
