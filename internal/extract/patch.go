@@ -49,6 +49,14 @@ func Patch(subject string) *item.Patch {
 	if end < 0 {
 		return nil
 	}
+	// A list's own tag may come first: "[f2fs-dev] [PATCH 00/24] ...".
+	if listTag(s[1:end]) {
+		if rest := strings.TrimSpace(s[end+1:]); strings.HasPrefix(rest, "[") {
+			if e := strings.IndexByte(rest, ']'); e > 0 {
+				s, end = rest, e
+			}
+		}
+	}
 	p := &item.Patch{}
 	var isPatch, isRFC, isPull bool
 	toks := strings.Fields(s[1:end])
@@ -95,4 +103,14 @@ func Patch(subject string) *item.Patch {
 		p.Subsystem = m[1]
 	}
 	return p
+}
+
+// listTag reports whether a bracket's text is a mailing list's subject
+// tag ("f2fs-dev", "Intel-wired-lan"): one word with a dash and no patch
+// kind in it.
+func listTag(s string) bool {
+	s = strings.TrimSpace(s)
+	up := strings.ToUpper(s)
+	return s != "" && !strings.ContainsAny(s, " \t") && strings.Contains(s, "-") &&
+		!strings.Contains(up, "PATCH") && !strings.Contains(up, "RFC") && !strings.Contains(up, "PULL")
 }

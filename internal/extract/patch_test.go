@@ -20,6 +20,7 @@ func TestPatch(t *testing.T) {
 		{"Re: [PATCH v2 1/3] drm/nova: add firmware loading", &item.Patch{Kind: "PATCH", Version: 2, Index: 1, Total: 3, Subsystem: "drm/nova"}},
 		{"RE: Re: [PATCH] x86/mm: fix TLB flush", &item.Patch{Kind: "PATCH", Subsystem: "x86/mm"}},
 		{"Re: (subset) [PATCH v4 0/4] procfs: make reference pidns more user-visible", &item.Patch{Kind: "PATCH", Version: 4, Total: 4, Subsystem: "procfs"}},
+		{"Re: [f2fs-dev] [PATCH 00/24] vfs: require filesystems to explicitly opt-in to lease support", &item.Patch{Kind: "PATCH", Total: 24, Subsystem: "vfs"}},
 		{"[PATCHv4 3/7] btrfs: fix scrub", &item.Patch{Kind: "PATCH", Version: 4, Index: 3, Total: 7, Subsystem: "btrfs"}},
 		{"[PATCH 6.1 123/456] ext4: fix race", &item.Patch{Kind: "PATCH", Index: 123, Total: 456, Subsystem: "ext4"}},
 		{"[PATCH RESEND] input: add driver", &item.Patch{Kind: "PATCH", Subsystem: "input"}},

@@ -110,3 +110,37 @@ func states(st *item.Status) []string {
 	}
 	return out
 }
+
+// TestBotStatus reads the kernel.org bots' mails of two real threads: a
+// pull request merged (pr-tracker-bot) and a series applied
+// (patchwork-bot, which names who applied it).
+func TestBotStatus(t *testing.T) {
+	tests := []struct {
+		file, src, title string
+		want             item.Event
+		replies          int
+	}{
+		{"lore-btrfs_pull-merged_2020-01-28.atom", "linux-btrfs", "[GIT PULL] Btrfs updates for 5.6",
+			item.Event{State: item.StateMerged, Tree: "torvalds/linux.git"}, 1},
+		{"lore-netfilter_series-applied-patchwork_2022-09-11.atom", "netfilter-devel", "[PATCH bpf-next v5 0/6] Support direct writes to nf_conn:mark",
+			item.Event{State: item.StateApplied, Tree: "bpf/bpf-next.git (master)", Who: "Alexei Starovoitov"}, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			m := storytest.NewMemory()
+			now := time.Date(2022, 9, 12, 0, 0, 0, 0, time.UTC)
+			if _, err := m.Save(story.Rules{}, tc.src, storytest.MailBatch(t, storytest.LoreFixture(t, tc.file, tc.src), now), now); err != nil {
+				t.Fatal(err)
+			}
+			items := m.Items(storytest.Index{Kind: story.IndexAll})
+			if len(items) != 1 {
+				t.Fatalf("%d entries, want one: %q", len(items), titles(items))
+			}
+			it := items[0]
+			cur := it.Status.Current()
+			if it.Title != tc.title || it.Replies != tc.replies || cur.State != tc.want.State || cur.Tree != tc.want.Tree || cur.Who != tc.want.Who {
+				t.Errorf("%q (%d replies): current %+v, want %q with %d replies, %+v", it.Title, it.Replies, cur, tc.title, tc.replies, tc.want)
+			}
+		})
+	}
+}

@@ -67,3 +67,14 @@ func MailBatch(tb testing.TB, f Fixture, now time.Time) []item.Item {
 	dedup.Assign(items, f.Source)
 	return items
 }
+
+// LoreFixture returns one of the other lore threads of testdata (see its
+// README) as a feed of source src.
+func LoreFixture(tb testing.TB, name, src string) Fixture {
+	tb.Helper()
+	body, err := loreFixtures.ReadFile("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Fixture{Source: src, URL: "https://lore.kernel.org/" + src + "/new.atom", ContentType: "application/atom+xml", Body: body}
+}
