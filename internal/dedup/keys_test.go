@@ -175,3 +175,22 @@ func TestSeriesKeys(t *testing.T) {
 		t.Errorf("keySetOf does not read the change-id back as strong: %+v", ks)
 	}
 }
+
+func TestReleaseVersions(t *testing.T) {
+	tests := []struct {
+		title string
+		want  []string
+	}{
+		{"Linux 6.13 released", []string{"6.13"}},
+		{"6.13-rc2: mainline", []string{"6.13-rc2"}},
+		{"Stable kernels 6.12.5 and 6.6.66", []string{"6.12.5", "6.6.66"}},
+		{"The beginning of the 6.13 merge window", nil},
+		{"Linux 6.13 Features: AMD, Rust", nil},
+		{"Announcing Rust 1.71.0", nil},
+	}
+	for _, tc := range tests {
+		if got := ReleaseVersions(item.Item{Title: tc.title}); !slices.Equal(got, tc.want) {
+			t.Errorf("ReleaseVersions(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package dedup
 
 import (
 	"strings"
+
+	"github.com/kernelwire/kernelwire/internal/item"
 )
 
 // releaseWords may surround a version in a release announcement's title,
@@ -189,4 +191,18 @@ func githubReleaseRepo(link string) string {
 		return ""
 	}
 	return strings.ToLower(segs[1])
+}
+
+// ReleaseVersions returns the kernel versions an item announces the
+// release of ("Linux 6.13 released", "6.13: mainline", "Stable kernels
+// 6.12.5 and 6.6.66"): those of its "r:linux/..." release keys, nil for
+// an article that merely names a version.
+func ReleaseVersions(it item.Item) []string {
+	var out []string
+	for _, k := range releaseKeys(it.Title, it.Link, kernelVersions(it.Title)) {
+		if v, ok := strings.CutPrefix(k, releasePrefix+"linux/"); ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -51,6 +51,9 @@ type Feed struct {
 	// home page: readers are shown those, never the config name.
 	SourceTitles map[string]string
 	SourceSites  map[string]string
+	// Releases are the notes of the kernel versions the items release
+	// (see ReleaseVersions), by version; nil when none were gathered.
+	Releases map[string]ReleaseNotes
 }
 
 // Render writes f in format. The output is a pure function of its
@@ -106,7 +109,9 @@ type entry struct {
 	replies                 int        // mailing-list replies in the story
 	it                      *item.Item // for the JSON extension
 	status                  *item.Status
-	kernelHTML              string // the kernel facts shown (kernel.go)
+	kernelHTML              string    // the kernel facts shown (kernel.go)
+	fixesCVEs               []string  // of a release (release.go)
+	notes                   []related // of a release
 }
 
 // related is one other report of the entry's story, cleaned.
@@ -159,7 +164,7 @@ func newModel(f Feed) (*model, error) {
 	prefix := idPrefix(m.id, m.selfURL)
 	m.entries = make([]entry, len(f.Items))
 	for i := range f.Items {
-		m.entries[i] = newEntry(&f.Items[i], prefix, m.updated, f.sources())
+		m.entries[i] = newEntry(&f.Items[i], prefix, m.updated, f.sources(), f.Releases)
 	}
 	return m, nil
 }
@@ -176,7 +181,7 @@ func (s sourceMaps) title(name string) string {
 	return strings.TrimSpace(cleanText(cmp.Or(s.titles[name], name)))
 }
 
-func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sources sourceMaps) entry {
+func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sources sourceMaps, releases map[string]ReleaseNotes) entry {
 	e := entry{
 		id:         itemID(idPrefix, it),
 		title:      strings.TrimSpace(cleanText(it.Title)),
@@ -208,6 +213,7 @@ func newEntry(it *item.Item, idPrefix string, feedUpdated time.Time, sources sou
 		}
 	}
 	kernelFacts(&e, it)
+	releaseNotes(&e, it, releases, sources)
 	return e
 }
 

@@ -47,6 +47,8 @@ type jsonExtension struct {
 	Status  *jsonStatus   `json:"status,omitempty"`
 	CVE     *item.CVE     `json:"cve,omitempty"`
 	Release *item.Release `json:"release,omitempty"`
+	// ReleaseNotes are a release's fixed CVEs and notes (release.go).
+	ReleaseNotes *jsonNotes `json:"release_notes,omitempty"`
 }
 
 // jsonRelated is one other report of an item's story.
@@ -152,8 +154,9 @@ func newJSONExtension(e *entry) *jsonExtension {
 	}
 	x.Replies = e.replies
 	x.Status, x.CVE, x.Release = newJSONStatus(e.status), cleanCVE(e.it.Extracted.CVE), cleanRelease(e.it.Extracted.Release)
+	x.ReleaseNotes = newJSONNotes(e)
 	if x.Source == "" && len(x.Topics) == 0 && len(x.KernelVersions) == 0 && len(x.CVEs) == 0 && x.Patch == nil &&
-		len(x.Matched) == 0 && len(x.Related) == 0 && x.Replies == 0 && x.Status == nil && x.CVE == nil && x.Release == nil {
+		len(x.Matched) == 0 && len(x.Related) == 0 && x.Replies == 0 && x.Status == nil && x.CVE == nil && x.Release == nil && x.ReleaseNotes == nil {
 		return nil
 	}
 	return x

@@ -147,3 +147,37 @@ func TestKernelJSON(t *testing.T) {
 		t.Errorf("release = %+v", r)
 	}
 }
+
+func TestReleaseNotesJSON(t *testing.T) {
+	f := kernelFeed(JSON)
+	f.Releases = map[string]ReleaseNotes{"6.12.5": {CVEs: []string{"CVE-2025-1", "CVE-2025-2"},
+		Notes:   []item.Related{{URL: "https://lwn.net/Articles/9/", Source: "lwn", Title: "Stable kernel notes"}},
+		Updated: t0.Add(72 * time.Hour)}}
+	body, err := Render(f, JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Items []struct {
+			ContentHTML string    `json:"content_html"`
+			Modified    time.Time `json:"date_modified"`
+			Kernelwire  struct {
+				Notes struct {
+					FixesCVEs []string `json:"fixes_cves"`
+					Notes     []struct{ URL string }
+				} `json:"release_notes"`
+			} `json:"_kernelwire"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	rel := doc.Items[0]
+	if strings.Join(rel.Kernelwire.Notes.FixesCVEs, ",") != "CVE-2025-1,CVE-2025-2" || len(rel.Kernelwire.Notes.Notes) != 1 ||
+		!strings.Contains(rel.ContentHTML, "Fixes 2 CVEs") || !rel.Modified.Equal(t0.Add(72*time.Hour)) {
+		t.Errorf("release entry: %+v", rel)
+	}
+	if doc.Items[1].Kernelwire.Notes.FixesCVEs != nil {
+		t.Errorf("the series got release notes")
+	}
+}

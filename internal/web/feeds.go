@@ -209,6 +209,9 @@ func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self stri
 		f.NextURL = fr.url(base, fr.offset+fr.limit)
 	}
 	f.Items = items
+	if f.Releases, err = s.releaseNotes(ctx, items); err != nil {
+		return nil, "", time.Time{}, err
+	}
 	var lastMod time.Time
 	for _, it := range items {
 		for _, t := range []time.Time{it.Published, it.Updated, it.FirstSeen} {
@@ -216,6 +219,18 @@ func (s *Server) renderFeed(ctx context.Context, fr feedRequest, base, self stri
 				lastMod = t
 			}
 		}
+	}
+	// A status change or a release's new notes change an entry
+	// without changing its dates: Last-Modified must move with them.
+	for i := range items {
+		if st := statusOf(&items[i]); st != nil {
+			for _, ev := range st.Events {
+				lastMod = later(lastMod, ev.When)
+			}
+		}
+	}
+	for _, n := range f.Releases {
+		lastMod = later(lastMod, n.Updated)
 	}
 	f.Updated = lastMod
 	if f.Updated.IsZero() {

@@ -98,3 +98,57 @@ func TestKernelFeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseNotes: a release item's feed entry links the notes about its
+// version and says how many CVEs the CNA announced as fixed in it.
+func TestReleaseNotes(t *testing.T) {
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "kw.db"), store.Options{SeenTTL: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	at := time.Date(2026, 1, 19, 20, 0, 0, 0, time.UTC)
+	items := []item.Item{
+		{Source: "lwn", Title: "Linux 6.13 released", Link: "https://lwn.net/Articles/1004/", Published: at, Topics: []string{"releases"}},
+		{Source: "lwn", Title: "The beginning of the 6.13 merge window", Link: "https://lwn.net/Articles/1001/",
+			Published: at.Add(-60 * 24 * time.Hour), Topics: []string{"releases"}},
+		{Source: "lwn", Title: "The rest of the 6.14 merge window", Link: "https://lwn.net/Articles/1002/", Published: at.Add(-time.Hour), Topics: []string{"releases"}},
+		{Source: "cve", Title: "CVE-2025-21001: mm: fix a leak", Link: "https://lore.kernel.org/linux-cve-announce/a@gregkh/",
+			Published: at.Add(48 * time.Hour), Topics: []string{"security"},
+			Extracted: item.Extracted{CVE: &item.CVE{ID: "CVE-2025-21001", Fixed: []string{"6.12.10", "6.13"}}}},
+		{Source: "cve", Title: "CVE-2025-21002: net: fix a race", Link: "https://lore.kernel.org/linux-cve-announce/b@gregkh/",
+			Published: at.Add(49 * time.Hour), Topics: []string{"security"},
+			Extracted: item.Extracted{CVE: &item.CVE{ID: "CVE-2025-21002", Fixed: []string{"6.12.10"}}}},
+	}
+	for _, it := range items {
+		batch := []item.Item{it}
+		dedup.Assign(batch, it.Source)
+		if _, err := st.SaveItems(t.Context(), it.Source, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := New(Config{Store: st, Version: "test", VersionTTL: time.Nanosecond,
+		Topics:  []item.Topic{{Slug: "releases", Title: "Releases"}, {Slug: "security", Title: "Security"}},
+		Sources: []item.Source{{Name: "lwn", URL: "https://lwn.net/headlines/rss"}, {Name: "cve", URL: "https://lore.kernel.org/linux-cve-announce/new.atom"}}})
+	rec := do(t, s, "/feeds/releases.atom")
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := feed.Items[0]
+	if rel.Title != "Linux 6.13 released" {
+		t.Fatalf("first entry %q", rel.Title)
+	}
+	for _, want := range []string{"Fixes 1 CVE</strong> the kernel CNA announced: CVE-2025-21001.",
+		`Release notes: <a href="https://lwn.net/Articles/1001/">lwn: The beginning of the 6.13 merge window</a>.`} {
+		if !strings.Contains(rel.Content, want) {
+			t.Errorf("release content lacks %q:\n%s", want, rel.Content)
+		}
+	}
+	if strings.Contains(rel.Content, "6.14") {
+		t.Errorf("another version's notes attached: %s", rel.Content)
+	}
+	if rel.UpdatedParsed == nil || !rel.UpdatedParsed.Equal(at.Add(48*time.Hour)) {
+		t.Errorf("updated %v, want the CVE announcement's date", rel.UpdatedParsed)
+	}
+}
