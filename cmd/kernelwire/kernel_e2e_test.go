@@ -70,6 +70,9 @@ func TestKernelLaneEndToEnd(t *testing.T) {
 		for i, name := range seriesPolls {
 			if i > 0 {
 				lore.Update(fixture(t, name))
+				// Feeds carry whole seconds: the next change must fall
+				// in a later second to be seen as later.
+				time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 			}
 			poll()
 			if i == 0 {

@@ -93,7 +93,9 @@ func (s *Story) older(o *Story) bool {
 func (s *Story) shows(o *Story) bool {
 	return s.Rep == o.Rep && slices.EqualFunc(s.Members, o.Members, func(a, b Member) bool {
 		return a.Key == b.Key && a.Source == b.Source && a.Title == b.Title && a.Link == b.Link &&
-			a.Published.Equal(b.Published) && a.Alias == b.Alias && slices.Equal(a.Topics, b.Topics)
+			a.Published.Equal(b.Published) && a.Alias == b.Alias && slices.Equal(a.Topics, b.Topics) &&
+			// A member's status or reviews show in the story's status.
+			(a.Event == nil) == (b.Event == nil) && (a.Event == nil || *a.Event == *b.Event) && slices.Equal(a.Reviews, b.Reviews)
 	})
 }
 
