@@ -55,7 +55,11 @@ type keySet struct {
 //     the "l:" key of every earlier version its cover letter links to
 //     ("Link to v1: URL"): the versions of one series are one story
 //     however their subjects changed. Both are identities, like an
-//     aggregator's target.
+//     aggregator's target;
+//   - for an entry that answers another (Atom thr:in-reply-to: a mail's
+//     reply, a patch of a series under its cover letter), the "l:" key of
+//     its parent, so a thread is one story even where subjects change
+//     and a series' patches reach a list without their cover letter.
 func StoryKeys(it item.Item) []string {
 	ks := storyKeys(it)
 	out := make([]string, 0, len(ks.strong)+len(ks.release)+len(ks.cve)+len(ks.thread))
@@ -129,6 +133,11 @@ func storyKeysWith(it item.Item, kv []string) keySet {
 		}
 	}
 	ks.strong = appendSeriesKeys(ks.strong, it.Extracted.Series)
+	if id := IdentityURL(it.InReplyTo); id != "" {
+		if k := linkPrefix + digest(id); !containsString(ks.strong, k) {
+			ks.strong = append(ks.strong, k)
+		}
+	}
 	ks.release = releaseKeys(it.Title, it.Link, kv)
 	for _, c := range extract.CVEs(it.Title) {
 		ks.cve = append(ks.cve, cvePrefix+c)

@@ -141,3 +141,23 @@ func withEvent(m Member) Member {
 	m.Item.Extracted.Event = &item.Event{State: item.StateStable}
 	return m
 }
+
+// TestInReplyTo: a mail that answers another (Atom threading) is in its
+// story whatever its subject, and a series' patches whose cover letter
+// went to another list are one story through the parent they share.
+func TestInReplyTo(t *testing.T) {
+	cover := "https://lore.kernel.org/linux-btrfs/20260108141934.2052404-1-hch@lst.de/"
+	a := item.Item{Title: "[PATCH 03/11] nfs: split nfs_update_timestamps", Author: "Christoph Hellwig", Published: day0,
+		Link: "https://lore.kernel.org/linux-btrfs/20260108141934.2052404-4-hch@lst.de/", InReplyTo: cover}
+	b := item.Item{Title: "[PATCH 06/11] fs: factor out a sync_lazytime helper", Author: "Christoph Hellwig", Published: day0.Add(2 * 24 * time.Hour),
+		Link: "https://lore.kernel.org/linux-btrfs/20260108141934.2052404-7-hch@lst.de/", InReplyTo: cover}
+	if ok, why := SameStory(a, b); !ok || why != ReasonIdentity {
+		t.Errorf("siblings of one cover letter: %v, %s", ok, why)
+	}
+	parent := item.Item{Title: "[GIT PULL] Btrfs updates for 5.6", Link: "https://lore.kernel.org/linux-btrfs/cover.1580142284.git.dsterba@suse.com/", Published: day0}
+	renamed := item.Item{Title: "Re: your pull request", Published: day0.Add(time.Hour), InReplyTo: parent.Link,
+		Link: "https://lore.kernel.org/linux-btrfs/158025480492.16364.6553027097982015044.pr-tracker-bot@kernel.org/"}
+	if ok, why := SameStory(parent, renamed); !ok || why != ReasonIdentity {
+		t.Errorf("a reply under another subject: %v, %s", ok, why)
+	}
+}

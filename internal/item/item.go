@@ -20,6 +20,10 @@ type Item struct {
 	GUID string `json:"guid,omitempty"`
 	// Link is the canonical absolute link (see parse.CanonicalURL).
 	Link string `json:"link,omitempty"`
+	// InReplyTo is the link of the entry this one answers (Atom threading,
+	// RFC 4685 thr:in-reply-to: lore gives every reply and every patch of
+	// a series its parent mail), "" if none.
+	InReplyTo string `json:"in_reply_to,omitempty"`
 	// Title is plain text: trimmed, entities unescaped once.
 	Title string `json:"title"`
 	// Summary is sanitised HTML (may be plain text, which is valid HTML).

@@ -51,6 +51,7 @@ func (p *Parser) convertItem(gi *gofeed.Item, src source, base string, now time.
 	if c, err := CanonicalURL(abs); err == nil {
 		it.Link = c
 	}
+	it.InReplyTo = inReplyTo(gi)
 
 	// Relative references in content are relative to the xml:base in
 	// scope; without one, to the item's own page when it has one (most
