@@ -46,7 +46,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	if _, err := tag.Compile(cfg.Topics, cfg.People); err != nil {
+	if _, err := tag.Compile(cfg.TagSpec()); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", *path, err)
 		return 1
 	}

@@ -56,7 +56,7 @@ rules that nearly did.`)
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	tagger, err := tag.Compile(cfg.Topics, cfg.People)
+	tagger, err := tag.Compile(cfg.TagSpec())
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", *cfgPath, err)
 		return 1

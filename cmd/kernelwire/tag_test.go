@@ -16,7 +16,11 @@ func TestCmdTag(t *testing.T) {
 	}{
 		{"JSON patch subject from the rust-for-linux list", []string{"--explain", "--config", "../../feeds.yaml", "-"},
 			`{"title":"[PATCH v3 02/11] rust: kernel: add Opaque::try_ffi_init","source":"lore-rust-for-linux","link":"https://lore.kernel.org/rust-for-linux/20250101-x@example.org/"}`,
-			0, []string{"patch:     PATCH v3 2/11, subsystem rust", "topics:    patches, rust-for-linux", `rust-for-linux: rule "lore list"`, `patches: rule "patch subject", words: PATCH`}},
+			0, []string{"patch:     PATCH v3 2/11, subsystem rust", "topics:    patches, rust-for-linux", `rust-for-linux: rule "rust patch subject"`, `patches: rule "patch subject", words: PATCH`}},
+		{"a list's mail is filed by the list table, a subject prefix by the subsystem table", []string{"--explain", "--config", "../../feeds.yaml", "-"},
+			`{"title":"Re: [PATCH] btrfs: fix the extent map lock","link":"https://lore.kernel.org/linux-mm/20250101-y@example.org/"}`,
+			0, []string{"topics:    filesystems, memory-management", `filesystems: rule "subsystem btrfs", words: btrfs`,
+				`memory-management: rule "list linux-mm", words: lore.kernel.org/linux-mm`}},
 		{"kernel.org feed file, flags after the file", []string{"testdata/kdist_2020-05-03_feed-rs-fixture_1item.xml", "--explain", "--config", "../../feeds.yaml"},
 			"", 0, []string{"title:     5.7-rc4: mainline", "versions:  5.7-rc4", "topics:    releases", `releases: rule "kernel.org release title"`}},
 		{"Rust release is not rust-for-linux", []string{"--config", "../../feeds.yaml", "--explain", "-"},

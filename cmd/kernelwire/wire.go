@@ -49,7 +49,7 @@ func setup(ctx context.Context, c common, stderr io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	tagger, err := tag.Compile(cfg.Topics, cfg.People)
+	tagger, err := tag.Compile(cfg.TagSpec())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.config, err)
 	}

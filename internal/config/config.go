@@ -30,6 +30,10 @@ type Config struct {
 	Sources  []item.Source
 	Topics   []tag.TopicSpec
 	People   []tag.Person
+	// Lists and Subsystems are the mailing-list and subject-prefix
+	// tables (see tag.List and tag.Subsystem).
+	Lists      []tag.List
+	Subsystems []tag.Subsystem
 	// Feeds are named query feeds (feeds.go); WebSub is the hub to ping.
 	Feeds  []NamedFeed
 	WebSub WebSub
@@ -143,7 +147,7 @@ func Parse(data []byte, filename string) (*Config, error) {
 		return nil, &Error{File: filename, Line: 1, Err: errors.New("empty config: need at least topics and sources")}
 	}
 	root := resolve(doc.Content[0])
-	top := p.mapping(root, "top level", "defaults", "people", "topics", "sources", "feeds", "websub")
+	top := p.mapping(root, "top level", "defaults", "people", "topics", "lists", "subsystems", "sources", "feeds", "websub")
 	cfg := &Config{Defaults: BuiltinDefaults()}
 	if n := top["defaults"]; n != nil {
 		p.defaults(n.val, &cfg.Defaults)
@@ -155,6 +159,12 @@ func Parse(data []byte, filename string) (*Config, error) {
 		cfg.Topics = p.topics(n.val)
 	} else if root.Kind == yaml.MappingNode {
 		p.errorf(root, "missing topics: define at least one topic")
+	}
+	if n := top["lists"]; n != nil {
+		cfg.Lists = p.lists(n.val, cfg.Topics)
+	}
+	if n := top["subsystems"]; n != nil {
+		cfg.Subsystems = p.subsystems(n.val, cfg.Topics)
 	}
 	if n := top["sources"]; n != nil {
 		cfg.Sources = p.sources(n.val, cfg.Topics)

@@ -2,9 +2,12 @@ package config
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kernelwire/kernelwire/internal/tag"
 )
 
 // base is a minimal valid config; bad cases are written out in full so the
@@ -122,7 +125,7 @@ func TestParseErrors(t *testing.T) {
 				`feeds.yaml:7: source "b": missing url`}},
 		{"unknown field and extractor", strings.Replace(base, "any: [rust]", "fields: [titel]\n        any: [extract:version]", 1),
 			[]string{`feeds.yaml:6: topic "rust" rule 1 ("r"): unknown field "titel" (did you mean "title"?) (fields: title, summary, content, categories, author, source, host, path, link)`,
-				`feeds.yaml:7: topic "rust" rule 1 ("r") any: unknown extractor "extract:version" (want extract:kernel_version, extract:cve, extract:patch, extract:trailer, extract:series, extract:review, extract:status, extract:cve_record, extract:release or extract:person)`}},
+				`feeds.yaml:7: topic "rust" rule 1 ("r") any: unknown extractor "extract:version" (want extract:kernel_version, extract:cve, extract:patch, extract:subsystem, extract:trailer, extract:series, extract:review, extract:status, extract:cve_record, extract:release, extract:person or extract:list)`}},
 		{"unknown key in nested group", strings.Replace(base, "any: [rust]", "any: [{anyy: [x]}]", 1),
 			[]string{`feeds.yaml:6: topic "rust" rule 1 ("r") any group: unknown key "anyy" (did you mean "any"?)`,
 				`feeds.yaml:6: topic "rust" rule 1 ("r") any group: needs a non-empty any or all list (none alone would match almost everything)`}},
@@ -138,6 +141,16 @@ func TestParseErrors(t *testing.T) {
 		{"reserved everything", strings.Replace(base, "  rust:\n", "  everything:\n", 1),
 			[]string{`feeds.yaml:2: topic "everything" is reserved: it names the feed of every item, curated or not`,
 				`feeds.yaml:10: source "blog": unknown topic "rust"`}},
+		{"bad list and subsystem tables", base + "lists:\n  netdev: [rsut]\n  Linux_MM: [rust]\n  netdev: []\n  rust-for-linux: rust\nsubsystems:\n  drm/: [rust]\n  mm: [{x: y}]\n",
+			[]string{`feeds.yaml:12: lists "netdev": unknown topic "rsut" (did you mean "rust"?) (topics: rust)`,
+				`feeds.yaml:13: lists: "Linux_MM": a name is lower-case letters, digits and . _ + -`,
+				`feeds.yaml:14: lists: "netdev" is already listed at line 12`,
+				`feeds.yaml:15: lists "rust-for-linux" must be a list, got "rust"`,
+				`feeds.yaml:17: subsystems: "drm/": a name is lower-case words joined by /`,
+				`feeds.yaml:18: subsystems "mm": a topic is a slug, got a mapping`}},
+		{"tables not mappings", base + "lists: [netdev]\nsubsystems: mm\n",
+			[]string{`feeds.yaml:11: lists must be a mapping of name to topics, got a list`,
+				`feeds.yaml:12: subsystems must be a mapping of name to topics, got "mm"`}},
 		{"missing sections", "defaults: {}\n",
 			[]string{`feeds.yaml:1: missing topics: define at least one topic`, `feeds.yaml:1: missing sources: define at least one source`}},
 	}
@@ -156,6 +169,21 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("errors.As(*Error) failed on %v", err)
 			}
 		})
+	}
+}
+
+func TestParseTables(t *testing.T) {
+	cfg, err := Parse([]byte(base+"lists:\n  rust-for-linux: [rust]\n  linux-kernel: []\nsubsystems:\n  rust: [rust]\n"), "feeds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLists := []tag.List{{Name: "rust-for-linux", Topics: []string{"rust"}}, {Name: "linux-kernel"}}
+	wantSubs := []tag.Subsystem{{Prefix: "rust", Topics: []string{"rust"}}}
+	if !reflect.DeepEqual(cfg.Lists, wantLists) || !reflect.DeepEqual(cfg.Subsystems, wantSubs) {
+		t.Errorf("lists %+v, subsystems %+v; want %+v, %+v", cfg.Lists, cfg.Subsystems, wantLists, wantSubs)
+	}
+	if spec := cfg.TagSpec(); len(spec.Lists) != 2 || len(spec.Subsystems) != 1 || len(spec.Topics) != 1 {
+		t.Errorf("TagSpec() = %+v", spec)
 	}
 }
 

@@ -21,7 +21,7 @@ func shippedTagger(t testing.TB) (*Config, *tag.Tagger) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := tag.Compile(cfg.Topics, cfg.People)
+	tg, err := tag.Compile(cfg.TagSpec())
 	if err != nil {
 		t.Fatalf("compile shipped rules: %v", err)
 	}

@@ -1,6 +1,6 @@
 // Package extract owns kernelwire's kernel extractors: the facts read out of
 // an item's text that several stages rely on (kernel versions, CVE ids,
-// mailing-list patch subjects, commit trailers), and Text, the one
+// mailing-list patch subjects, subsystem prefixes, commit trailers), and Text, the one
 // conversion of HTML to plain text. Package tag runs the extractors as rule
 // evidence and stores their findings on the item; package dedup keys
 // stories by them; parse, publish and web read HTML through Text.
@@ -87,7 +87,7 @@ func All() []Extractor {
 	return []Extractor{
 		{
 			Name: "kernel_version", Doc: "a Linux kernel version (6.13, 6.12.5, 6.14-rc2)",
-			Find: KernelVersions, Scope: Headline,
+			Find: KernelVersions, MayFind: mayHoldVersion, Scope: Headline,
 			Record: func(e *item.Extracted, found []string, _ string) { e.KernelVersions = found },
 		},
 		{
@@ -99,6 +99,10 @@ func All() []Extractor {
 			Name: "patch", Doc: "a mailing-list patch or pull-request subject",
 			Find: patchKind, Scope: Subject,
 			Record: func(e *item.Extracted, _ []string, title string) { e.Patch = Patch(title) },
+		},
+		{
+			Name: "subsystem", Doc: "a mail subject's subsystem prefix (mm:, drm/amdgpu:, net: phy:)",
+			Find: SubjectPrefixes,
 		},
 		{
 			Name: "trailer", Doc: "commit trailers (Signed-off-by:, Fixes:, Cc: stable)",

@@ -21,6 +21,7 @@ func TestTable(t *testing.T) {
 		"status":         "Re: [PATCH] x: y\nApplied to for-next, thanks!",
 		"cve_record":     "The Linux kernel CVE team has assigned CVE-2024-26581 to this issue.",
 		"release":        "<table><tr><th>Version:</th><td>6.13 (mainline)</td></tr><tr><th>Released:</th><td>2025-01-19</td></tr></table>",
+		"subsystem":      "[PATCH] mm: fix",
 	}
 	seen := map[string]bool{}
 	for i, x := range All() {

@@ -218,3 +218,20 @@ func lastWord(s string) string {
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) || c == '_' }
+
+// mayHoldVersion reports whether s holds a digit, a dot and a digit in a
+// row, which every version KernelVersions returns has: most summaries
+// hold none and need not be converted from HTML to be read.
+func mayHoldVersion(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		j := strings.IndexByte(s[i:len(s)-1], '.')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if isDigit(s[i-1]) && isDigit(s[i+1]) {
+			return true
+		}
+	}
+	return false
+}

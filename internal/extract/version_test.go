@@ -112,3 +112,14 @@ func checkVersionMatches(t *testing.T, s string) {
 		}
 	}
 }
+
+func TestMayHoldVersion(t *testing.T) {
+	for s, want := range map[string]bool{"Linux <b>6.13</b>": true, "v6.1": true, "no numbers.": false, "a.b 6.": false, "": false, ".5": false} {
+		if got := mayHoldVersion(s); got != want {
+			t.Errorf("mayHoldVersion(%q) = %v, want %v", s, got, want)
+		}
+		if !mayHoldVersion(s) && len(KernelVersions(s)) > 0 {
+			t.Errorf("mayHoldVersion(%q) is false, KernelVersions finds %q", s, KernelVersions(s))
+		}
+	}
+}

@@ -68,7 +68,7 @@ func redisStore(t testing.TB) (open func() store.Store) {
 
 func tagger(t testing.TB) *tag.Tagger {
 	t.Helper()
-	tg, err := tag.Compile(nil, nil)
+	tg, err := tag.Compile(tag.Spec{})
 	if err != nil {
 		t.Fatal(err)
 	}

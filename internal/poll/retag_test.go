@@ -22,7 +22,7 @@ func phraseRules(t testing.TB, topics map[string]string) *tag.Tagger {
 			}})
 		}
 	}
-	tg, err := tag.Compile(specs, nil)
+	tg, err := tag.Compile(tag.Spec{Topics: specs})
 	if err != nil {
 		t.Fatal(err)
 	}

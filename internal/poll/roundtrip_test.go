@@ -71,10 +71,10 @@ func TestRedisRoundTripsPerPoll(t *testing.T) {
 	client.AddHook(counter)
 	st := redisstore.New(client, redistest.Prefix(t, "poll"), storeOpts)
 	t.Cleanup(func() { _ = st.Close() })
-	tagger, err := tag.Compile([]tag.TopicSpec{{
+	tagger, err := tag.Compile(tag.Spec{Topics: []tag.TopicSpec{{
 		Slug: "patches", Title: "Patches",
 		Rules: []tag.RuleSpec{{Name: "patch", Group: tag.Group{Any: []tag.Entry{{Term: "extract:patch"}}}}},
-	}}, nil)
+	}}})
 	if err != nil {
 		t.Fatal(err)
 	}

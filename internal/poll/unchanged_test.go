@@ -22,7 +22,7 @@ func TestUnchangedBodySkipsWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	tagger, err := tag.Compile(nil, nil)
+	tagger, err := tag.Compile(tag.Spec{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package tag
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 )
 
 // automaton finds every rule phrase in a normalised field in one pass,
@@ -27,7 +28,15 @@ type automaton struct {
 	fold [256]uint8
 	// word marks the ASCII word bytes; non-ASCII bytes are left to
 	// atBoundary.
-	word   [256]bool
+	word [256]bool
+	// first marks the bytes some phrase can start with (in either case):
+	// a walk from any other byte ends at once, so it is not begun.
+	first [256]bool
+	// pair[c1*nclass+c2] marks the classes of the first two bytes of a
+	// phrase, and short the classes of one-byte phrases: most word starts
+	// are rejected on these without walking the trie.
+	pair   []bool
+	short  [256]bool
 	nclass int
 	// nodes describe the trie in breadth-first order. Most nodes below
 	// the first levels have a single child, and they get no row of
@@ -91,6 +100,21 @@ func newAutomaton(patterns []string) (*automaton, error) {
 		return nil, fmt.Errorf("phrases need %d trie nodes, more than %d", len(a.out), math.MaxUint16)
 	}
 	a.renumber(trie)
+	a.pair = make([]bool, a.nclass*a.nclass)
+	for _, p := range patterns {
+		switch {
+		case len(p) == 1:
+			a.short[a.class[p[0]]] = true
+		case len(p) > 1:
+			a.pair[int(a.class[p[0]])*a.nclass+int(a.class[p[1]])] = true
+		}
+	}
+	for c := range a.first {
+		if cl := a.fold[c]; cl != 0 {
+			root := &a.nodes[0]
+			a.first[c] = root.row >= 0 && a.rows[int(root.row)*a.nclass+int(cl)] != 0 || root.row < 0 && root.oneClass == cl
+		}
+	}
 	return a, nil
 }
 
@@ -172,6 +196,12 @@ func (a *automaton) scan(text string, hits []int32) []int32 {
 			continue
 		}
 		prevWord = word
+		if !a.first[text[start]] {
+			continue
+		}
+		if c1 := a.fold[text[start]]; !a.short[c1] && (start+1 == len(text) || !a.pair[int(c1)*a.nclass+int(a.fold[text[start+1]])]) {
+			continue
+		}
 		node := 0
 		space := false
 		for i := start; i < len(text); i++ {
@@ -199,12 +229,36 @@ func (a *automaton) scan(text string, hits []int32) []int32 {
 			if node == 0 {
 				break
 			}
-			if id := a.nodes[node].out; id > 0 && atBoundary(text, start, i+1) {
+			if id := a.nodes[node].out; id > 0 && a.boundary(text, start, i+1) {
 				hits = append(hits, int32(id)-1)
 			}
 		}
 	}
 	return hits
+}
+
+// boundary is atBoundary, deciding from the word table when the bytes
+// around both edges are ASCII, as they nearly always are.
+func (a *automaton) boundary(text string, start, end int) bool {
+	if start > 0 {
+		prev, first := text[start-1], text[start]
+		if prev >= utf8.RuneSelf || first >= utf8.RuneSelf {
+			return atBoundary(text, start, end)
+		}
+		if a.word[prev] && a.word[first] {
+			return false
+		}
+	}
+	if end < len(text) {
+		last, next := text[end-1], text[end]
+		if last >= utf8.RuneSelf || next >= utf8.RuneSelf {
+			return atBoundary(text, start, end)
+		}
+		if a.word[last] && a.word[next] {
+			return false
+		}
+	}
+	return true
 }
 
 func isSpaceByte(c byte) bool {

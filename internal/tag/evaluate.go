@@ -6,6 +6,7 @@ import "math/bits"
 func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 	switch e.kind {
 	case kindPhrase:
+		m.need(fields)
 		if m.phrases[e.id]&fields != 0 {
 			return true, e.words
 		}
@@ -28,6 +29,7 @@ func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 			return true, vals
 		}
 	case kindPerson:
+		m.need(fields)
 		var words []string
 		for _, pp := range m.t.persons {
 			if m.phrases[pp.phrase]&fields != 0 {
@@ -35,6 +37,10 @@ func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 			}
 		}
 		return len(words) > 0, words
+	case kindList:
+		if _, where, ok := m.list(); ok {
+			return true, []string{where}
+		}
 	case kindGroup:
 		if e.fields != 0 {
 			fields = e.fields
@@ -50,8 +56,10 @@ func (m *itemMatch) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
 	// groups on most items are not.
 	// An any-list of phrases only is rejected first, from the phrases
 	// the item has; one with regexps or extractors only after the
-	// all-list passed, as those cost more than most all-entries.
-	if len(g.any) > 0 && len(g.anyOthers) == 0 && !m.anyHit(g, fields) {
+	// all-list passed, as those cost more than most all-entries, and so
+	// is one that would need a summary scanned (see anyFirst).
+	first := m.anyFirst(g, fields)
+	if first && !m.anyHit(g, fields) {
 		return false, nil
 	}
 	var words []string
@@ -63,7 +71,7 @@ func (m *itemMatch) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
 		words = append(words, w...)
 	}
 	if len(g.any) > 0 {
-		if len(g.anyOthers) > 0 && !m.anyHit(g, fields) && !m.anyOther(g, fields) {
+		if !first && !m.anyHit(g, fields) && (len(g.anyOthers) == 0 || !m.anyOther(g, fields)) {
 			return false, nil
 		}
 		matched := false
@@ -101,6 +109,7 @@ func (m *itemMatch) anyOther(g *cgroup, fields fieldMask) bool {
 func (m *itemMatch) test(e *centry, fields fieldMask) bool {
 	switch e.kind {
 	case kindPhrase:
+		m.need(fields)
 		return m.phrases[e.id]&fields != 0
 	case kindExtractor:
 		m.ensure(e.id, fields)
@@ -115,9 +124,25 @@ func (m *itemMatch) test(e *centry, fields fieldMask) bool {
 	return ok
 }
 
+// anyFirst reports whether g's any-list is checked before its all-list:
+// when it holds phrases only and needs no field still to scan, or already
+// matches in the scanned ones. Otherwise the all-list, often a cheap test
+// of the title, goes first: a summary is scanned only for items whose
+// title passed it.
+func (m *itemMatch) anyFirst(g *cgroup, fields fieldMask) bool {
+	if len(g.any) == 0 || len(g.anyOthers) > 0 {
+		return false
+	}
+	if fields&m.pending == 0 || len(g.all) == 0 {
+		return true
+	}
+	return m.anyHit(g, fields&^m.pending)
+}
+
 // testGroup is evalGroup without the words.
 func (m *itemMatch) testGroup(g *cgroup, fields fieldMask) bool {
-	if len(g.any) > 0 && len(g.anyOthers) == 0 && !m.anyHit(g, fields) {
+	first := m.anyFirst(g, fields)
+	if first && !m.anyHit(g, fields) {
 		return false
 	}
 	for i := range g.all {
@@ -125,7 +150,7 @@ func (m *itemMatch) testGroup(g *cgroup, fields fieldMask) bool {
 			return false
 		}
 	}
-	if len(g.any) > 0 && len(g.anyOthers) > 0 && !m.anyHit(g, fields) && !m.anyOther(g, fields) {
+	if len(g.any) > 0 && !first && !m.anyHit(g, fields) && (len(g.anyOthers) == 0 || !m.anyOther(g, fields)) {
 		return false
 	}
 	for i := range g.none {
@@ -140,6 +165,22 @@ func (m *itemMatch) testGroup(g *cgroup, fields fieldMask) bool {
 // fields: an AND of two bit sets of a few words, then a look at the few
 // common bits.
 func (m *itemMatch) anyHit(g *cgroup, fields fieldMask) bool {
+	if len(g.anyBits) == 0 {
+		return false // no phrase in the any-list: no field need be scanned
+	}
+	m.need(fields)
+	if len(m.hits) < len(g.anyBits) {
+		// Few phrases occur (a short title): look each up in the
+		// group's set rather than walking the set.
+		lo := int32(g.anyLo * 64)
+		for _, id := range m.hits {
+			if w := (id - lo) / 64; id >= lo && int(w) < len(g.anyBits) &&
+				g.anyBits[w]&(1<<(id%64)) != 0 && m.phrases[id]&fields != 0 {
+				return true
+			}
+		}
+		return false
+	}
 	for w, want := range g.anyBits {
 		common := want & m.hitBits[g.anyLo+w]
 		for common != 0 {

@@ -60,6 +60,14 @@ func (t *Tagger) Explain(it item.Item, source string, defaults []string) []Expla
 			}
 		}
 		if ex.Rule == "" {
+			for _, e := range m.fromTables() {
+				if t.topics[e.topic].slug == tp.slug {
+					ex.Rule, ex.Words = e.rule, e.words
+					break
+				}
+			}
+		}
+		if ex.Rule == "" {
 			for _, slug := range defaults {
 				if slug == tp.slug {
 					ex.Rule = SourceDefaultRule
@@ -90,7 +98,7 @@ func usesPeople(g *cgroup) bool {
 func (m *itemMatch) people() []string {
 	var out []string
 	for _, pp := range m.t.persons {
-		if m.phrases[pp.phrase] == 0 {
+		if m.need(m.t.personFields); m.phrases[pp.phrase] == 0 {
 			continue
 		}
 		p := m.t.people[pp.person]

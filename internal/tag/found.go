@@ -64,8 +64,12 @@ func (m *itemMatch) ensure(x int, mask fieldMask) {
 			continue
 		}
 		m.exDone[x] |= bit
-		if i != 0 && ex.Subject != nil && !ex.Subject(m.raw[0]) {
-			continue
+		// A subject that rules the extractor out rules out the whole
+		// item, the subject itself included (the mail extractors' facts
+		// are lines of a body, never of a subject).
+		if ex.Subject != nil && !ex.Subject(m.raw[0]) {
+			m.exDone[x] |= mask
+			return
 		}
 		// Most articles hold nothing most extractors find: a look at
 		// the HTML spares its conversion to text.

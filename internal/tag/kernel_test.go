@@ -12,14 +12,14 @@ import (
 // ones, not the summary's flattened excerpt), and a CNA announcement is
 // filed under security and under the topics of its affected files.
 func TestKernelFacts(t *testing.T) {
-	tg, err := Compile([]TopicSpec{
+	tg, err := Compile(Spec{Topics: []TopicSpec{
 		{Slug: "security", Rules: []RuleSpec{
 			{Name: "cna", Fields: []Field{FieldTitle, FieldContent}, Group: Group{Any: terms("extract:cve_record")}},
 		}},
 		{Slug: "networking", Rules: []RuleSpec{
 			{Name: "words", Fields: []Field{FieldTitle}, Group: Group{Any: terms("tcp")}},
 		}},
-	}, nil)
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

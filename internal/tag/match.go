@@ -36,6 +36,11 @@ type itemMatch struct {
 	reDone, reHit []fieldMask
 	exDone, exHit []fieldMask
 	exVals        [][len(allFields)][]string
+	// pending are the scanned fields whose phrases are not found yet.
+	pending fieldMask
+	// The item's mailing list in the list table, once list has looked.
+	listDone            bool
+	listName, listWhere string
 }
 
 func (t *Tagger) newMatch() *itemMatch {
@@ -59,29 +64,49 @@ func (t *Tagger) match(it *item.Item, source string) *itemMatch {
 	host, path := splitLink(it.Link)
 	m.raw = [...]string{it.Title, "", "", strings.Join(it.Categories, "\n"), it.Author, source, host, path, it.Link}
 	m.html = [2]string{capText(it.Summary), capText(it.Content)}
-	// Only fields some phrase rule reads are normalised and scanned
-	// here; regexps normalise the others on demand (normal). The
-	// extractors read m.text, which converts on demand too.
+	// Only fields some phrase rule reads are scanned, and the summary
+	// and the content (long, and HTML to convert first) only when a rule
+	// first asks for a phrase in them (see need): most items are decided
+	// on the title alone. Regexps normalise fields on demand (normal);
+	// the extractors read m.text, which converts on demand too.
+	m.pending = t.scanned & (fieldBit(FieldSummary) | fieldBit(FieldContent))
 	for i := range m.raw {
-		if t.scanned&(1<<i) == 0 {
-			continue
-		}
-		bit := fieldMask(1) << i
-		text := m.text(i)
-		if !m.isASCII(i) {
-			text = m.normal(i)
-		}
-		m.scratch = t.fieldAC[i].scan(text, m.scratch[:0])
-		for _, n := range m.scratch {
-			id := t.fieldIDs[i][n]
-			if m.phrases[id] == 0 {
-				m.hits = append(m.hits, id)
-				m.hitBits[id/64] |= 1 << (id % 64)
-			}
-			m.phrases[id] |= bit
+		if bit := fieldMask(1) << i; t.scanned&bit != 0 && m.pending&bit == 0 {
+			m.scan(i)
 		}
 	}
 	return m
+}
+
+// scan finds the phrases of field i.
+func (m *itemMatch) scan(i int) {
+	bit := fieldMask(1) << i
+	text := m.text(i)
+	if !m.isASCII(i) {
+		text = m.normal(i)
+	}
+	m.scratch = m.t.fieldAC[i].scan(text, m.scratch[:0])
+	for _, n := range m.scratch {
+		id := m.t.fieldIDs[i][n]
+		if m.phrases[id] == 0 {
+			m.hits = append(m.hits, id)
+			m.hitBits[id/64] |= 1 << (id % 64)
+		}
+		m.phrases[id] |= bit
+	}
+}
+
+// need scans the pending fields among fields, before phrases are read in
+// them.
+func (m *itemMatch) need(fields fieldMask) {
+	if todo := m.pending & fields; todo != 0 {
+		m.pending &^= todo
+		for i := range allFields {
+			if todo&(1<<i) != 0 {
+				m.scan(i)
+			}
+		}
+	}
 }
 
 // mayMatch reports whether field i contains one of lits, the literals a

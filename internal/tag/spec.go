@@ -68,6 +68,9 @@ const (
 	ExtractPrefix = "extract:"
 	// TermPerson is true when a configured person (name or alias) is named.
 	TermPerson = "extract:person"
+	// TermList is true when the item is a mail of a mailing list of the
+	// list table (see List): kernel context on its own.
+	TermList = "extract:list"
 	// RegexpPrefix starts a term that is a regular expression (RE2 syntax,
 	// matched case-insensitively) rather than a phrase.
 	RegexpPrefix = "re:"
@@ -109,6 +112,33 @@ type TopicSpec struct {
 	Rules                    []RuleSpec
 }
 
+// Spec is everything Compile needs: the topics and their rules, and the
+// evidence tables rules do not spell out one by one.
+type Spec struct {
+	Topics []TopicSpec
+	People []Person
+	// Lists and Subsystems file mailing-list mail by where it was sent
+	// and by its subject's subsystem prefix.
+	Lists      []List
+	Subsystems []Subsystem
+}
+
+// List is a mailing list and the topics its mail belongs to ("netdev":
+// networking). A list with no topics is still a kernel list: its mail has
+// kernel context (TermList), only no subject of its own (linux-kernel).
+type List struct {
+	Name   string
+	Topics []string
+}
+
+// Subsystem is a subject prefix and the topics a mail about it belongs to
+// ("mm": memory-management). Prefix is a path: "drm/amdgpu" and "drm"
+// may both be listed; the longest listed path of a subject's prefix wins.
+type Subsystem struct {
+	Prefix string
+	Topics []string
+}
+
 // Person is someone whose name is evidence for the maintainers topic when
 // it appears together with governance words (see TermPerson). Roles are
 // shown in explanations so a reader sees why the name counts.
@@ -134,14 +164,14 @@ func CheckTerm(term string) error {
 		if _, err := regexp.Compile(src); err != nil {
 			return fmt.Errorf("bad regexp %q: %w", src, err)
 		}
-	case term == TermPerson:
+	case term == TermPerson, term == TermList:
 	case strings.HasPrefix(term, ExtractPrefix):
 		if _, ok := extract.Lookup(strings.TrimPrefix(term, ExtractPrefix)); !ok {
 			var names []string
 			for _, x := range extract.All() {
 				names = append(names, ExtractPrefix+x.Name)
 			}
-			return fmt.Errorf("unknown extractor %q (want %s or %s)", term, strings.Join(names, ", "), TermPerson)
+			return fmt.Errorf("unknown extractor %q (want %s, %s or %s)", term, strings.Join(names, ", "), TermPerson, TermList)
 		}
 	case normalize(term) == "":
 		return fmt.Errorf("term %q has no text", term)

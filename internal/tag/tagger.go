@@ -29,6 +29,7 @@ const (
 	kindRegexp
 	kindExtractor // id is the index in extract.All
 	kindPerson
+	kindList
 	kindGroup
 )
 
@@ -97,8 +98,11 @@ type Tagger struct {
 	scanned fieldMask
 	// personFields are the fields extract:person entries read.
 	personFields fieldMask
-	// extractors is extract.All, indexed by kindExtractor entries.
+	// extractors is extract.All, indexed by kindExtractor entries;
+	// patchX is the patch extractor's index.
 	extractors []extract.Extractor
+	patchX     int
+	tables     tables
 	// matches recycles the per-item scratch space: the phrase table alone
 	// is a few KiB, and allocating it per item made the GC a visible
 	// part of tagging. Pooled per Tagger, so no state is shared between
@@ -108,10 +112,13 @@ type Tagger struct {
 	fingerprint string
 }
 
-// Compile checks and compiles the topic rules once. Errors name the topic,
-// the rule and the entry.
-func Compile(topics []TopicSpec, people []Person) (*Tagger, error) {
-	t := &Tagger{people: people, extractors: extract.All(), fingerprint: fingerprint(topics, people)}
+// Compile checks and compiles the topic rules and tables once. Errors name
+// the topic, the rule and the entry, or the table entry.
+func Compile(spec Spec) (*Tagger, error) {
+	topics, people := spec.Topics, spec.People
+	t := &Tagger{people: people, extractors: extract.All(), fingerprint: fingerprint(spec)}
+	t.patchX, _ = extract.Lookup("patch")
+	t.tables.subsystemX, _ = extract.Lookup("subsystem")
 	phraseID := map[string]int{}
 	var patterns []string
 	addPhrase := func(p string) int {
@@ -166,6 +173,9 @@ func Compile(topics []TopicSpec, people []Person) (*Tagger, error) {
 		}
 		t.topics = append(t.topics, ct)
 		t.meta = append(t.meta, item.Topic{Slug: ts.Slug, Title: ts.Title, Description: ts.Description})
+	}
+	if err := t.compileTables(spec); err != nil {
+		return nil, err
 	}
 	// People are looked for wherever a rule reads extract:person.
 	for _, pp := range t.persons {
@@ -258,6 +268,8 @@ func (t *Tagger) compileEntry(e Entry, addPhrase func(string) int) (centry, erro
 	switch {
 	case e.Term == TermPerson:
 		ce.kind = kindPerson
+	case e.Term == TermList:
+		ce.kind = kindList
 	case isExtractor:
 		ce.kind = kindExtractor
 		ce.id, _ = extract.Lookup(name) // checked by CheckTerm
@@ -330,14 +342,13 @@ const algorithm = "kernelwire-tag/4"
 // stored items were tagged with.
 func (t *Tagger) Fingerprint() string { return t.fingerprint }
 
-func fingerprint(topics []TopicSpec, people []Person) string {
+func fingerprint(spec Spec) string {
 	// JSON of the specs is canonical enough: structs marshal in field
 	// order and nothing here is a map.
 	data, err := json.Marshal(struct {
 		Algorithm string
-		Topics    []TopicSpec
-		People    []Person
-	}{algorithm, topics, people})
+		Spec      Spec
+	}{algorithm, spec})
 	if err != nil {
 		panic(fmt.Sprintf("tag: marshal rules: %v", err)) // plain data cannot fail
 	}
@@ -348,8 +359,9 @@ func fingerprint(topics []TopicSpec, people []Person) string {
 // Topics returns the topics in rule order.
 func (t *Tagger) Topics() []item.Topic { return slices.Clone(t.meta) }
 
-// Tag files it under its topics: every topic with a matching rule, plus
-// the source's default topics. It sets it.Topics (sorted, deduplicated),
+// Tag files it under its topics: every topic with a matching rule, those
+// the subsystem and list tables give a mail, plus the source's default
+// topics. It sets it.Topics (sorted, deduplicated),
 // it.Matched and it.Extracted. source names the source being polled (it
 // may differ from it.Source when another source carried the item first).
 func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
@@ -371,6 +383,13 @@ func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
 	for _, slug := range t.cveTopics(it.Extracted.CVE) {
 		if _, ok := it.Matched[slug]; !ok {
 			it.Matched[slug] = item.Match{Rule: CVEFilesRule, Words: it.Extracted.CVE.Files}
+			it.Topics = append(it.Topics, slug)
+		}
+	}
+	for _, e := range m.fromTables() {
+		slug := t.topics[e.topic].slug
+		if _, ok := it.Matched[slug]; !ok {
+			it.Matched[slug] = item.Match{Rule: e.rule, Words: e.words}
 			it.Topics = append(it.Topics, slug)
 		}
 	}

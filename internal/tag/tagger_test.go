@@ -57,7 +57,7 @@ var testPeople = []Person{{Name: "Linus Torvalds", Aliases: []string{"Torvalds"}
 
 func mustCompile(t testing.TB) *Tagger {
 	t.Helper()
-	tg, err := Compile(testTopics(), testPeople)
+	tg, err := Compile(Spec{Topics: testTopics(), People: testPeople})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestCompileErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Compile(tc.topics, tc.people)
+			_, err := Compile(Spec{Topics: tc.topics, People: tc.people})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Compile() error = %v, want it to contain %q", err, tc.want)
 			}
@@ -231,7 +231,7 @@ func BenchmarkTag(b *testing.B) {
 		}
 		topics = append(topics, TopicSpec{Slug: fmt.Sprint("t", i), Rules: rules})
 	}
-	tg, err := Compile(topics, testPeople)
+	tg, err := Compile(Spec{Topics: topics, People: testPeople})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -301,7 +301,7 @@ func TestFingerprint(t *testing.T) {
 	for _, tc := range change {
 		t.Run(tc.name, func(t *testing.T) {
 			topics, people := tc.edit(testTopics(), slices.Clone(testPeople))
-			tg, err := Compile(topics, people)
+			tg, err := Compile(Spec{Topics: topics, People: people})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -55,7 +55,7 @@ func MailBatch(tb testing.TB, f Fixture, now time.Time) []item.Item {
 	if err != nil {
 		tb.Fatalf("parse %s: %v", f.URL, err)
 	}
-	tg, err := tag.Compile(nil, nil)
+	tg, err := tag.Compile(tag.Spec{})
 	if err != nil {
 		tb.Fatal(err)
 	}
