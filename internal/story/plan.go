@@ -157,7 +157,7 @@ func (pl *planner) story(id string) (*Story, error) {
 	if err != nil || si == nil || pl.storyID(si) != id {
 		return nil, err
 	}
-	return &Story{ID: id, Rep: id, Members: []Member{memberOf(si.Item)}}, nil
+	return &Story{ID: id, Rep: id, Members: []Member{memberOf(si.Item)}, Updated: si.Item.StoryUpdated}, nil
 }
 
 // touch remembers story id as it was before the batch changed it.
@@ -214,7 +214,8 @@ func (pl *planner) save(p *Plan, src string, it item.Item, now time.Time) (item.
 		outcome = item.Updated
 		// Changed in place: readers' entry (of a story of its own) is
 		// updated, and says so.
-		it.Source, it.FirstSeen, it.StoryUpdated = old.Item.Source, old.Item.FirstSeen, now
+		it.Source, it.FirstSeen = old.Item.Source, old.Item.FirstSeen
+		it.StoryUpdated = changed(old.Item.StoryUpdated, now)
 		if it.Published.IsZero() {
 			it.Published = old.Item.Published
 		}
@@ -434,7 +435,11 @@ func (pl *planner) finish(p *Plan) error {
 				n.Version = o.Version + 1
 			}
 			if !hadRecord || !n.shows(o) {
-				n.Updated = pl.now
+				var prev time.Time
+				if o != nil {
+					prev = o.Updated
+				}
+				n.Updated = changed(prev, pl.now)
 			}
 			p.Stories = append(p.Stories, *n)
 		case hadRecord:
@@ -465,4 +470,15 @@ func entriesMinus(a, b []IndexEntry) []IndexEntry {
 		}
 	}
 	return out
+}
+
+// changed is a story's last change when it changes again at now: now, or
+// a second after the previous change when that is not earlier in whole
+// seconds (the precision of feed dates), so that readers always see the
+// date move forward, however quickly two polls follow each other.
+func changed(prev, now time.Time) time.Time {
+	if last := prev.Truncate(time.Second); !now.Truncate(time.Second).After(last) {
+		return last.Add(time.Second)
+	}
+	return now
 }
