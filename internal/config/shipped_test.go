@@ -10,7 +10,7 @@ import (
 	"github.com/kernelwire/kernelwire/internal/tag"
 )
 
-// The 13 topics of /work/shared/TOPICS.md, hard-coded so that dropping one
+// The 13 topics the project defines, hard-coded so that dropping one
 // from feeds.yaml fails here.
 var wantSlugs = []string{"rust-for-linux", "rust", "maintainers", "releases", "security", "drivers",
 	"filesystems", "memory-management", "networking", "bpf", "scheduler", "architectures", "patches"}
@@ -63,7 +63,7 @@ func TestShippedConfig(t *testing.T) {
 }
 
 // topicCase is a headline (and optional summary) with the topics it must
-// and must not get. Written from TOPICS.md's definitions, not from the
+// and must not get. Written from the topics' definitions, not from the
 // fixtures: the hard negatives are the "does NOT belong" column.
 type topicCase struct {
 	title, summary string

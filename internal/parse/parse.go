@@ -27,7 +27,7 @@
 // topics (package tag) or store anything: Parse is a pure function of the
 // body, its Content-Type, its URL and the current time.
 //
-// gofeed traps handled here (see /work/shared/DEPENDENCIES.md):
+// gofeed traps handled here (each checked against gofeed v1.4):
 //   - gofeed ignores the HTTP charset and cannot read UTF-16; we transcode
 //     to UTF-8 once, ourselves, and remove the XML declaration so that gofeed
 //     cannot transcode a second time (decode.go);

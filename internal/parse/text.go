@@ -16,8 +16,8 @@ func collapse(s string) string {
 // xmlChars drops what XML 1.0 (section 2.2, Char) forbids: C0 controls other
 // than tab, LF and CR, surrogates, U+FFFE and U+FFFF. Invalid UTF-8 becomes
 // U+FFFD. Output formats are XML (RSS, Atom): one stray byte from an
-// upstream would make every feed we publish malformed (DEPENDENCIES.md,
-// gorilla/feeds trap 9).
+// upstream would make every feed we publish malformed (and gorilla/feeds
+// writes them raw in CDATA).
 func xmlChars(s string) string {
 	clean := true
 	for i := 0; i < len(s); {

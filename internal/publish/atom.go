@@ -12,7 +12,7 @@ const atomNS = "http://www.w3.org/2005/Atom"
 
 // atomFeed is an RFC 4287 feed document. It replaces gorilla's AtomFeed,
 // which has a single link, no generator and writes empty required elements
-// (DEPENDENCIES.md gorilla #3, #4); gorilla's element types are reused.
+// (gaps 3 and 4 in the package comment); gorilla's element types are reused.
 type atomFeed struct {
 	XMLName   xml.Name `xml:"feed"`
 	Xmlns     string   `xml:"xmlns,attr"`

@@ -11,7 +11,7 @@
 // AtomAuthor, AtomSummary, AtomContent, RssGuid, RssContent, JSONItem,
 // JSONFeed, ...) and its XmlFeed/WriteXML writer; the documents themselves
 // are our own structs, because gorilla's converters have these defects
-// (numbered as in /work/shared/DEPENDENCIES.md), each filled here:
+// (numbered; other comments cite them as "gap N"), each filled here:
 //
 //  1. Atom ids derived from links without the query string collide
 //     (view?id=100 vs view?id=200): every id here is the item Key,

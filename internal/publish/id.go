@@ -12,8 +12,8 @@ import (
 
 // itemID is the published id of it under prefix (see idPrefix): its
 // story's id (item.Item.StoryID, else its Key), whole and percent-encoded,
-// so ids that differ only in a query string stay distinct (DEPENDENCIES.md
-// gorilla #1), never change between renders (#2), and stay one story's
+// so ids that differ only in a query string stay distinct (gap 1 in the
+// package comment), never change between renders (#2), and stay one story's
 // id when another member comes to represent it. Items without a Key (dedup
 // always sets one) fall back to the upstream GUID, then the link, then a
 // hash of what identifies them.

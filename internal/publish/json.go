@@ -16,8 +16,8 @@ const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 
 // jsonFeed is a JSON Feed 1.1 document. Its Items shadows the embedded
 // JSONFeed.Items (the shallower field wins in encoding/json) to drop
-// omitempty: "items" is required even when empty (DEPENDENCIES.md
-// gorilla #8).
+// omitempty: "items" is required even when empty (gap 8 in the
+// package comment).
 type jsonFeed struct {
 	feeds.JSONFeed
 	Items []*jsonItem `json:"items"`

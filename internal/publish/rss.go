@@ -11,7 +11,7 @@ import (
 
 // rssDoc is an RSS 2.0 document with the Atom, content and Dublin Core
 // namespaces our extensions need; gorilla's RssFeedXml declares only
-// content (DEPENDENCIES.md gorilla #4, #7).
+// content (gaps 4 and 7 in the package comment).
 type rssDoc struct {
 	XMLName      xml.Name   `xml:"rss"`
 	Version      string     `xml:"version,attr"`

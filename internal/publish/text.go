@@ -11,7 +11,7 @@ import (
 // other than tab, LF and CR; surrogates; U+FFFE and U+FFFF). encoding/xml
 // replaces them with U+FFFD in character data but writes them raw in CDATA,
 // which is how gorilla's RSS content:encoded became ill-formed
-// (DEPENDENCIES.md gorilla #9). JSON gets the same text for consistency.
+// (gap 9 in the package comment). JSON gets the same text for consistency.
 func cleanText(s string) string {
 	if strings.IndexFunc(s, forbidden) < 0 {
 		return s
@@ -49,7 +49,7 @@ func cleanAll(ss []string) []string {
 // tagStart and entity match what only HTML contains: the start of a tag
 // or comment, and a character reference. Plain text such as "a < b && c"
 // has neither and stays text, so it is not mangled by a reader that parses
-// it as HTML (DEPENDENCIES.md gorilla #6).
+// it as HTML (gap 6 in the package comment).
 var (
 	tagStart = regexp.MustCompile(`<[A-Za-z!/?]`)
 	entity   = regexp.MustCompile(`&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);`)
