@@ -130,7 +130,7 @@ func All() []Extractor {
 		},
 		{
 			Name: "release", Doc: "a kernel.org release record (kdist.xml's description table)",
-			Find: ReleaseRows, MayFind: mayRelease, Input: RawHTML, Scope: Headline,
+			Find: ReleaseRows, MayFind: mayRelease, Input: RawHTML, Scope: Headline, Subject: isReleaseSubject,
 			Record: func(e *item.Extracted, found []string, _ string) { e.Release = releaseOf(found) },
 		},
 	}
@@ -148,7 +148,30 @@ func Lookup(name string) (int, bool) {
 
 // isPatchSubject reports whether title is a patch or pull request
 // subject, a reply to one included.
-func isPatchSubject(title string) bool { return Patch(title) != nil }
+func isPatchSubject(title string) bool {
+	// Most bracketed titles are no patch ("[$] ..." on LWN): a test for
+	// the kind's letters spares parsing them.
+	if strings.IndexByte(title, '[') < 0 {
+		return false
+	}
+	for _, kind := range [...]string{"PATCH", "patch", "Patch", "RFC", "rfc", "PULL", "pull"} {
+		if strings.Contains(title, kind) {
+			return Patch(title) != nil
+		}
+	}
+	return false
+}
+
+// isReleaseSubject reports whether title is shaped like a kdist item's:
+// "6.13-rc2: mainline", "6.12.5: stable", "next-20250110: linux-next".
+func isReleaseSubject(title string) bool {
+	_, moniker, ok := strings.Cut(title, ": ")
+	switch strings.TrimSpace(moniker) {
+	case "mainline", "stable", "longterm", "linux-next":
+		return ok
+	}
+	return false
+}
 
 // isMailSubject reports whether title is a patch subject or a reply.
 func isMailSubject(title string) bool {

@@ -87,14 +87,14 @@ func (m *itemMatch) ensure(x int, mask fieldMask) {
 // text, mail lines (converted once per field) or the stored HTML.
 func (m *itemMatch) input(i int, in extract.Input) string {
 	switch {
+	case in == extract.MailLines && !isHTML(i):
+		// The title and the other text fields are one line of text
+		// already.
+		return m.text(i)
 	case in == extract.MailLines:
 		if bit := fieldMask(1) << i; m.mailDone&bit == 0 {
 			m.mailDone |= bit
-			src := m.raw[i]
-			if isHTML(i) {
-				src = m.html[i-1]
-			}
-			m.mail[i] = extract.MailText(src)
+			m.mail[i] = extract.MailText(m.html[i-1])
 		}
 		return m.mail[i]
 	case in == extract.RawHTML && isHTML(i):
