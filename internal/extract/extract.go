@@ -37,6 +37,9 @@ const (
 	// (its summary is an excerpt of the body, whose lines and quotes are
 	// lost).
 	Message
+	// MessageBody is the content alone: a mail's body, for facts no
+	// subject holds.
+	MessageBody
 )
 
 // Input is what an extractor's Find reads of each field.
@@ -110,12 +113,12 @@ func All() []Extractor {
 		},
 		{
 			Name: "series", Doc: "a patch series' b4 change-id or links to its earlier versions",
-			Find: SeriesLines, MayFind: maySeries, Input: MailLines, Scope: Message, Subject: isPatchSubject,
+			Find: SeriesLines, MayFind: maySeries, Input: MailLines, Scope: MessageBody, Subject: isPatchSubject,
 			Record: func(e *item.Extracted, found []string, _ string) { e.Series = seriesOf(found) },
 		},
 		{
 			Name: "review", Doc: "review trailers given in a mail (Reviewed-by:, Acked-by:, Tested-by:)",
-			Find: Reviews, MayFind: mayReview, Input: MailLines, Scope: Message, Subject: isMailSubject,
+			Find: Reviews, MayFind: mayReview, Input: MailLines, Scope: MessageBody, Subject: isMailSubject,
 			Record: func(e *item.Extracted, found []string, _ string) { e.Reviews = reviewsOf(found) },
 		},
 		{
@@ -125,7 +128,7 @@ func All() []Extractor {
 		},
 		{
 			Name: "cve_record", Doc: "a kernel CNA CVE announcement (linux-cve-announce)",
-			Find: CVERecordLines, MayFind: mayCVERecord, Input: MailLines, Scope: Message, Subject: mayHoldCVE,
+			Find: CVERecordLines, MayFind: mayCVERecord, Input: MailLines, Scope: MessageBody, Subject: mayHoldCVE,
 			Record: func(e *item.Extracted, found []string, _ string) { e.CVE = cveRecordOf(found) },
 		},
 		{

@@ -10,8 +10,11 @@ import (
 // scopeFields are the fields of each extract.Scope.
 func scopeFields(s extract.Scope) fieldMask {
 	m := fieldBit(FieldTitle)
-	if s == extract.Message {
+	switch s {
+	case extract.Message:
 		return m | fieldBit(FieldContent)
+	case extract.MessageBody:
+		return fieldBit(FieldContent)
 	}
 	if s >= extract.Headline {
 		m |= fieldBit(FieldSummary)
