@@ -376,6 +376,13 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 	case it.Replies > 1:
 		v.Replies = strconv.Itoa(it.Replies) + " replies on the list"
 	}
+	// A kernel.org release record reads as news, as in the feeds.
+	if r := it.Extracted.Release; r != nil && r.Version != "" {
+		v.Title = r.Headline()
+		if l := r.Link(); l != "" {
+			v.Link = l
+		}
+	}
 	if rest, ok := strings.CutPrefix(v.Title, "[$]"); ok {
 		v.Title, v.SubscriberOnly = strings.TrimSpace(rest), true
 	}

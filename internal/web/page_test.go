@@ -139,6 +139,14 @@ func TestStoryView(t *testing.T) {
 		{"one reply", item.Item{Title: "[PATCH] x", Source: "lwn", Replies: 1}, `<p class="coverage">1 reply on the list</p>`},
 		{"alone", item.Item{Title: "Alone", Source: "lwn"}, ""},
 	}
+	// A kdist record reads as news on the page too, linked to its
+	// ChangeLog, as it does in the feeds.
+	rel := s.itemView(&item.Item{Title: "6.13: mainline", Link: "https://www.kernel.org/", Source: "kernel-org", Published: fixtureNow,
+		Extracted: item.Extracted{Release: &item.Release{Version: "6.13", Moniker: "mainline", ChangeLog: "https://cdn.kernel.org/pub/linux/kernel/v6.x/ChangeLog-6.13"}}},
+		"http://kw.example", fixtureNow)
+	if rel.Title != "Linux 6.13 released (mainline)" || rel.Link != "https://cdn.kernel.org/pub/linux/kernel/v6.x/ChangeLog-6.13" {
+		t.Errorf("kdist record shown as %q -> %q, want its release headline and ChangeLog", rel.Title, rel.Link)
+	}
 	paid := s.itemView(&item.Item{Title: "[$] BPF iterators for filesystems", Source: "lwn", Published: fixtureNow}, "http://kw.example", fixtureNow)
 	if !paid.SubscriberOnly || paid.Title != "BPF iterators for filesystems" {
 		t.Errorf("[$] title: %+v, want it marked subscriber-only and shown without the mark", paid)
