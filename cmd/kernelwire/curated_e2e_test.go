@@ -99,6 +99,10 @@ func TestFrontPageCurated(t *testing.T) {
 	if !strings.Contains(page, "The river lists stories filed under at least one topic") {
 		t.Error("the front page does not say what it lists")
 	}
+	// Slashdot states its comment counts (slash:comments): the page shows them.
+	if sd := get(t, base+"/everything?source=slashdot"); !regexp.MustCompile(`class="source">[^<]*</a> \(\d+ comments\) · <time`).MatchString(sd) {
+		t.Errorf("the Slashdot stories do not show their comment counts:\n%.2000s", sd)
+	}
 }
 
 func htmlUnescape(s string) string {

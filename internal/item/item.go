@@ -33,6 +33,11 @@ type Item struct {
 	Author  string `json:"author,omitempty"`
 	// Categories are the feed-provided categories, verbatim.
 	Categories []string `json:"categories,omitempty"`
+	// Comments is the comment count the upstream states (slash:comments,
+	// thr:total, hnrss's "# Comments"), 0 when it states none. It is as
+	// of the item's last stored version: a count alone changing is not an
+	// update (Hash leaves it out).
+	Comments int `json:"comments,omitempty"`
 	// Topics are the topic slugs assigned by package tag, sorted.
 	Topics []string `json:"topics,omitempty"`
 	// OnTopic says the item's source is wholly on-topic (Source.OnTopic):
@@ -92,6 +97,8 @@ type Related struct {
 	Source    string    `json:"source"`
 	Title     string    `json:"title"`
 	Published time.Time `json:"published,omitzero"`
+	// Comments is the report's comment count (Item.Comments).
+	Comments int `json:"comments,omitempty"`
 }
 
 // Match says why a topic was assigned.

@@ -90,6 +90,7 @@ func (p *Parser) convertItem(gi *gofeed.Item, src source, base string, now time.
 		}
 	}
 
+	it.Comments = comments(gi)
 	dateItem(&it, gi, src, now)
 	return it, true
 }

@@ -54,7 +54,7 @@ func TestSeriesStatus(t *testing.T) {
 			t.Errorf("poll %d: %d replies, want %d", i+1, it.Replies, w.replies)
 		}
 		if len(it.Related) != 0 {
-			t.Errorf("poll %d: the series' own mails listed as coverage: %q", i+1, it.Related)
+			t.Errorf("poll %d: the series' own mails listed as coverage: %+v", i+1, it.Related)
 		}
 		if got := states(it.Status); !slices.Equal(got, w.states) {
 			t.Errorf("poll %d: states %q, want %q", i+1, got, w.states)

@@ -123,6 +123,8 @@ type Member struct {
 	Alias bool `json:"a,omitempty"`
 	// OnTopic is Item.OnTopic: from a wholly on-topic source.
 	OnTopic bool `json:"o,omitempty"`
+	// Comments is Item.Comments, for the coverage list.
+	Comments int `json:"c,omitempty"`
 }
 
 func (m Member) item() item.Item {
@@ -138,7 +140,7 @@ func memberOf(it item.Item) Member {
 		Key: it.Key, Source: it.Source, Title: it.Title, Link: it.Link, Published: it.Published,
 		FirstSeen: it.FirstSeen, Topics: it.Topics, Patch: it.Extracted.Patch,
 		Reply: dedup.IsReply(it), Author: it.Author, Event: it.Extracted.Event, Reviews: it.Extracted.Reviews,
-		OnTopic: it.OnTopic,
+		OnTopic: it.OnTopic, Comments: it.Comments,
 	}
 }
 
@@ -190,7 +192,7 @@ func (s *Story) Summarize() Summary {
 			sum.Replies++
 		case !m.Alias && sum.Status != nil && (m.patch() != nil || m.Event != nil):
 		default:
-			sum.Related = append(sum.Related, item.Related{URL: m.Link, Source: m.Source, Title: m.Title, Published: m.Published})
+			sum.Related = append(sum.Related, item.Related{URL: m.Link, Source: m.Source, Title: m.Title, Published: m.Published, Comments: m.Comments})
 		}
 	}
 	return sum

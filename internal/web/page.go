@@ -136,6 +136,8 @@ type itemView struct {
 	// Replies says how many mailing-list replies the story's thread has
 	// ("3 replies on the list"), empty for none.
 	Replies string
+	// Comments is the headline report's own comment count, "" for none.
+	Comments string
 	// SubscriberOnly marks LWN's "[$] " titles: the article is for
 	// subscribers until LWN makes it free, about a week later (the
 	// story is then updated in place, its title without the mark).
@@ -147,6 +149,8 @@ type Coverage struct {
 	Source string // the source's display name
 	Title  string
 	URL    string
+	// Comments says its comment count ("142 comments"), empty for none.
+	Comments string
 }
 
 // pageRequest is a validated request for the page.
@@ -369,6 +373,7 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 		Relative:  relativeTime(it.Published, now),
 		Excerpt:   excerpt(extract.Text(it.Summary), excerptBytes),
 		Related:   s.coverage(it),
+		Comments:  commentCount(it.Comments),
 	}
 	switch {
 	case it.Replies == 1:
@@ -398,8 +403,8 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 }
 
 // coverage is the story's other reports the way a news desk lists them
-// ("More: LWN, Phoronix, Hacker News"): one link per source, its first
-// report, leaving out the source of the headline itself.
+// ("More: LWN, Phoronix, Hacker News (142 comments)"): one link per
+// source, its first report, leaving out the source of the headline itself.
 func (s *Server) coverage(it *item.Item) []Coverage {
 	var out []Coverage
 	seen := map[string]bool{it.Source: true}
@@ -408,12 +413,21 @@ func (s *Server) coverage(it *item.Item) []Coverage {
 			continue
 		}
 		seen[r.Source] = true
-		out = append(out, Coverage{Source: s.sourceTitle(r.Source), Title: r.Title, URL: r.URL})
+		out = append(out, Coverage{Source: s.sourceTitle(r.Source), Title: r.Title, URL: r.URL, Comments: commentCount(r.Comments)})
 	}
 	return out
 }
 
-// sourceTitle is the name a reader knows a source by.
+// commentCount is "1 comment", "142 comments", or "" for none.
+func commentCount(n int) string {
+	switch {
+	case n == 1:
+		return "1 comment"
+	case n > 1:
+		return strconv.Itoa(n) + " comments"
+	}
+	return ""
+}
 
 type namedFormat struct {
 	format publish.Format

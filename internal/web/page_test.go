@@ -134,8 +134,9 @@ func TestStoryView(t *testing.T) {
 				{URL: "https://lwn.net/b", Source: "lwn", Title: "LWN's second report"},
 				{URL: "https://phoronix.com/n2", Source: "phoronix", Title: "Nova again"},
 				{Source: "rust-blog", Title: "No link"},
+				{URL: "https://news.ycombinator.com/item?id=1", Source: "hackernews", Title: "Nova lands", Comments: 142},
 			},
-		}, `<p class="coverage">More: <a href="https://phoronix.com/n" title="Nova &lt;merged&gt;">phoronix</a>, <span title="No link">rust-blog</span> · 3 replies on the list</p>`},
+		}, `<p class="coverage">More: <a href="https://phoronix.com/n" title="Nova &lt;merged&gt;">phoronix</a>, <span title="No link">rust-blog</span>, <a href="https://news.ycombinator.com/item?id=1" title="Nova lands">hackernews</a> (142 comments) · 3 replies on the list</p>`},
 		{"one reply", item.Item{Title: "[PATCH] x", Source: "lwn", Replies: 1}, `<p class="coverage">1 reply on the list</p>`},
 		{"alone", item.Item{Title: "Alone", Source: "lwn"}, ""},
 	}

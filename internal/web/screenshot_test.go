@@ -78,7 +78,7 @@ func newReadmeServer(t *testing.T) *Server {
 	}
 	bySource["hackernews"] = []item.Item{{
 		Source: "hackernews", GUID: "hn-1", Link: "https://lwn.net/Articles/1078696/",
-		Title: "Reports from OSPM 2026, day two (LWN)", Published: time.Date(2026, 7, 2, 6, 0, 0, 0, time.UTC),
+		Title: "Reports from OSPM 2026, day two (LWN)", Published: time.Date(2026, 7, 2, 6, 0, 0, 0, time.UTC), Comments: 142,
 	}}
 	for _, src := range []string{"kernel-org", "lwn", "phoronix", "rust-blog", "hackernews"} {
 		its := bySource[src]

@@ -103,6 +103,7 @@ func Run(t *testing.T, open Opener) {
 		{"CVERecord", testCVERecord},
 		{"CuratedIndex", testCuratedIndex},
 		{"CuratedRetention", testCuratedRetention},
+		{"CoverageComments", testCoverageComments},
 		{"PingClose", testPingClose},
 	}
 	for _, tc := range cases {
