@@ -64,6 +64,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sum.TooOld += r.TooOld
 		sum.Undated += r.Undated
 		sum.Refused += r.Refused
+		sum.OverCap += r.OverCap
 		if r.Err != nil {
 			failed++
 		}
@@ -193,6 +194,9 @@ func notTaken(r poll.Result) string {
 	}
 	if r.Refused > 0 {
 		parts = append(parts, fmt.Sprintf("%d refused", r.Refused))
+	}
+	if r.OverCap > 0 {
+		parts = append(parts, fmt.Sprintf("%d over-cap (max_items_per_poll)", r.OverCap))
 	}
 	return strings.Join(parts, ", ")
 }

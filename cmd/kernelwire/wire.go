@@ -116,17 +116,29 @@ func (a *app) poller(metrics *poll.Metrics) *poll.Poller {
 		MaxBodyBytes:         d.Fetch.MaxBodyBytes,
 		AllowPrivateNetworks: d.Fetch.AllowPrivateNetworks,
 		MinHostGap:           d.Fetch.MinHostGap,
+		SharedGate:           sharedGate(a.store),
 	})
 	return poll.New(poll.Config{
-		Sources:     a.cfg.Sources,
-		Interval:    d.Interval,
-		MinInterval: config.MinInterval,
-		Fetcher:     fc,
-		Tagger:      a.tagger,
-		Store:       a.store,
-		Log:         a.log,
-		Metrics:     metrics,
+		Sources:         a.cfg.Sources,
+		Interval:        d.Interval,
+		MinInterval:     config.MinInterval,
+		MaxItemsPerPoll: d.MaxItemsPerPoll,
+		Fetcher:         fc,
+		Tagger:          a.tagger,
+		Store:           a.store,
+		Log:             a.log,
+		Metrics:         metrics,
 	})
+}
+
+// sharedGate is the store's cross-process host gate, when it has one: on
+// Redis every replica keeps the politeness gap with the others; the embedded
+// store has one process, whose own Gate is enough.
+func sharedGate(st store.Store) fetch.SharedGate {
+	if g, ok := st.(fetch.SharedGate); ok {
+		return g
+	}
+	return nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -59,7 +59,12 @@ type Defaults struct {
 	SeenTTL time.Duration
 	// MaxItems is the retention of each index (per topic, per source).
 	MaxItems int
-	Fetch    FetchDefaults
+	// MaxItemsPerPoll caps the items one poll of a source takes, newest
+	// first; the rest are counted and reported, not ingested. It bounds
+	// the memory and time one huge feed (a mailing-list archive of 50,000
+	// entries) costs, so it cannot hold the other sources back.
+	MaxItemsPerPoll int
+	Fetch           FetchDefaults
 }
 
 // FetchDefaults configure the HTTP client.
@@ -86,6 +91,9 @@ func BuiltinDefaults() Defaults {
 		MaxAge:   30 * 24 * time.Hour,
 		SeenTTL:  90 * 24 * time.Hour,
 		MaxItems: 5000,
+		// A busy lore list carries a few hundred mails a day; polled
+		// every 15 minutes, 300 is far above what one poll should see.
+		MaxItemsPerPoll: 300,
 		Fetch: FetchDefaults{
 			Timeout:      30 * time.Second,
 			MaxBodyBytes: 10 << 20,
@@ -180,20 +188,13 @@ func Parse(data []byte, filename string) (*Config, error) {
 }
 
 func (p *parser) defaults(n *yaml.Node, d *Defaults) {
-	m := p.mapping(n, "defaults", "interval", "max_age", "seen_ttl", "max_items", "fetch")
+	m := p.mapping(n, "defaults", "interval", "max_age", "seen_ttl", "max_items", "max_items_per_poll", "fetch")
 	p.positiveDuration(m["interval"], "defaults.interval", &d.Interval)
 	p.intervalFloor(m["interval"], "defaults.interval", d.Interval)
 	p.positiveDuration(m["max_age"], "defaults.max_age", &d.MaxAge)
 	p.positiveDuration(m["seen_ttl"], "defaults.seen_ttl", &d.SeenTTL)
-	if kv := m["max_items"]; kv != nil {
-		if v, ok := p.integer(kv.val, "defaults.max_items"); ok {
-			if v <= 0 {
-				p.errorf(kv.val, "defaults.max_items must be positive, got %d", v)
-			} else {
-				d.MaxItems = v
-			}
-		}
-	}
+	p.positiveInt(m["max_items"], "defaults.max_items", &d.MaxItems)
+	p.positiveInt(m["max_items_per_poll"], "defaults.max_items_per_poll", &d.MaxItemsPerPoll)
 	if d.SeenTTL <= d.MaxAge {
 		at := n
 		if kv := m["seen_ttl"]; kv != nil {
@@ -262,6 +263,20 @@ func (p *parser) retiredDeny(kv *keyValue, allow bool) {
 		p.warnf(kv.key, "defaults.fetch.deny_private_networks: false no longer lets sources reach private networks "+
 			"(they are refused by default now); if feeds.yaml is trusted and a source is on your own network, "+
 			"set allow_private_networks: true on that source (or in defaults.fetch), and remove this line")
+	}
+}
+
+// positiveInt sets *dst from a positive whole number at kv, if present.
+func (p *parser) positiveInt(kv *keyValue, what string, dst *int) {
+	if kv == nil {
+		return
+	}
+	if v, ok := p.integer(kv.val, what); ok {
+		if v <= 0 {
+			p.errorf(kv.val, "%s must be positive, got %d", what, v)
+		} else {
+			*dst = v
+		}
 	}
 }
 

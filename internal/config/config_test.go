@@ -64,12 +64,13 @@ func TestParseDefaults(t *testing.T) {
   max_age: 7d
   seen_ttl: 2160h
   max_items: 10
+  max_items_per_poll: 20
   fetch: {timeout: 5s, max_body: 512KiB, user_agent: kw/1, allow_private_networks: true, min_host_gap: 0s}
 `+base), "feeds.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Defaults{Interval: 36 * time.Hour, MaxAge: 7 * day, SeenTTL: 90 * day, MaxItems: 10,
+	want := Defaults{Interval: 36 * time.Hour, MaxAge: 7 * day, SeenTTL: 90 * day, MaxItems: 10, MaxItemsPerPoll: 20,
 		Fetch: FetchDefaults{Timeout: 5 * time.Second, MaxBodyBytes: 512 << 10, UserAgent: "kw/1", AllowPrivateNetworks: true}}
 	if cfg.Defaults != want {
 		t.Errorf("defaults = %+v, want %+v", cfg.Defaults, want)

@@ -25,7 +25,7 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 	names, urls := map[string]int{}, map[string]int{}
 	for i, sn := range nodes {
 		what := fmt.Sprintf("sources[%d]", i)
-		m := p.mapping(sn, what, "name", "url", "title", "topics", "interval", "priority", "allow_private_networks", "on_topic")
+		m := p.mapping(sn, what, "name", "url", "title", "topics", "interval", "priority", "allow_private_networks", "on_topic", "max_items_per_poll")
 		var src item.Source
 		if kv := m["name"]; kv == nil {
 			p.errorf(sn, "%s: missing name", what)
@@ -75,6 +75,7 @@ func (p *parser) sources(n *yaml.Node, topics []tag.TopicSpec) []item.Source {
 		if kv := m["priority"]; kv != nil {
 			src.Priority, _ = p.integer(kv.val, what+" priority")
 		}
+		p.positiveInt(m["max_items_per_poll"], what+" max_items_per_poll", &src.MaxItemsPerPoll)
 		if kv := m["allow_private_networks"]; kv != nil {
 			src.AllowPrivateNetworks, _ = p.boolean(kv.val, what+" allow_private_networks")
 		}

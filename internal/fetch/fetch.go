@@ -60,6 +60,10 @@ type Config struct {
 	// loopback host, never for real upstreams. Holds (HoldUntil) are
 	// still recorded for a scheduler to read with NotBefore.
 	NoHostLimits bool
+	// SharedGate, when set, is taken for each request after the local
+	// Gate, so the one-at-a-time rule and MinHostGap hold across every
+	// process sharing it (replicas on one Redis). Not with NoHostLimits.
+	SharedGate SharedGate
 }
 
 func (c Config) withDefaults() Config {
@@ -204,14 +208,25 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
 	}
 	defer release()
+	var retryAfter time.Duration
+	if c.cfg.SharedGate != nil && !c.cfg.NoHostLimits {
+		token, err := c.acquireShared(ctx, host)
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+		}
+		// Deferred after release, so it runs first: the local slot
+		// frees only once the shared one has.
+		defer func() { c.releaseShared(ctx, host, token, retryAfter) }()
+	}
 
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	resp, err := c.do(ctx, u, req)
+	resp, err := c.do(rctx, u, req)
 	if err != nil {
 		var se *StatusError
 		if errors.As(err, &se) {
 			if se.RetryAfter > 0 {
+				retryAfter = se.RetryAfter
 				c.gate.HoldUntil(host, time.Now().Add(min(se.RetryAfter, maxAutoHold)))
 			}
 			return nil, se

@@ -157,6 +157,9 @@ type Source struct {
 	// e.g. a kernel mailing list): its items belong in the curated river
 	// even when no topic rule matches them.
 	OnTopic bool
+	// MaxItemsPerPoll caps the items one poll takes (newest first); zero
+	// means the configured default.
+	MaxItemsPerPoll int
 }
 
 // Topic is a curated topic, published at /feeds/<Slug>.<ext>.

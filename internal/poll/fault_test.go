@@ -1,6 +1,8 @@
 package poll
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +12,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -233,5 +237,152 @@ func TestFaultDamagedStore(t *testing.T) {
 	}
 	if _, err := boltstore.Open(path, testOptions()); err == nil {
 		t.Error("reopening the truncated file succeeded")
+	}
+}
+
+// hugeFeed is a lore-like Atom feed of n entries with formulaic titles (one
+// patch series subject after another), newest first: the shape of the
+// mailing-list archive that took minutes and hundreds of MB to ingest.
+func hugeFeed(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n" +
+		`<feed xmlns="http://www.w3.org/2005/Atom"><title>dri-devel</title><id>https://lore.kernel.org/dri/</id><updated>2026-11-01T00:00:00Z</updated>` + "\n")
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		fmt.Fprintf(&b, "<entry><title>[PATCH v%d %02d/12] amd: fix ring %d fence</title><updated>%s</updated>"+
+			"<link href=\"https://lore.kernel.org/dri/2026%07d.%d@x/\"/><id>k:%d</id></entry>\n",
+			i%5+1, i%12+1, i, base.Add(-time.Duration(i)*time.Minute).Format(time.RFC3339), i, i%1000, i)
+	}
+	b.WriteString("</feed>\n")
+	return b.Bytes()
+}
+
+// slowSave holds the saves of one source until release is closed (or a
+// bound passes, so a broken scheduler fails the test instead of hanging it).
+type slowSave struct {
+	store.Store
+	source  string
+	release chan struct{}
+}
+
+func (s *slowSave) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
+	if src == s.source {
+		select {
+		case <-s.release:
+		case <-time.After(30 * time.Second):
+		case <-ctx.Done():
+		}
+	}
+	return s.Store.SaveItems(ctx, src, items)
+}
+
+// TestFaultHugeFeed: a 50,000-entry feed on the host ten normal sources
+// share. Its poll takes the newest max_items_per_poll entries and counts
+// the rest, and while it ingests (held here until every other source was
+// fetched) the others are fetched one after the other, a gap apart: the
+// host is busy for the HTTP exchange only.
+func TestFaultHugeFeed(t *testing.T) {
+	huge := hugeFeed(50000)
+	for _, backend := range []string{"bolt", "redis"} {
+		t.Run(backend, func(t *testing.T) {
+			const gap = 20 * time.Millisecond
+			up := fetchtest.NewServer(t)
+			reqs := newRequestLog()
+			up.Handle("/huge", logged(reqs, "huge", fetchtest.NewServer(t).Feed("/huge", huge, "application/atom+xml")))
+			srcs := []item.Source{{Name: "huge", URL: up.URL("/huge")}}
+			for i := range 10 {
+				name := fmt.Sprintf("normal%d", i)
+				body := strings.ReplaceAll(string(fixture(t, fixRust)), "https://blog.rust-lang.org/", "https://blog.rust-lang.org/"+name+"/")
+				up.Handle("/"+name, logged(reqs, name, fetchtest.NewServer(t).Feed("/"+name, []byte(body), "application/atom+xml")))
+				srcs = append(srcs, item.Source{Name: name, URL: up.URL("/" + name)})
+			}
+			var inner store.Store
+			if backend == "redis" {
+				inner = redisStore(t)()
+			} else {
+				inner = boltStore(t)
+			}
+			st := &slowSave{Store: inner, source: "huge", release: make(chan struct{})}
+			p := testPoller(t, st, fetch.Config{MinHostGap: gap, MaxBodyBytes: 16 << 20}, srcs...)
+			// Called on the scheduling goroutine, one at a time.
+			normalDone, normalAtHuge := 0, -1
+			results := p.PollAll(t.Context(), func(r Result) {
+				switch {
+				case r.Source == "huge":
+					normalAtHuge = normalDone
+				case r.Err == nil:
+					if normalDone++; normalDone == 10 {
+						close(st.release)
+					}
+				}
+			})
+			h := results[0]
+			if h.Err != nil || h.New != 300 || h.OverCap != 50000-300 {
+				t.Fatalf("huge: new %d over-cap %d err %v, want 300 new and %d over the cap", h.New, h.OverCap, h.Err, 50000-300)
+			}
+			for _, r := range results[1:] {
+				if r.Err != nil || r.New == 0 {
+					t.Errorf("%s: %+v", r.Source, r)
+				}
+			}
+			// The ten normal polls all finished while the huge one was
+			// held in its save: none waited for its ingest.
+			if normalAtHuge != 10 {
+				t.Fatalf("%d normal sources polled while the huge feed ingested, want 10", normalAtHuge)
+			}
+			spans, hostMax := reqs.snapshot()
+			if hostMax != 1 || len(spans) != 11 {
+				t.Errorf("upstream saw %d requests, %d at once; want 11, one at a time", len(spans), hostMax)
+			}
+			items, err := st.Items(t.Context(), store.Query{Source: "huge", Limit: 1000})
+			if err != nil || len(items) != 300 {
+				t.Fatalf("stored %d items of huge (%v), want the 300 newest", len(items), err)
+			}
+			if items[0].Title != "[PATCH v1 01/12] amd: fix ring 0 fence" {
+				t.Errorf("newest stored item %q, want entry 0", items[0].Title)
+			}
+		})
+	}
+}
+
+// TestFaultThreeReplicaHostGate: three pollers, each with its own store
+// client and fetch client (as three processes have), share one Redis and
+// one upstream host. With the store's shared gate the host sees one request
+// at a time and the gap between them, as from one poller. (The embedded
+// store has one process; cmd/kernelwire runs this with real processes.)
+func TestFaultThreeReplicaHostGate(t *testing.T) {
+	const gap = 100 * time.Millisecond
+	open := redisStore(t)
+	up := fetchtest.NewServer(t)
+	reqs := newRequestLog()
+	var srcs []item.Source
+	for i := range 9 {
+		name := fmt.Sprintf("list%d", i)
+		up.Handle("/"+name, logged(reqs, name, slow(30*time.Millisecond, changing(name))))
+		srcs = append(srcs, item.Source{Name: name, URL: up.URL("/" + name)})
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		st := open()
+		shared, ok := st.(fetch.SharedGate)
+		if !ok {
+			t.Fatalf("%T is no fetch.SharedGate", st)
+		}
+		p := testPoller(t, st, fetch.Config{MinHostGap: gap, SharedGate: shared}, srcs...)
+		wg.Go(func() { p.PollAll(t.Context(), nil) })
+	}
+	wg.Wait()
+	spans, hostMax := reqs.snapshot()
+	if hostMax != 1 {
+		t.Errorf("the host saw %d requests at once, want 1", hostMax)
+	}
+	slices.SortFunc(spans, func(a, b [2]time.Time) int { return a[0].Compare(b[0]) })
+	for i := 1; i < len(spans); i++ {
+		if d := spans[i][0].Sub(spans[i-1][1]); d < gap-10*time.Millisecond {
+			t.Errorf("request %d started %v after the previous one ended, want at least %v", i, d, gap)
+		}
+	}
+	if len(spans) < len(srcs) {
+		t.Errorf("%d requests, want every source fetched", len(spans))
 	}
 }

@@ -74,7 +74,7 @@ func BenchmarkIngest(b *testing.B) {
 				p := New(Config{Store: st, Tagger: tagger(b), Now: func() time.Time { return now }})
 				b.StartTimer()
 				for i, resp := range resps {
-					_, saved, err := p.ingest(ctx, srcs[i], srcs[i].URL, resp, now, false)
+					_, saved, _, err := p.ingest(ctx, srcs[i], srcs[i].URL, resp, now, false)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -31,7 +31,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"source"}),
 		items: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kernelwire_items_total",
-			Help: "Items seen in polls by outcome (new, updated, duplicate, too_old).",
+			Help: "Items seen in polls by outcome (new, updated, duplicate, too_old, over_cap: beyond max_items_per_poll, not ingested).",
 		}, []string{"source", "outcome"}),
 	}
 	reg.MustRegister(m.polls, m.fetchErrors, m.latency, m.items)
@@ -55,4 +55,5 @@ func (m *Metrics) observe(r Result) {
 	m.items.WithLabelValues(r.Source, "updated").Add(float64(r.Updated))
 	m.items.WithLabelValues(r.Source, "duplicate").Add(float64(r.Duplicate))
 	m.items.WithLabelValues(r.Source, "too_old").Add(float64(r.TooOld))
+	m.items.WithLabelValues(r.Source, "over_cap").Add(float64(r.OverCap))
 }

@@ -25,6 +25,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,11 +60,16 @@ type Config struct {
 	// (default 24h); a full save then refreshes the items' seen marks,
 	// which must never lapse while the items are still upstream.
 	RefreshEvery time.Duration
-	Fetcher      *fetch.Client
-	Tagger       *tag.Tagger
-	Store        store.Store
-	Log          *slog.Logger
-	Metrics      *Metrics // nil: no metrics
+	// MaxItemsPerPoll caps the items one poll of a source ingests, newest
+	// first (default 300; item.Source.MaxItemsPerPoll overrides it). Parse
+	// still reads the whole body, but tagging, keys, clustering and the
+	// store write, whose cost grows with the items, see at most this many.
+	MaxItemsPerPoll int
+	Fetcher         *fetch.Client
+	Tagger          *tag.Tagger
+	Store           store.Store
+	Log             *slog.Logger
+	Metrics         *Metrics // nil: no metrics
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -74,7 +80,9 @@ type Poller struct {
 	parser *parse.Parser
 	// pollOne is what the scheduler runs per source: pollLeased, or a
 	// fake in the scheduler's own tests.
-	pollOne func(ctx context.Context, src item.Source, onlyIfDue bool) Result
+	// fetched is called once the HTTP exchange is over (or will not
+	// happen), so the scheduler can free the host for its next source.
+	pollOne func(ctx context.Context, src item.Source, onlyIfDue bool, fetched func()) Result
 }
 
 // New returns a Poller; zero Config fields get defaults.
@@ -100,6 +108,9 @@ func New(cfg Config) *Poller {
 	}
 	if cfg.RefreshEvery <= 0 {
 		cfg.RefreshEvery = 24 * time.Hour
+	}
+	if cfg.MaxItemsPerPoll <= 0 {
+		cfg.MaxItemsPerPoll = 300
 	}
 	if cfg.PruneEvery <= 0 {
 		cfg.PruneEvery = time.Hour
@@ -139,6 +150,9 @@ type Result struct {
 	// placeUndated); Refused the items of a feed refused whole (ErrOwnFeed).
 	Undated  int
 	Refused  int
+	// OverCap counts the items beyond the per-poll cap (MaxItemsPerPoll):
+	// in the feed, older than those taken, not ingested.
+	OverCap  int
 	Err      error
 	Duration time.Duration
 	NextPoll time.Time
@@ -165,12 +179,12 @@ func (r Result) Outcome() string {
 // its state. It holds the source's lease meanwhile, so a replica polling the
 // same store skips the source instead of fetching it at the same time.
 func (p *Poller) PollSource(ctx context.Context, src item.Source) Result {
-	return p.pollLeased(ctx, src, false)
+	return p.pollLeased(ctx, src, false, func() {})
 }
 
 // pollLeased takes the source's lease, re-reads its state under the lease
 // and, when onlyIfDue, skips a source another replica has just polled.
-func (p *Poller) pollLeased(ctx context.Context, src item.Source, onlyIfDue bool) Result {
+func (p *Poller) pollLeased(ctx context.Context, src item.Source, onlyIfDue bool, fetched func()) Result {
 	start := p.cfg.Now()
 	l, err := p.acquire(ctx, src.Name)
 	switch {
@@ -220,7 +234,7 @@ func (p *Poller) pollLeased(ctx context.Context, src item.Source, onlyIfDue bool
 		return p.finish(res)
 	}
 
-	res, h := p.poll(l.ctx, src, &st, res)
+	res, h := p.poll(l.ctx, src, &st, res, fetched)
 	res.Duration = p.cfg.Now().Sub(start)
 	p.record(&st, &res, src, h)
 	switch {
@@ -253,10 +267,11 @@ func (p *Poller) finish(res Result) Result {
 
 // poll fetches, parses and stores one source, updating st's URL, validators
 // and item count; h carries what the upstream said about its schedule.
-func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceState, res Result) (Result, hints) {
+func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceState, res Result, fetched func()) (Result, hints) {
 	var h hints
 	resp, err := p.cfg.Fetcher.Get(ctx, fetch.Request{URL: st.URL, ETag: st.ETag, LastModified: st.LastModified,
 		AllowPrivateNetworks: src.AllowPrivateNetworks})
+	fetched()
 	if err != nil {
 		res.Err = err
 		var se *fetch.StatusError
@@ -287,7 +302,7 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified
 		return res, h
 	}
-	feed, saved, err := p.ingest(ctx, src, st.URL, resp, now, st.ItemsSeen == 0)
+	feed, saved, overCap, err := p.ingest(ctx, src, st.URL, resp, now, st.ItemsSeen == 0)
 	if err != nil {
 		res.Err = err
 		if feed != nil && errors.Is(err, ErrOwnFeed) {
@@ -300,6 +315,7 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 			res.Undated++
 		}
 	}
+	res.OverCap = overCap
 	h.TTL, h.UpdatePeriod = feed.TTL, feed.UpdatePeriod
 	res.Partial = feed.Damage
 	if feed.Title != "" {
@@ -322,27 +338,44 @@ func (p *Poller) poll(ctx context.Context, src item.Source, st *store.SourceStat
 
 // ingest is the part of a poll between fetch and bookkeeping: parse the
 // response from feedURL, tag and key the items, save them.
-// first says it is the source's first poll (see placeUndated).
-func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, resp *fetch.Response, now time.Time, first bool) (*parse.Feed, store.SaveResult, error) {
-	feed, err := p.parser.Parse(resp.Body, resp.ContentType, resp.FinalURL, now)
+// first says it is the source's first poll (see placeUndated); overCap is
+// how many items the per-poll cap left out.
+func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, resp *fetch.Response, now time.Time, first bool) (feed *parse.Feed, saved store.SaveResult, overCap int, err error) {
+	feed, err = p.parser.Parse(resp.Body, resp.ContentType, resp.FinalURL, now)
 	if err != nil {
-		return nil, store.SaveResult{}, inStage(ClassParse, fmt.Errorf("parse %s: %w", feedURL, err))
+		return nil, store.SaveResult{}, 0, inStage(ClassParse, fmt.Errorf("parse %s: %w", feedURL, err))
 	}
 	if why := ownFeed(feed); why != "" {
-		return feed, store.SaveResult{}, fmt.Errorf("%s: %w: %s", feedURL, ErrOwnFeed, why)
+		return feed, store.SaveResult{}, 0, fmt.Errorf("%s: %w: %s", feedURL, ErrOwnFeed, why)
 	}
-	items := feed.Items
-	placeUndated(items, first)
+	placeUndated(feed.Items, first)
+	limit := p.cfg.MaxItemsPerPoll
+	if src.MaxItemsPerPoll > 0 {
+		limit = src.MaxItemsPerPoll
+	}
+	items := newestFirst(feed.Items, limit)
+	overCap = len(feed.Items) - len(items)
 	for i := range items {
 		items[i].Source, items[i].OnTopic = src.Name, src.OnTopic
 		p.cfg.Tagger.Tag(&items[i], src.Name, src.Topics)
 	}
 	dedup.Assign(items, src.Name)
-	saved, err := p.cfg.Store.SaveItems(ctx, src.Name, items)
+	saved, err = p.cfg.Store.SaveItems(ctx, src.Name, items)
 	if err != nil {
-		return nil, store.SaveResult{}, inStage(ClassStore, fmt.Errorf("store items of %s: %w", src.Name, err))
+		return nil, store.SaveResult{}, 0, inStage(ClassStore, fmt.Errorf("store items of %s: %w", src.Name, err))
 	}
-	return feed, saved, nil
+	return feed, saved, overCap, nil
+}
+
+// newestFirst returns the limit newest of items (by Published, as
+// placeUndated left it; ties keep the feed's order), sorted newest first.
+// The slice is sorted in place.
+func newestFirst(items []item.Item, limit int) []item.Item {
+	if len(items) <= limit {
+		return items
+	}
+	slices.SortStableFunc(items, func(a, b item.Item) int { return b.Published.Compare(a.Published) })
+	return items[:limit:limit]
 }
 
 // record updates st with the result and decides the next poll.
@@ -401,8 +434,15 @@ func (p *Poller) log(r Result) {
 	case r.Partial != nil:
 		p.cfg.Log.Warn("feed damaged: items before the damage stored", append(attrs, "new", r.New, "updated", r.Updated, "err", r.Partial)...)
 	default:
-		p.cfg.Log.Info("polled", append(attrs, "new", r.New, "updated", r.Updated, "duplicate", r.Duplicate,
-			"too_old", r.TooOld, "undated", r.Undated, "not_modified", r.NotModified)...)
+		attrs = append(attrs, "new", r.New, "updated", r.Updated, "duplicate", r.Duplicate,
+			"too_old", r.TooOld, "undated", r.Undated, "not_modified", r.NotModified)
+		if r.OverCap > 0 {
+			// Worth a warning: the feed carries more than one poll takes,
+			// so its older items are never ingested.
+			p.cfg.Log.Warn("polled, items over the per-poll cap left out", append(attrs, "over_cap", r.OverCap)...)
+			return
+		}
+		p.cfg.Log.Info("polled", attrs...)
 	}
 }
 

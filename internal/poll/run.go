@@ -96,7 +96,12 @@ type finished struct {
 // host already has a request in flight waits (parked) until that one ends,
 // and one whose host is held (gap, Retry-After) goes back into the queue at
 // the host's NotBefore. So workers never sit blocked in the Gate while other
-// hosts' sources are due, and the Gate's own wait is only a backstop.
+// hosts' sources are due, and the Gate's own wait is only a backstop. A
+// host is busy for the HTTP exchange only: the worker says when its fetch
+// is over, and the host's next source may start (after the gap) while the
+// first one still parses and stores. Many lore lists share one host; one
+// of them with a huge archive must not hold the others back longer than
+// the politeness gap.
 func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, report func(int, Result)) {
 	srcs := p.cfg.Sources
 	gate := p.cfg.Fetcher.Gate()
@@ -112,11 +117,18 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 	// Buffered for every worker, so a worker's report never blocks on the
 	// scheduler while the scheduler is handing out a job.
 	done := make(chan finished, p.cfg.Workers)
+	// fetched says a job's HTTP exchange is over (or will not happen):
+	// one send per job, before its done, so the buffer never fills.
+	fetched := make(chan int, p.cfg.Workers)
 	var wg sync.WaitGroup
 	for range p.cfg.Workers {
 		wg.Go(func() {
 			for i := range jobs {
-				done <- finished{i, p.pollOne(ctx, srcs[i], !once)}
+				var sent sync.Once
+				hostFree := func() { sent.Do(func() { fetched <- i }) }
+				r := p.pollOne(ctx, srcs[i], !once, hostFree)
+				hostFree()
+				done <- finished{i, r}
 			}
 		})
 	}
@@ -127,7 +139,20 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 
 	free, left := p.cfg.Workers, len(srcs)
 	busy := map[string]bool{}
+	holding := map[int]string{} // job -> the host it keeps busy
 	parked := map[string][]int{}
+	release := func(i int, now time.Time) {
+		host, ok := holding[i]
+		if !ok {
+			return
+		}
+		delete(holding, i)
+		delete(busy, host)
+		for _, j := range parked[host] {
+			heap.Push(&q, job{j, now})
+		}
+		delete(parked, host)
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var lastPrune time.Time
@@ -154,6 +179,7 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 				return
 			}
 			busy[host] = true
+			holding[j.src] = host
 			free--
 		}
 
@@ -165,14 +191,11 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 		select {
 		case <-ctx.Done():
 			return
+		case i := <-fetched:
+			release(i, now)
 		case f := <-done:
 			free++
-			host := hosts[f.src]
-			delete(busy, host)
-			for _, i := range parked[host] {
-				heap.Push(&q, job{i, now})
-			}
-			delete(parked, host)
+			release(f.src, now) // its fetched came first; a no-op then
 			// After a permanent redirect the source lives on another
 			// host: gate it there from now on.
 			hosts[f.src] = hostOf(f.res.URL)

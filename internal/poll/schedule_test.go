@@ -31,7 +31,7 @@ type fakeRun struct {
 func (f *fakeRun) install(p *Poller, took, next time.Duration) {
 	f.starts = map[string][]time.Time{}
 	f.inflight = map[string]int{}
-	p.pollOne = func(ctx context.Context, src item.Source, _ bool) Result {
+	p.pollOne = func(ctx context.Context, src item.Source, _ bool, _ func()) Result {
 		host := hostOf(src.URL)
 		f.mu.Lock()
 		f.starts[src.Name] = append(f.starts[src.Name], time.Now())
@@ -98,6 +98,36 @@ func TestScheduleOneRequestPerHost(t *testing.T) {
 		}
 		if got := f.startsOf("lwn.example-x")[0].Sub(start); got != 0 {
 			t.Errorf("lwn started at +%v, want at once", got)
+		}
+	})
+}
+
+// A host is busy for the HTTP exchange only: while lore's first list takes
+// a minute to ingest after a one-second fetch, the next one on lore starts
+// when the fetch ends, not when the ingest does.
+func TestScheduleHostFreeAfterFetch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srcs := sources("https://lore.example/huge", "https://lore.example/b", "https://lore.example/c")
+		p := newSchedPoller(t, srcs, 4, nil)
+		starts := map[string]time.Duration{}
+		var mu sync.Mutex
+		start := time.Now()
+		p.pollOne = func(ctx context.Context, src item.Source, _ bool, fetched func()) Result {
+			mu.Lock()
+			starts[src.Name] = time.Since(start)
+			mu.Unlock()
+			time.Sleep(time.Second) // the fetch
+			fetched()
+			if src.Name == "lore.example-huge" {
+				time.Sleep(time.Minute) // the ingest
+			}
+			return Result{Source: src.Name, URL: src.URL}
+		}
+		p.PollAll(t.Context(), nil)
+		for name, want := range map[string]time.Duration{"lore.example-huge": 0, "lore.example-b": time.Second, "lore.example-c": 2 * time.Second} {
+			if got := starts[name]; got != want {
+				t.Errorf("%s started at +%v, want +%v", name, got, want)
+			}
 		}
 	})
 }
