@@ -82,6 +82,13 @@ func (q *queue) Pop() any {
 	return j
 }
 
+// dispatch is one poll handed to a worker: the source, a sequence number
+// telling this run from the source's earlier ones, and the host it occupies.
+type dispatch struct {
+	src, seq int
+	host     string
+}
+
 type finished struct {
 	src int
 	res Result
@@ -113,22 +120,31 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 	}
 	heap.Init(&q)
 
-	jobs := make(chan int)
+	jobs := make(chan dispatch)
 	// Buffered for every worker, so a worker's report never blocks on the
 	// scheduler while the scheduler is handing out a job.
 	done := make(chan finished, p.cfg.Workers)
-	// fetched says a job's HTTP exchange is over (or will not happen):
-	// one send per job, before its done, so the buffer never fills.
-	fetched := make(chan int, p.cfg.Workers)
+	// fetched says a dispatch's HTTP exchange is over (or will not
+	// happen), at most once and before its done. It is only a head start:
+	// done frees the host too, so when the buffer is full the send is
+	// dropped rather than ever blocking a worker.
+	fetched := make(chan dispatch, 2*p.cfg.Workers)
 	var wg sync.WaitGroup
 	for range p.cfg.Workers {
 		wg.Go(func() {
-			for i := range jobs {
+			for d := range jobs {
 				var sent sync.Once
-				hostFree := func() { sent.Do(func() { fetched <- i }) }
-				r := p.pollOne(ctx, srcs[i], !once, hostFree)
+				hostFree := func() {
+					sent.Do(func() {
+						select {
+						case fetched <- d:
+						default:
+						}
+					})
+				}
+				r := p.pollOne(ctx, srcs[d.src], !once, hostFree)
 				hostFree()
-				done <- finished{i, r}
+				done <- finished{d.src, r}
 			}
 		})
 	}
@@ -139,14 +155,16 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 
 	free, left := p.cfg.Workers, len(srcs)
 	busy := map[string]bool{}
-	holding := map[int]string{} // job -> the host it keeps busy
+	holding := map[int]dispatch{} // source -> its dispatch in flight, keeping host busy
 	parked := map[string][]int{}
-	release := func(i int, now time.Time) {
-		host, ok := holding[i]
-		if !ok {
-			return
+	var dispatched int
+	release := func(i, seq int, now time.Time) {
+		d, ok := holding[i]
+		if !ok || d.seq != seq {
+			return // freed already, or a stale word about an earlier run
 		}
 		delete(holding, i)
+		host := d.host
 		delete(busy, host)
 		for _, j := range parked[host] {
 			heap.Push(&q, job{j, now})
@@ -173,13 +191,15 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 				heap.Push(&q, job{j.src, nb})
 				continue
 			}
+			dispatched++
+			d := dispatch{src: j.src, seq: dispatched, host: host}
 			select {
-			case jobs <- j.src:
+			case jobs <- d:
 			case <-ctx.Done():
 				return
 			}
 			busy[host] = true
-			holding[j.src] = host
+			holding[j.src] = d
 			free--
 		}
 
@@ -191,11 +211,13 @@ func (p *Poller) schedule(ctx context.Context, due []time.Time, once bool, repor
 		select {
 		case <-ctx.Done():
 			return
-		case i := <-fetched:
-			release(i, now)
+		case d := <-fetched:
+			release(d.src, d.seq, now)
 		case f := <-done:
 			free++
-			release(f.src, now) // its fetched came first; a no-op then
+			if d, ok := holding[f.src]; ok {
+				release(f.src, d.seq, now) // no word came that its fetch ended
+			}
 			// After a permanent redirect the source lives on another
 			// host: gate it there from now on.
 			hosts[f.src] = hostOf(f.res.URL)
