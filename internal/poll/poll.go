@@ -148,8 +148,8 @@ type Result struct {
 	TooOld    int
 	// Undated counts the items with no date parse could read (see
 	// placeUndated); Refused the items of a feed refused whole (ErrOwnFeed).
-	Undated  int
-	Refused  int
+	Undated int
+	Refused int
 	// OverCap counts the items beyond the per-poll cap (MaxItemsPerPoll):
 	// in the feed, older than those taken, not ingested.
 	OverCap  int
