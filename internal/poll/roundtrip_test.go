@@ -82,7 +82,9 @@ func TestRedisRoundTripsPerPoll(t *testing.T) {
 	up.Feed("/small", bigFeed("small", 5, ""), "application/rss+xml")
 	big := up.Feed("/big", bigFeed("big", 500, ""), "application/rss+xml")
 	sources := []item.Source{{Name: "small", URL: up.URL("/small")}, {Name: "big", URL: up.URL("/big")}}
-	p := New(Config{Sources: sources, Fetcher: fetch.New(fetch.Config{AllowPrivateNetworks: true}), Tagger: tagger, Store: st})
+	// The 500-item batch is the point here: the per-poll cap is raised.
+	p := New(Config{Sources: sources, Fetcher: fetch.New(fetch.Config{AllowPrivateNetworks: true}), Tagger: tagger, Store: st,
+		MaxItemsPerPoll: 1000})
 
 	steps := []struct {
 		name   string
