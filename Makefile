@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test lint bench bench-ingest build
+.PHONY: run test lint bench bench-ingest bench-serve build
 
 run:
 	$(GO) run ./cmd/kernelwire serve
@@ -31,3 +31,11 @@ BENCHSTAT ?= $(shell command -v benchstat || echo $(HOME)/go/bin/benchstat)
 bench-ingest:
 	$(GO) test -run '^$$' -bench 'PollOnce$$' -benchtime 1x -count $(COUNT) -timeout 2h ./cmd/kernelwire | tee bench-ingest.txt
 	@if [ -x "$(BENCHSTAT)" ]; then $(BENCHSTAT) bench-ingest.txt; else echo "for a summary: go install golang.org/x/perf/cmd/benchstat@latest"; fi
+
+# Issue 12's serving figure: kernelwire serving a cached /feeds/all.atom
+# against nginx (one worker) serving the same bytes from a file, identity
+# and gzip, both loaded by wrk in turn. ratio is kw_rps/nginx_rps. Needs
+# wrk and nginx (apt-get install wrk nginx-light).
+bench-serve:
+	$(GO) test -run '^$$' -bench 'ServeFeed' -benchtime 1x -count $(COUNT) -timeout 1h ./cmd/kernelwire | tee bench-serve.txt
+	@if [ -x "$(BENCHSTAT)" ]; then $(BENCHSTAT) bench-serve.txt; else echo "for a summary: go install golang.org/x/perf/cmd/benchstat@latest"; fi

@@ -39,7 +39,7 @@ type binary struct {
 
 // startBinary runs kernelwire with args as a process of its own; it is
 // stopped with SIGTERM when the test ends.
-func startBinary(t *testing.T, args ...string) *binary {
+func startBinary(t testing.TB, args ...string) *binary {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), envRunMain+"=1")
@@ -64,7 +64,7 @@ func startBinary(t *testing.T, args ...string) *binary {
 
 // serveBinary starts `kernelwire serve args` on a free port and returns its
 // base URL once /healthz answers.
-func serveBinary(t *testing.T, args ...string) (string, *binary) {
+func serveBinary(t testing.TB, args ...string) (string, *binary) {
 	t.Helper()
 	addr := freeAddr(t)
 	b := startBinary(t, append(append([]string{"serve"}, args...), "--addr", addr)...)
@@ -84,7 +84,7 @@ func serveBinary(t *testing.T, args ...string) (string, *binary) {
 	return "", nil
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

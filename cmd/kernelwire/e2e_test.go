@@ -40,7 +40,7 @@ var fixtures = []struct{ name, file, contentType string }{
 // fixture upstream as its sources. The fixtures are years old, so the age
 // window is widened; the host gap is lifted because every fixture shares one
 // host.
-func testConfig(t *testing.T, up *fetchtest.Server) string {
+func testConfig(t testing.TB, up *fetchtest.Server) string {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString(shippedWithoutSources(t))

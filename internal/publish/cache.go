@@ -75,6 +75,12 @@ func (c *Cache) Get(ctx context.Context, key string, version int64, render func(
 	}
 }
 
+// Fresh returns the entry for key rendered at version or later, or nil:
+// Get without a render, for a caller that has no context to wait on yet.
+func (c *Cache) Fresh(key string, version int64) *Entry {
+	return c.lookup(key, version)
+}
+
 // Last returns the newest entry cached for key, whatever its version, or
 // nil. It is the stale copy a server may still serve when the store it
 // would check the version against does not answer.

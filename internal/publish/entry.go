@@ -24,6 +24,38 @@ type Entry struct {
 	ContentType  string
 
 	version int64
+	// hdr are the response header values, made once: a cached feed is
+	// served many times a second, and formatting them per request was a
+	// share of what serving it cost.
+	hdr entryHeaders
+}
+
+// entryHeaders are an Entry's header values as net/http holds them. Each
+// slice is full (len == cap), so a handler that adds a value to one
+// copies it rather than writing into the entry's.
+type entryHeaders struct {
+	etag, gzipETag, lastModified, contentType, length, gzipLength []string
+	cacheControl, vary, gzip                                      []string
+}
+
+func one(v string) []string { return []string{v} }
+
+func (e *Entry) headers() entryHeaders {
+	hdr := entryHeaders{
+		contentType: one(e.ContentType), length: one(strconv.Itoa(len(e.Body))),
+		gzipLength: one(strconv.Itoa(len(e.Gzip))), cacheControl: one("public, max-age=60"),
+		vary: one("Accept-Encoding"), gzip: one("gzip"),
+	}
+	if e.ETag != "" {
+		hdr.etag = one(e.ETag)
+	}
+	if t := e.gzipETag(); t != "" {
+		hdr.gzipETag = one(t)
+	}
+	if !e.LastModified.IsZero() {
+		hdr.lastModified = one(e.LastModified.UTC().Format(http.TimeFormat))
+	}
+	return hdr
 }
 
 // NewEntry compresses body and computes its ETag. The ETag depends on the
@@ -43,13 +75,15 @@ func NewEntry(body []byte, contentType string, lastModified time.Time) (*Entry, 
 		return nil, fmt.Errorf("gzip %s: %w", contentType, err)
 	}
 	sum := sha256.Sum256(body)
-	return &Entry{
+	e := &Entry{
 		Body:         body,
 		Gzip:         gz.Bytes(),
 		ETag:         `"` + hex.EncodeToString(sum[:16]) + `"`,
 		LastModified: lastModified.UTC().Truncate(time.Second),
 		ContentType:  contentType,
-	}, nil
+	}
+	e.hdr = e.headers()
+	return e, nil
 }
 
 // gzipETag is the validator of the gzip representation. RFC 9110 section
@@ -64,38 +98,51 @@ func (e *Entry) gzipETag() string {
 // ServeHTTP writes the entry for GET and HEAD, answering 304 when the
 // client's copy is current (If-None-Match, else If-Modified-Since, as RFC
 // 9110 section 13.2.2 orders them) and serving the pre-compressed bytes to
-// clients that accept gzip.
+// clients that accept gzip. It allocates nothing for the body or the
+// header values: both are the entry's.
 func (e *Entry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, etag := e.Body, e.ETag
-	useGzip := len(e.Gzip) > 0 && acceptsGzip(r.Header.Values("Accept-Encoding"))
-	if useGzip {
-		body, etag = e.Gzip, e.gzipETag()
+	hdr := &e.hdr
+	if hdr.vary == nil {
+		// An Entry made by hand rather than by NewEntry.
+		made := e.headers()
+		hdr = &made
 	}
+	body, etag, length := e.Body, hdr.etag, hdr.length
+	useGzip := len(e.Gzip) > 0 && acceptsGzip(r.Header["Accept-Encoding"])
+	if useGzip {
+		body, etag, length = e.Gzip, hdr.gzipETag, hdr.gzipLength
+	}
+	// The keys are in canonical form (textproto.CanonicalMIMEHeaderKey),
+	// so the map is written directly.
 	h := w.Header()
-	h.Set("Cache-Control", "public, max-age=60")
+	h["Cache-Control"] = hdr.cacheControl
 	// Vary even on identity responses: a shared cache must not hand them to
 	// a gzip client, nor gzip to one that cannot decode it.
-	h.Add("Vary", "Accept-Encoding")
-	if etag != "" {
-		h.Set("ETag", etag)
+	if v := h["Vary"]; v != nil {
+		h["Vary"] = append(v, hdr.vary[0])
+	} else {
+		h["Vary"] = hdr.vary
 	}
-	if !e.LastModified.IsZero() {
-		h.Set("Last-Modified", e.LastModified.UTC().Format(http.TimeFormat))
+	if etag != nil {
+		h["Etag"] = etag
+	}
+	if hdr.lastModified != nil {
+		h["Last-Modified"] = hdr.lastModified
 	}
 	if e.notModified(r, h) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", e.ContentType)
+	h["Content-Type"] = hdr.contentType
 	if useGzip {
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = hdr.gzip
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = length
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return
@@ -107,14 +154,17 @@ func (e *Entry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // client sent, so a cache can tell which stored response to refresh (RFC
 // 9111 section 4.3.4); both codings of one body are equally current.
 func (e *Entry) notModified(r *http.Request, h http.Header) bool {
-	if inm := r.Header.Values("If-None-Match"); len(inm) > 0 {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
 		tag, ok := matchETag(strings.Join(inm, ","), e.ETag, e.gzipETag())
 		if ok && tag != "" {
 			h.Set("ETag", tag)
 		}
 		return ok
 	}
-	ims := r.Header.Get("If-Modified-Since")
+	var ims string
+	if v := r.Header["If-Modified-Since"]; len(v) > 0 {
+		ims = v[0]
+	}
 	if ims == "" || e.LastModified.IsZero() {
 		return false
 	}
@@ -166,19 +216,21 @@ func matchETag(header string, ours ...string) (string, bool) {
 }
 
 // acceptsGzip reports whether Accept-Encoding values allow gzip: listed
-// (or x-gzip, or "*" when gzip is not listed) with a non-zero q.
+// (or x-gzip, or "*" when gzip is not listed) with a non-zero q. It runs
+// on every request, so it walks the values without splitting them.
 func acceptsGzip(values []string) bool {
 	star := false
 	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
+		for v != "" {
+			part, rest, _ := strings.Cut(v, ",")
+			v = rest
 			coding, params, _ := strings.Cut(part, ";")
-			coding = strings.ToLower(strings.TrimSpace(coding))
-			ok := qNonZero(params)
-			switch coding {
-			case "gzip", "x-gzip":
-				return ok
-			case "*":
-				star = ok
+			coding = strings.TrimSpace(coding)
+			switch {
+			case strings.EqualFold(coding, "gzip"), strings.EqualFold(coding, "x-gzip"):
+				return qNonZero(params)
+			case coding == "*":
+				star = qNonZero(params)
 			}
 		}
 	}
@@ -186,7 +238,9 @@ func acceptsGzip(values []string) bool {
 }
 
 func qNonZero(params string) bool {
-	for _, p := range strings.Split(params, ";") {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
 		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 		if strings.EqualFold(strings.TrimSpace(k), "q") {
 			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)

@@ -177,3 +177,38 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// discard is a ResponseWriter that keeps one header map for every
+// request, as net/http's does for a connection's requests.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// TestEntryServeAllocates checks that serving a cached entry allocates
+// nothing: not the body, not its gzip copy, not a header value.
+func TestEntryServeAllocates(t *testing.T) {
+	e, err := NewEntry([]byte(strings.Repeat("<entry>x</entry>", 500)), "application/atom+xml", time.Unix(1e9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ae := range []string{"", "gzip, deflate, br"} {
+		req := httptest.NewRequest(http.MethodGet, "/feeds/all.atom", nil)
+		if ae != "" {
+			req.Header.Set("Accept-Encoding", ae)
+		}
+		w := &discard{h: http.Header{}}
+		e.ServeHTTP(w, req) // the map's buckets, once
+		allocs := testing.AllocsPerRun(100, func() {
+			clear(w.h)
+			e.ServeHTTP(w, req)
+		})
+		if allocs != 0 {
+			t.Errorf("Accept-Encoding %q: %.0f allocations per request, want 0", ae, allocs)
+		}
+		if got := w.h.Get("Content-Length"); (ae != "") != (got == strconv.Itoa(len(e.Gzip))) {
+			t.Errorf("Accept-Encoding %q: Content-Length %s", ae, got)
+		}
+	}
+}

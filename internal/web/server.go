@@ -191,6 +191,15 @@ var errStoreDown = errors.New("store unreachable")
 // callers serve stale copies, not queue up. A failure is remembered for the
 // TTL too, so while the store is down requests fail fast instead of each
 // waiting StoreWait.
+// freshVersion is the store version read within VersionTTL, if there is
+// one (and the store answered it).
+func (s *Server) freshVersion() (int64, bool) {
+	if f := s.fresh.Load(); f != nil && f.err == nil && time.Since(f.at) < s.cfg.VersionTTL {
+		return f.v, true
+	}
+	return 0, false
+}
+
 func (s *Server) version(ctx context.Context) (int64, error) {
 	if f := s.fresh.Load(); f != nil && time.Since(f.at) < s.cfg.VersionTTL {
 		return f.v, f.err
