@@ -110,13 +110,23 @@ const undatedFeed = `<?xml version="1.0"?>
 <item><title>Undated second: another kernel backlog item</title><link>https://undated.example/4</link><pubDate>sometime last week</pubDate></item>
 </channel></rss>`
 
+// backlogFeed has no item dates, only the feed's own (lastBuildDate).
+const backlogFeed = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Backlog</title><link>https://backlog.example/</link><description>d</description>
+<lastBuildDate>Sat, 27 Jun 2026 10:00:00 +0000</lastBuildDate>
+<item><title>Backlog one: Linux 6.15 retrospective</title><link>https://backlog.example/1</link></item>
+<item><title>Backlog two: Linux 6.14 retrospective</title><link>https://backlog.example/2</link></item>
+</channel></rss>`
+
 // TestUndatedBehindDated: a first poll's undated items (no date, or one
 // that cannot be read) are listed after the source's dated ones, in feed
-// order, never on top as "now".
+// order, or behind the feed's own date when it dates no item; never on
+// top as "now". The feeds and the page mark them undated.
 func TestUndatedBehindDated(t *testing.T) {
 	up := fetchtest.NewServer(t)
 	up.Feed("/undated", []byte(undatedFeed), "application/rss+xml")
-	flags := []string{"--config", writeConfig(t, true, "undated "+up.URL("/undated")), "--log-level", "error", "--data", t.TempDir()}
+	up.Feed("/backlog", []byte(backlogFeed), "application/rss+xml")
+	flags := []string{"--config", writeConfig(t, true, "undated "+up.URL("/undated"), "backlog "+up.URL("/backlog")), "--log-level", "error", "--data", t.TempDir()}
 	code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...)
 	if code != 0 {
 		t.Fatalf("poll exit %d\n%s\n%s", code, out, errOut)
@@ -124,20 +134,34 @@ func TestUndatedBehindDated(t *testing.T) {
 	if line := lineFor(t, out, "undated"); !strings.Contains(line, "new 4") || !strings.Contains(line, "2 undated (placed behind the dated)") {
 		t.Errorf("poll line %q, want 4 new of which 2 undated", line)
 	}
+	if line := lineFor(t, out, "backlog"); !strings.Contains(line, "new 2") || !strings.Contains(line, "2 undated (placed behind the dated)") {
+		t.Errorf("poll line %q, want 2 new, both undated", line)
+	}
 	base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
 	var feed struct {
 		Items []struct {
 			Title string `json:"title"`
+			Ext   struct {
+				Undated bool `json:"undated"`
+			} `json:"_kernelwire"`
 		} `json:"items"`
 	}
-	if err := json.Unmarshal([]byte(get(t, base+"/feeds/all.json?source=undated")), &feed); err != nil {
+	if err := json.Unmarshal([]byte(get(t, base+"/feeds/everything.json")), &feed); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, it := range feed.Items {
-		got = append(got, strings.SplitN(it.Title, ":", 2)[0])
+		name := strings.SplitN(it.Title, ":", 2)[0]
+		if want := strings.HasPrefix(name, "Undated") || strings.HasPrefix(name, "Backlog"); it.Ext.Undated != want {
+			t.Errorf("%q: _kernelwire.undated %v", it.Title, it.Ext.Undated)
+		}
+		got = append(got, name)
 	}
-	if want := []string{"Dated newest", "Dated older", "Undated first", "Undated second"}; strings.Join(got, "|") != strings.Join(want, "|") {
+	if want := []string{"Dated newest", "Backlog one", "Backlog two", "Dated older", "Undated first", "Undated second"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("order %q, want %q", got, want)
+	}
+	page := get(t, base+"/everything")
+	if n := strings.Count(page, `">undated</time>`); n != 4 {
+		t.Errorf("the page marks %d stories undated, want 4", n)
 	}
 }

@@ -69,6 +69,22 @@ func dateStrings(gi *gofeed.Item, src source) (pub, upd []string) {
 	return pub, upd
 }
 
+// feedDate is the earliest readable of the feed's own dates (gofeed's
+// Published is RSS pubDate or dc:date, its Updated RSS lastBuildDate or
+// Atom updated), clamped as item dates are; zero if none.
+func feedDate(gf *gofeed.Feed, now time.Time) time.Time {
+	var d time.Time
+	for _, s := range []string{gf.Published, gf.Updated} {
+		if t, ok := parseDate(s); ok && (d.IsZero() || t.Before(d)) {
+			d = t
+		}
+	}
+	if d.IsZero() {
+		return d
+	}
+	return clamp(d, now)
+}
+
 func firstDate(ss []string) time.Time {
 	for _, s := range ss {
 		if t, ok := parseDate(s); ok {

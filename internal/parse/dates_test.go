@@ -99,3 +99,45 @@ func TestFeedDates(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedOwnDate: the feed's own date (the earlier of RSS pubDate and
+// lastBuildDate, Atom updated) is read as item dates are, and an item
+// whose date cannot be read is Undated, first seen now.
+func TestFeedOwnDate(t *testing.T) {
+	rss := func(channel, item string) string {
+		return `<rss version="2.0"><channel><title>t</title><link>https://x.example/</link>` + channel +
+			`<item><title>a</title><link>https://x.example/a</link>` + item + `</item></channel></rss>`
+	}
+	tests := []struct {
+		name    string
+		doc     string
+		want    time.Time
+		undated bool
+	}{
+		{"rss pubDate and lastBuildDate: the earlier",
+			rss(`<pubDate>Mon, 29 Jun 2026 10:00:00 +0000</pubDate><lastBuildDate>Tue, 30 Jun 2026 08:00:00 +0200</lastBuildDate>`, ``),
+			time.Date(2026, 6, 29, 10, 0, 0, 0, time.UTC), true},
+		{"rss lastBuildDate only", rss(`<lastBuildDate>Tue, 30 Jun 2026 08:00:00 +0200</lastBuildDate>`, `<pubDate>sometime last week</pubDate>`),
+			time.Date(2026, 6, 30, 6, 0, 0, 0, time.UTC), true},
+		{"rss without a date", rss(``, `<pubDate>Mon, 29 Jun 2026 10:00:00 +0000</pubDate>`), time.Time{}, false},
+		{"rss with an unreadable date", rss(`<pubDate>yesterday</pubDate>`, ``), time.Time{}, true},
+		{"atom updated", `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x</id><updated>2026-06-28T12:00:00Z</updated>` +
+			`<entry><title>a</title><id>urn:a</id><link href="https://x.example/a"/></entry></feed>`,
+			time.Date(2026, 6, 28, 12, 0, 0, 0, time.UTC), true},
+		{"a future date is clamped", rss(`<lastBuildDate>Fri, 01 Jan 2100 00:00:00 +0000</lastBuildDate>`, ``), testNow, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			feed, err := Parse([]byte(tc.doc), "", "https://x.example/feed", testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !feed.Date.Equal(tc.want) {
+				t.Errorf("feed date %v, want %v", feed.Date, tc.want)
+			}
+			if it := feed.Items[0]; it.Undated != tc.undated || tc.undated && !it.Published.Equal(testNow) {
+				t.Errorf("item undated %v published %v, want undated %v", it.Undated, it.Published, tc.undated)
+			}
+		})
+	}
+}

@@ -86,7 +86,11 @@ type Feed struct {
 	// UpdatePeriod is sy:updatePeriod divided by sy:updateFrequency, 0 if
 	// neither is present.
 	UpdatePeriod time.Duration
-	Items        []item.Item
+	// Date is the feed's own date (RSS pubDate or lastBuildDate, Atom
+	// updated, the earlier when both are readable), zero if none: the
+	// poller dates a backlog's undated items behind it.
+	Date  time.Time
+	Items []item.Item
 	// Damage is non-nil (wrapping ErrPartial) when the document broke off
 	// or went ill-formed: Items are those before the damage, as
 	// feedparser keeps them. The poller stores them and reports a partial
@@ -246,6 +250,7 @@ func (p *Parser) convert(gf *gofeed.Feed, info docInfo, feedURL string, now time
 	}
 	f.HubURL = httpURL(Resolve(feedURL, f.HubURL))
 	f.UpdatePeriod = updatePeriod(gf.Extensions)
+	f.Date = feedDate(gf, now)
 
 	f.Items = make([]item.Item, 0, len(gf.Items))
 	for i, gi := range gf.Items {

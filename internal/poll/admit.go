@@ -43,21 +43,22 @@ func ownFeed(feed *parse.Feed) string {
 const undatedStep = time.Minute
 
 // placeUndated dates the undated items of a source's first poll behind its
-// dated ones: the oldest dated item's date, minus one step per undated item
-// in feed order (with no dated item, their first-seen time minus their
-// order). A first poll is a backlog, and a backlog without dates must not
-// land at the top of the river as "just now"; later polls' undated items
-// are new, and first seen is their honest date. It returns how many items
-// are undated (they keep Item.Undated).
-func placeUndated(items []item.Item, first bool) int {
-	var oldest time.Time
+// dated ones: the earlier of the oldest dated item's date and the feed's
+// own date (feedDate, zero if none), minus one step per undated item in
+// feed order; with neither, their first-seen time minus their order. A
+// first poll is a backlog, and a backlog without dates must not land at
+// the top of the river as "just now"; later polls' undated items are new,
+// and first seen is their honest date. It returns how many items are
+// undated (they keep Item.Undated).
+func placeUndated(items []item.Item, feedDate time.Time, first bool) int {
+	anchor := feedDate
 	undated := 0
 	for _, it := range items {
 		switch {
 		case it.Undated:
 			undated++
-		case oldest.IsZero() || it.Published.Before(oldest):
-			oldest = it.Published
+		case anchor.IsZero() || it.Published.Before(anchor):
+			anchor = it.Published
 		}
 	}
 	if !first || undated == 0 {
@@ -69,11 +70,11 @@ func placeUndated(items []item.Item, first bool) int {
 			continue
 		}
 		k++
-		anchor := oldest
-		if anchor.IsZero() {
-			anchor = items[i].Published // parse dates an undated item when it first sees it
+		at := anchor
+		if at.IsZero() || at.After(items[i].Published) {
+			at = items[i].Published // parse dates an undated item when it first sees it
 		}
-		items[i].Published = anchor.Add(-time.Duration(k) * undatedStep)
+		items[i].Published = at.Add(-time.Duration(k) * undatedStep)
 	}
 	return undated
 }

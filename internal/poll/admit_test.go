@@ -19,22 +19,29 @@ func TestPlaceUndated(t *testing.T) {
 	dated := func(ago time.Duration) item.Item { return item.Item{Published: now.Add(-ago)} }
 	undated := item.Item{Published: now, Undated: true}
 	tests := []struct {
-		name  string
-		items []item.Item
-		first bool
-		want  []time.Time
+		name     string
+		items    []item.Item
+		feedDate time.Time
+		first    bool
+		want     []time.Time
 	}{
-		{"behind the oldest dated, in feed order", []item.Item{undated, dated(day), undated, dated(3 * day)}, true,
+		{"behind the oldest dated, in feed order", []item.Item{undated, dated(day), undated, dated(3 * day)}, time.Time{}, true,
 			[]time.Time{now.Add(-3*day - time.Minute), now.Add(-day), now.Add(-3*day - 2*time.Minute), now.Add(-3 * day)}},
-		{"nothing dated: first seen minus the order", []item.Item{undated, undated}, true,
+		{"nothing dated: first seen minus the order", []item.Item{undated, undated}, time.Time{}, true,
 			[]time.Time{now.Add(-time.Minute), now.Add(-2 * time.Minute)}},
-		{"a later poll keeps first seen", []item.Item{undated, dated(day)}, false,
+		{"nothing dated: the feed's own date minus the order", []item.Item{undated, undated}, now.Add(-2 * day), true,
+			[]time.Time{now.Add(-2*day - time.Minute), now.Add(-2*day - 2*time.Minute)}},
+		{"a feed date older than its items: behind both", []item.Item{dated(day), undated}, now.Add(-5 * day), true,
+			[]time.Time{now.Add(-day), now.Add(-5*day - time.Minute)}},
+		{"a feed date newer than its items: behind the items", []item.Item{undated, dated(3 * day)}, now.Add(-time.Hour), true,
+			[]time.Time{now.Add(-3*day - time.Minute), now.Add(-3 * day)}},
+		{"a later poll keeps first seen", []item.Item{undated, dated(day)}, now.Add(-2 * day), false,
 			[]time.Time{now, now.Add(-day)}},
-		{"all dated", []item.Item{dated(day)}, true, []time.Time{now.Add(-day)}},
+		{"all dated", []item.Item{dated(day)}, now.Add(-2 * day), true, []time.Time{now.Add(-day)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			n := placeUndated(tc.items, tc.first)
+			n := placeUndated(tc.items, tc.feedDate, tc.first)
 			wantN := 0
 			for i, it := range tc.items {
 				if it.Undated {

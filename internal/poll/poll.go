@@ -348,7 +348,7 @@ func (p *Poller) ingest(ctx context.Context, src item.Source, feedURL string, re
 	if why := ownFeed(feed); why != "" {
 		return feed, store.SaveResult{}, 0, fmt.Errorf("%s: %w: %s", feedURL, ErrOwnFeed, why)
 	}
-	placeUndated(feed.Items, first)
+	placeUndated(feed.Items, feed.Date, first)
 	limit := p.cfg.MaxItemsPerPoll
 	if src.MaxItemsPerPoll > 0 {
 		limit = src.MaxItemsPerPoll

@@ -49,6 +49,10 @@ type jsonExtension struct {
 	Release *item.Release `json:"release,omitempty"`
 	// ReleaseNotes are a release's fixed CVEs and notes (release.go).
 	ReleaseNotes *jsonNotes `json:"release_notes,omitempty"`
+	// Undated says the upstream gave no date we could read: the item's
+	// date is when it was first seen, or on a source's first poll a place
+	// behind the source's dated items.
+	Undated bool `json:"undated,omitempty"`
 }
 
 // jsonRelated is one other report of an item's story.
@@ -155,7 +159,8 @@ func newJSONExtension(e *entry) *jsonExtension {
 	x.Replies = e.replies
 	x.Status, x.CVE, x.Release = newJSONStatus(e.status), cleanCVE(e.it.Extracted.CVE), cleanRelease(e.it.Extracted.Release)
 	x.ReleaseNotes = newJSONNotes(e)
-	if x.Source == "" && len(x.Topics) == 0 && len(x.KernelVersions) == 0 && len(x.CVEs) == 0 && x.Patch == nil &&
+	x.Undated = e.it.Undated
+	if !x.Undated && x.Source == "" && len(x.Topics) == 0 && len(x.KernelVersions) == 0 && len(x.CVEs) == 0 && x.Patch == nil &&
 		len(x.Matched) == 0 && len(x.Related) == 0 && x.Replies == 0 && x.Status == nil && x.CVE == nil && x.Release == nil && x.ReleaseNotes == nil {
 		return nil
 	}

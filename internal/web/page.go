@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -138,6 +139,10 @@ type itemView struct {
 	Replies string
 	// Comments is the headline report's own comment count, "" for none.
 	Comments string
+	// Undated says the feed gave no date: the page says so, and when it
+	// was first seen, rather than pass its place in the river off as
+	// its date.
+	Undated bool
 	// SubscriberOnly marks LWN's "[$] " titles: the article is for
 	// subscribers until LWN makes it free, about a week later (the
 	// story is then updated in place, its title without the mark).
@@ -374,6 +379,11 @@ func (s *Server) itemView(it *item.Item, base string, now time.Time) itemView {
 		Excerpt:   excerpt(extract.Text(it.Summary), excerptBytes),
 		Related:   s.coverage(it),
 		Comments:  commentCount(it.Comments),
+	}
+	if it.Undated {
+		seen := cmp.Or(it.FirstSeen, it.Published)
+		v.Undated, v.Relative = true, "undated"
+		v.Exact = "first seen " + seen.UTC().Format("2006-01-02 15:04 UTC")
 	}
 	switch {
 	case it.Replies == 1:
