@@ -8,12 +8,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kernelwire/kernelwire/internal/fetch/fetchtest"
 )
 
 // writeConfig writes the shipped topics, people and defaults (max_age
-// unchanged unless widen) with sources, one "name url" per line.
+// unchanged unless widen) with sources, one "name url" per line, optionally
+// followed by more of the source's keys ("name url on_topic: true").
 func writeConfig(t *testing.T, widen bool, sources ...string) string {
 	t.Helper()
 	var b strings.Builder
@@ -32,8 +34,12 @@ func writeConfig(t *testing.T, widen bool, sources ...string) string {
 	}
 	b.WriteString("\nsources:\n")
 	for _, s := range sources {
-		name, url, _ := strings.Cut(s, " ")
-		fmt.Fprintf(&b, "  - {name: %s, url: %q}\n", name, url)
+		name, rest, _ := strings.Cut(s, " ")
+		url, extra, _ := strings.Cut(rest, " ")
+		if extra != "" {
+			extra = ", " + extra
+		}
+		fmt.Fprintf(&b, "  - {name: %s, url: %q%s}\n", name, url, extra)
 	}
 	path := filepath.Join(t.TempDir(), "feeds.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
@@ -68,6 +74,67 @@ func TestFirstPollSaysWhyNothingIsNew(t *testing.T) {
 	}
 	if !strings.Contains(out, "No item was new: ") || !strings.Contains(out, "older than max_age (30d), which "+cfg+" sets") {
 		t.Errorf("the summary does not explain the empty poll:\n%s", out)
+	}
+}
+
+// TestPollSaysWhatWasNotTaken: on the shipped defaults, poll --once's line
+// and the log's line for each source say how many items were too old for
+// max_age, over the per-poll cap, undated or refused.
+func TestPollSaysWhatWasNotTaken(t *testing.T) {
+	up := fetchtest.NewServer(t)
+	old, err := os.ReadFile(filepath.Join("testdata", "lwn-headlines-rss_2023-07-07.rdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	up.Feed("/old", old, "application/rdf+xml")
+	now := time.Now().UTC()
+	rss := func(head string, items ...string) []byte {
+		return []byte(`<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>` + head +
+			`<link>https://x.example/</link><description>d</description>` + strings.Join(items, "") + `</channel></rss>`)
+	}
+	entry := func(n int, ago time.Duration) string {
+		date := ""
+		if ago > 0 {
+			date = "<pubDate>" + now.Add(-ago).Format(time.RFC1123Z) + "</pubDate>"
+		}
+		return fmt.Sprintf("<item><title>Linux 6.%d released</title><link>https://x.example/%d</link>%s</item>", n, n, date)
+	}
+	up.Feed("/capped", rss("<title>Capped</title>", entry(1, time.Hour), entry(2, 2*time.Hour), entry(3, 3*time.Hour), entry(4, 4*time.Hour), entry(5, 5*time.Hour)), "application/rss+xml")
+	up.Feed("/undated", rss("<title>Undated</title>", entry(11, time.Hour), entry(12, 0), entry(13, 0)), "application/rss+xml")
+	up.Feed("/refused", rss(`<title>kernelwire: all news</title><generator>kernelwire v1.0</generator><atom:link rel="self" href="https://news.example.org/feeds/all.rss"/>`,
+		entry(21, time.Hour), entry(22, 2*time.Hour)), "application/rss+xml")
+	cfg := writeConfig(t, false, "old "+up.URL("/old"), "capped "+up.URL("/capped")+" max_items_per_poll: 2",
+		"undated "+up.URL("/undated"), "refused "+up.URL("/refused"))
+	code, out, errOut := runCmd(t, t.Context(), "poll", "--once", "--config", cfg, "--data", t.TempDir(), "--log-level", "info")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	tests := []struct {
+		source string
+		line   string // in poll --once's line
+		log    string // in the log's line
+	}{
+		{"old", `new 0 .*\((\d+) too old \(max_age\)\)`, `too_old=(\d+) `},
+		{"capped", `new 2 .*\((3) over-cap \(max_items_per_poll\)\)`, `over_cap=(3)`},
+		{"undated", `new 3 .*\((2) undated \(placed behind the dated\)\)`, `undated=(2) `},
+		{"refused", `error .*\((2) refused\).*refused: a kernelwire feed`, `refused=(2) `},
+	}
+	for _, tc := range tests {
+		line := lineFor(t, out, tc.source)
+		m := regexp.MustCompile(tc.line).FindStringSubmatch(line)
+		if m == nil || m[1] == "0" {
+			t.Errorf("%s: poll --once says %q, want %s", tc.source, line, tc.line)
+			continue
+		}
+		var logLine string
+		for l := range strings.SplitSeq(errOut, "\n") {
+			if strings.Contains(l, " source="+tc.source+" ") {
+				logLine = l
+			}
+		}
+		if lm := regexp.MustCompile(tc.log).FindStringSubmatch(logLine); lm == nil || lm[1] != m[1] {
+			t.Errorf("%s: the log says %q, want %s with poll --once's %s", tc.source, logLine, tc.log, m[1])
+		}
 	}
 }
 

@@ -426,23 +426,26 @@ func (p *Poller) record(st *store.SourceState, res *Result, src item.Source, h h
 
 func (p *Poller) log(r Result) {
 	attrs := []any{"source", r.Source, "url", r.URL, "status", r.Status, "duration", r.Duration.Round(time.Millisecond)}
+	// What a poll took and what it did not, and why: a first poll of an
+	// old capture logs "new 0" with the items it found too old.
+	counts := []any{"new", r.New, "updated", r.Updated, "duplicate", r.Duplicate,
+		"too_old", r.TooOld, "undated", r.Undated, "over_cap", r.OverCap}
 	switch {
 	case r.Skipped != "":
 		p.cfg.Log.Debug("source skipped", append(attrs, "reason", r.Skipped)...)
 	case r.Err != nil:
+		if r.Refused > 0 {
+			attrs = append(attrs, "refused", r.Refused)
+		}
 		p.cfg.Log.Warn("poll failed", append(attrs, "err", r.Err)...)
 	case r.Partial != nil:
-		p.cfg.Log.Warn("feed damaged: items before the damage stored", append(attrs, "new", r.New, "updated", r.Updated, "err", r.Partial)...)
+		p.cfg.Log.Warn("feed damaged: items before the damage stored", append(append(attrs, counts...), "err", r.Partial)...)
+	case r.OverCap > 0:
+		// Worth a warning: the feed carries more than one poll takes,
+		// so its older items are never ingested.
+		p.cfg.Log.Warn("polled, items over the per-poll cap left out", append(attrs, counts...)...)
 	default:
-		attrs = append(attrs, "new", r.New, "updated", r.Updated, "duplicate", r.Duplicate,
-			"too_old", r.TooOld, "undated", r.Undated, "not_modified", r.NotModified)
-		if r.OverCap > 0 {
-			// Worth a warning: the feed carries more than one poll takes,
-			// so its older items are never ingested.
-			p.cfg.Log.Warn("polled, items over the per-poll cap left out", append(attrs, "over_cap", r.OverCap)...)
-			return
-		}
-		p.cfg.Log.Info("polled", attrs...)
+		p.cfg.Log.Info("polled", append(append(attrs, counts...), "not_modified", r.NotModified)...)
 	}
 }
 
