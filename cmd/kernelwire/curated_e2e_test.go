@@ -116,26 +116,58 @@ const lwnPaid = `<?xml version="1.0"?>
 </channel></rss>`
 
 // TestLWNRepublishedFree: an LWN subscriber-only article ("[$] ...") that
-// LWN lists again a week later without the mark updates its story; it is
-// not a second story.
+// is listed again a week later without the mark, by LWN itself or by a
+// republisher of LWN's free articles (the same link), updates its story on
+// either backend; it is not a second story, and the page drops the badge.
 func TestLWNRepublishedFree(t *testing.T) {
-	up := fetchtest.NewServer(t)
-	f := up.Feed("/lwn", []byte(fmt.Sprintf(lwnPaid, "[$] A pair of workqueue improvements", "Thu, 25 Jun 2026 14:52:01 +0000")), "application/rss+xml")
-	flags := []string{"--config", writeConfig(t, true, "lwn "+up.URL("/lwn")), "--log-level", "error", "--data", t.TempDir()}
-	if code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...); code != 0 || !strings.Contains(lineFor(t, out, "lwn"), "new 1") {
-		t.Fatalf("first poll exit %d\n%s\n%s", code, out, errOut)
-	}
-	f.Update([]byte(fmt.Sprintf(lwnPaid, "A pair of workqueue improvements", "Thu, 02 Jul 2026 14:52:01 +0000")))
-	code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...)
-	if code != 0 || !strings.Contains(lineFor(t, out, "lwn"), "new 0 updated 1") {
-		t.Fatalf("second poll exit %d, want the story updated:\n%s\n%s", code, out, errOut)
-	}
-	base, _ := serveBinary(t, append([]string{"--no-poll"}, flags...)...)
-	everything := readJSONFeed(t, base+"/feeds/everything.json")
-	if len(everything.Items) != 1 || everything.Items[0].Title != "A pair of workqueue improvements" {
-		t.Fatalf("stories %+v, want the one story under its free title", everything.Items)
-	}
-	if page := get(t, base+"/everything"); strings.Contains(page, "subscribers only") {
-		t.Error("the free article is still marked subscribers only")
-	}
+	const title = "A pair of workqueue improvements"
+	paid := []byte(fmt.Sprintf(lwnPaid, "[$] "+title, "Thu, 25 Jun 2026 14:52:01 +0000"))
+	free := []byte(fmt.Sprintf(lwnPaid, title, "Thu, 02 Jul 2026 14:52:01 +0000"))
+	eachBackend(t, func(t *testing.T, backend string) {
+		for _, by := range []string{"lwn", "republisher"} {
+			t.Run(by, func(t *testing.T) {
+				up := fetchtest.NewServer(t)
+				f := up.Feed("/lwn", paid, "application/rss+xml")
+				sources := []string{"lwn " + up.URL("/lwn")}
+				if by == "republisher" {
+					// It lists nothing until LWN's article is free.
+					other := strings.ReplaceAll(fmt.Sprintf(lwnPaid, "An older free article", "Wed, 17 Jun 2026 10:00:00 +0000"), "935039", "934000")
+					up.Feed("/free", []byte(other), "application/rss+xml")
+					sources = append(sources, "lwn-free "+up.URL("/free"))
+				}
+				flags := append([]string{"--config", writeConfig(t, true, sources...), "--log-level", "error"}, storeFlags(t, backend)...)
+				if code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...); code != 0 || !strings.Contains(lineFor(t, out, "lwn"), "new 1") {
+					t.Fatalf("first poll exit %d\n%s\n%s", code, out, errOut)
+				}
+				t.Run("marked", func(t *testing.T) { // the server stops when it ends: bbolt has one writer
+					base, _ := serveBinary(t, append([]string{"--no-poll"}, flags...)...)
+					if page := get(t, base+"/everything?source=lwn"); !strings.Contains(page, "subscribers only") {
+						t.Error("the subscriber-only article is not marked on the page")
+					}
+				})
+				changed := "lwn"
+				if by == "lwn" {
+					f.Update(free)
+				} else {
+					up.Feed("/free", free, "application/rss+xml")
+					changed = "lwn-free"
+				}
+				code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...)
+				if code != 0 || !strings.Contains(lineFor(t, out, changed), "new 0 updated 1") {
+					t.Fatalf("second poll exit %d, want the story updated:\n%s\n%s", code, out, errOut)
+				}
+				base, _ := serveBinary(t, append([]string{"--no-poll"}, flags...)...)
+				var titles []string
+				for _, it := range readJSONFeed(t, base+"/feeds/everything.json?source=lwn").Items {
+					titles = append(titles, it.Title)
+				}
+				if len(titles) != 1 || titles[0] != title {
+					t.Fatalf("LWN's stories %q, want the one story under its free title", titles)
+				}
+				if page := get(t, base+"/everything?source=lwn"); strings.Contains(page, "subscribers only") || !strings.Contains(page, ">"+title+"</a></h3>") {
+					t.Errorf("the free article is still marked subscribers only, or not shown:\n%.3000s", page)
+				}
+			})
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"strings"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/item"
@@ -31,6 +32,9 @@ type Member struct {
 //     a GitHub release titled "1.71.0") and an aggregator's post: its
 //     title, link and summary tell the reader most; the record stays in
 //     the story as coverage;
+//   - a free report comes before a subscriber-only one (LWN's "[$] ..."
+//     titles): when LWN makes an article free, about a week later, a copy
+//     of it that a reader can open heads the story;
 //   - then the highest source priority wins, ties going to the first
 //     seen, then to the lower index so the choice is deterministic.
 func Representative(members []Member) int {
@@ -91,6 +95,9 @@ func better(a, b Member, series bool) bool {
 	if ra, rb := isReport(a.Item), isReport(b.Item); ra != rb {
 		return ra
 	}
+	if fa, fb := !SubscriberOnly(a.Item.Title), !SubscriberOnly(b.Item.Title); fa != fb {
+		return fa
+	}
 	if a.Priority != b.Priority {
 		return a.Priority > b.Priority
 	}
@@ -137,4 +144,10 @@ func bareRelease(title string) bool {
 		}
 	}
 	return version
+}
+
+// SubscriberOnly reports whether title marks an article for subscribers
+// only: LWN's "[$] " prefix, until LWN makes the article free.
+func SubscriberOnly(title string) bool {
+	return strings.HasPrefix(strings.TrimSpace(title), "[$]")
 }

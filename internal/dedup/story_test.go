@@ -124,6 +124,12 @@ func TestRepresentative(t *testing.T) {
 		{"records among themselves by priority", []Member{
 			linked("6.23: mainline", "https://www.kernel.org/", 100, 1),
 			linked("Linux 6.23 Released", "https://news.ycombinator.com/item?id=1", 90, 0)}, 0},
+		{"a free copy over a subscriber-only report", []Member{
+			linked("[$] A pair of workqueue improvements", "https://lwn.net/Articles/935039/", 90, 0),
+			linked("A pair of workqueue improvements", "https://lwn.net/Articles/935039/", 3, 1)}, 1},
+		{"a subscriber-only report over an aggregator's post", []Member{
+			linked("A pair of workqueue improvements", "https://news.ycombinator.com/item?id=2", 3, 0),
+			linked("[$] A pair of workqueue improvements", "https://lwn.net/Articles/935039/", 3, 1)}, 1},
 		{"reports among themselves by priority", []Member{
 			linked("Linux 6.23 released", "https://lwn.net/Articles/1/", 3, 0),
 			linked("Announcing Linux 6.23", "https://lore.kernel.org/r/CAHk-6.23@mail.gmail.com", 100, 1)}, 1},

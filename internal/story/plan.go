@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/dedup"
@@ -206,6 +207,22 @@ func (pl *planner) save(p *Plan, src string, it item.Item, now time.Time) (item.
 					return 0, err
 				}
 			}
+			if freed(old.Item, it) {
+				// A free copy of a subscriber-only article (LWN's "[$]",
+				// free a week later): the stored item takes its text, so
+				// the story is updated in place under its free title.
+				// The mark keeps the stored hash: the first source
+				// listing the article as it was is still a duplicate.
+				up := old.Item
+				up.Title = it.Title
+				up.Summary, up.Content = cmp.Or(it.Summary, up.Summary), cmp.Or(it.Content, up.Content)
+				up.StoryUpdated = changed(old.Item.StoryUpdated, now)
+				if err := pl.put(p, up, pl.storyID(pl.items[old.Item.Key])); err != nil {
+					return 0, err
+				}
+				p.Changed = true
+				return item.Updated, nil
+			}
 		}
 		return item.Duplicate, nil
 	}
@@ -216,6 +233,11 @@ func (pl *planner) save(p *Plan, src string, it item.Item, now time.Time) (item.
 		// updated, and says so.
 		it.Source, it.FirstSeen = old.Item.Source, old.Item.FirstSeen
 		it.StoryUpdated = changed(old.Item.StoryUpdated, now)
+		if freed(it, old.Item) {
+			// Freed by another source's copy (above): the first source's
+			// changed listing keeps the free title.
+			it.Title = old.Item.Title
+		}
 		if it.Published.IsZero() {
 			it.Published = old.Item.Published
 		}
@@ -476,6 +498,13 @@ func entriesMinus(a, b []IndexEntry) []IndexEntry {
 // a second after the previous change when that is not earlier in whole
 // seconds (the precision of feed dates), so that readers always see the
 // date move forward, however quickly two polls follow each other.
+// freed reports whether free is a free copy of stored, an article for
+// subscribers only (dedup.SubscriberOnly): the same key, a title without
+// the mark.
+func freed(stored, free item.Item) bool {
+	return dedup.SubscriberOnly(stored.Title) && !dedup.SubscriberOnly(free.Title) && strings.TrimSpace(free.Title) != ""
+}
+
 func changed(prev, now time.Time) time.Time {
 	if last := prev.Truncate(time.Second); !now.Truncate(time.Second).After(last) {
 		return last.Add(time.Second)

@@ -104,6 +104,7 @@ func Run(t *testing.T, open Opener) {
 		{"CuratedIndex", testCuratedIndex},
 		{"CuratedRetention", testCuratedRetention},
 		{"CoverageComments", testCoverageComments},
+		{"SubscriberArticleFreed", testSubscriberArticleFreed},
 		{"PingClose", testPingClose},
 	}
 	for _, tc := range cases {
