@@ -33,6 +33,10 @@ host); a name already taken by another feed gets a number (lwn-2).
 `
 
 func cmdOPML(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "--help" || args[0] == "-help" || args[0] == "-h" || args[0] == "help") {
+		fmt.Fprint(stdout, opmlUsage)
+		return 0
+	}
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprint(stderr, opmlUsage)
 		return 2

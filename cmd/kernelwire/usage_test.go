@@ -80,3 +80,43 @@ func TestUsageAndHelp(t *testing.T) {
 		})
 	}
 }
+
+// TestREADMECommandTable: every command the usage lists is one run
+// dispatches (its --help exits 0) and has a row in the README's command
+// table, and every row is a command of the usage.
+func TestREADMECommandTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inUsage := map[string]bool{}
+	for line := range strings.SplitSeq(usage, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "kernelwire" {
+			inUsage[f[1]] = true
+		}
+	}
+	for _, want := range []string{"serve", "poll", "check", "opml", "sources", "tag", "retag", "version"} {
+		if !inUsage[want] {
+			t.Errorf("the usage does not list %s", want)
+		}
+	}
+	inTable := map[string]bool{}
+	for line := range strings.SplitSeq(string(readme), "\n") {
+		if rest, ok := strings.CutPrefix(line, "| `kernelwire "); ok {
+			inTable[strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == '`' })[0]] = true
+		}
+	}
+	for cmd := range inUsage {
+		if !inTable[cmd] {
+			t.Errorf("README's command table has no row for kernelwire %s", cmd)
+		}
+		if code, out, errOut := runCmd(t, t.Context(), cmd, "--help"); code != 0 || !strings.Contains(out+errOut, "Usage: kernelwire "+cmd) {
+			t.Errorf("kernelwire %s --help: exit %d\n%s%s", cmd, code, out, errOut)
+		}
+	}
+	for cmd := range inTable {
+		if !inUsage[cmd] {
+			t.Errorf("README's command table lists kernelwire %s, which the usage does not", cmd)
+		}
+	}
+}
