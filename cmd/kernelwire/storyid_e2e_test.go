@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -19,8 +20,10 @@ import (
 // Released"; then kernel.org's release record and LWN's report of the
 // same release arrive (kernel.org with the highest priority). newsboat
 // must still hold one entry, now showing LWN's report (a report beats a
-// bare release record), under the id it first saw. Run on the binary, on
-// both backends.
+// bare release record), under the id it first saw, with content naming
+// the other reports; Python's feedparser, reading the Atom and RSS feeds
+// after each poll, sees the same: one entry, one id, the coverage in the
+// content it exposes. Run on the binary, on both backends.
 func TestStoryIDInReader(t *testing.T) {
 	newsboat, err := exec.LookPath("newsboat")
 	if err != nil {
@@ -44,7 +47,11 @@ func TestStoryIDInReader(t *testing.T) {
 		addr := freeAddr(t)
 		store := storeFlags(t, backend)
 		home := t.TempDir()
-		reader := func(sources ...string) (unread, titles string) {
+		var newsboatContent string
+		// reader polls the named sources, serves the store and reads
+		// /feeds/all.atom in newsboat (keeping its cache between calls, as
+		// a subscriber's does) and all.atom and all.rss in feedparser.
+		reader := func(sources ...string) (unread, titles string, fp map[string][]fpEntry) {
 			t.Helper()
 			cfg := writeStoryConfig(t, up, sources...)
 			flags := append([]string{"--config", cfg, "--log-level", "error"}, store...)
@@ -75,13 +82,22 @@ func TestStoryIDInReader(t *testing.T) {
 			if err != nil {
 				t.Fatalf("sqlite3: %v\n%s", err, rows)
 			}
-			return strings.TrimSpace(string(out)), strings.TrimSpace(string(rows))
+			content, err := exec.CommandContext(t.Context(), "sqlite3", cache, "select content from rss_item order by id").CombinedOutput()
+			if err != nil {
+				t.Fatalf("sqlite3: %v\n%s", err, content)
+			}
+			newsboatContent = string(content)
+			fp = map[string][]fpEntry{}
+			for _, f := range []string{"all.atom", "all.rss"} {
+				fp[f] = feedparserEntries(t, "http://"+addr+"/feeds/"+f)
+			}
+			return strings.TrimSpace(string(out)), strings.TrimSpace(string(rows)), fp
 		}
-		unread, first := reader("hn")
+		unread, first, fpFirst := reader("hn")
 		if unread != "1 unread articles" || strings.Count(first, "\n") != 0 {
 			t.Fatalf("after the aggregator alone newsboat has %q:\n%s", unread, first)
 		}
-		_, later := reader("hn", "kernel-org", "lwn")
+		_, later, fpLater := reader("hn", "kernel-org", "lwn")
 		if strings.Count(later, "\n") != 0 {
 			t.Fatalf("newsboat holds more than one entry for one story:\n%s\n(first it held %s)", later, first)
 		}
@@ -93,7 +109,66 @@ func TestStoryIDInReader(t *testing.T) {
 		if title != "Linux 6.23 released" {
 			t.Errorf("newsboat shows %q, want LWN's report", title)
 		}
+		// The content newsboat shows names the other reports.
+		for _, want := range []string{"Hacker News", "kernel.org"} {
+			if !strings.Contains(newsboatContent, want) {
+				t.Errorf("newsboat's content of the story does not name %s:\n%s", want, newsboatContent)
+			}
+		}
+		for _, f := range []string{"all.atom", "all.rss"} {
+			a, b := fpFirst[f], fpLater[f]
+			if len(a) != 1 || len(b) != 1 {
+				t.Fatalf("feedparser reads %d then %d entries in %s, want 1 and 1: %+v then %+v", len(a), len(b), f, a, b)
+			}
+			if a[0].ID != b[0].ID {
+				t.Errorf("feedparser: the story's id in %s changed from %s to %s", f, a[0].ID, b[0].ID)
+			}
+			if b[0].Title != "Linux 6.23 released" {
+				t.Errorf("feedparser: %s shows %q, want LWN's report", f, b[0].Title)
+			}
+			for _, want := range []string{"Hacker News", "kernel.org"} {
+				if !strings.Contains(b[0].Content, want) {
+					t.Errorf("feedparser: the content of %s's entry does not name %s:\n%s", f, want, b[0].Content)
+				}
+			}
+		}
 	})
+}
+
+// fpEntry is an entry as Python's feedparser reads it.
+type fpEntry struct {
+	ID, Title, Content string
+}
+
+// feedparserEntries reads url with Python's feedparser (Debian's
+// python3-feedparser) and fails the test when the document is not
+// well-formed to it (bozo).
+func feedparserEntries(t *testing.T, url string) []fpEntry {
+	t.Helper()
+	const script = `
+import json, sys, feedparser
+d = feedparser.parse(sys.argv[1])
+if d.bozo:
+    sys.exit("bozo: %r" % d.bozo_exception)
+out = []
+for e in d.entries:
+    content = " ".join(c.value for c in e.get("content", [])) or e.get("summary", "")
+    out.append({"ID": e.get("id", ""), "Title": e.get("title", ""), "Content": content})
+json.dump(out, sys.stdout)
+`
+	out, err := exec.CommandContext(t.Context(), feedparserPython(t), "-c", script, url).Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("feedparser on %s: %v\n%s", url, err, stderr)
+	}
+	var es []fpEntry
+	if err := json.Unmarshal(out, &es); err != nil {
+		t.Fatalf("feedparser output: %v\n%s", err, out)
+	}
+	return es
 }
 
 // stopBinary stops a binary startBinary started before the test ends,
@@ -129,4 +204,17 @@ func writeStoryConfig(t *testing.T, up *fetchtest.Server, names ...string) strin
 		t.Fatal(err)
 	}
 	return path
+}
+
+// feedparserPython is the first python3 that imports feedparser: the one
+// on PATH (which may be a virtualenv's or pyenv's), else Debian's.
+func feedparserPython(t *testing.T) string {
+	t.Helper()
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if exec.CommandContext(t.Context(), py, "-c", "import feedparser").Run() == nil {
+			return py
+		}
+	}
+	t.Fatal("no python3 with feedparser (apt-get install python3-feedparser)")
+	return ""
 }
