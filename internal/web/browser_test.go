@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/kernelwire/kernelwire/internal/dedup"
+	"github.com/kernelwire/kernelwire/internal/item"
 )
 
 // TestPageInChromium loads the page in headless Chromium (Debian's chromium
@@ -62,6 +65,57 @@ func TestPageInChromium(t *testing.T) {
 			checkDOM(t, doc, ts.URL, tc.items, tc.alternates, tc.heading)
 		})
 	}
+	// A mixed-source instance (a news site, an aggregator's off-topic
+	// items, a wholly on-topic source): the page Chromium builds lists
+	// only the curated stories, newest first, and says the rule.
+	t.Run("mixed-front", func(t *testing.T) {
+		mixed := newMixedServer(t)
+		// Hacker News carries LWN's release story too: the story view
+		// shows it as coverage with its comment count.
+		day := fixtureNow.Add(-24 * time.Hour)
+		hn := []item.Item{{Title: "Linux 6.17 Released", Link: "https://news.ycombinator.com/item?id=45000000", Comments: 142,
+			Source: "hackernews", Published: day.Add(3*time.Hour + 30*time.Minute), FirstSeen: day.Add(3*time.Hour + 30*time.Minute)}}
+		dedup.Assign(hn, "hackernews")
+		if _, err := mixed.cfg.Store.SaveItems(t.Context(), "hackernews", hn); err != nil {
+			t.Fatal(err)
+		}
+		ms := httptest.NewServer(mixed)
+		defer ms.Close()
+		out, err := chromium(t, bin, "--dump-dom", ms.URL+"/")
+		if err != nil {
+			t.Fatalf("chromium --dump-dom: %v\n%s", err, out)
+		}
+		doc, err := html.Parse(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for n := range doc.Descendants() {
+			if n.Type == html.ElementNode && n.Data == "h3" && strings.HasPrefix(attr(n, "id"), "item-") {
+				titles = append(titles, text(n))
+			}
+		}
+		if want := []string{"Stable kernel maintenance notes", "Linux 6.17 released"}; !slices.Equal(titles, want) {
+			t.Errorf("the front page lists %q, want the curated stories %q, newest first", titles, want)
+		}
+		var coverage []string
+		for n := range doc.Descendants() {
+			if n.Type == html.ElementNode && n.Data == "p" && attr(n, "class") == "coverage" {
+				coverage = append(coverage, text(n))
+			}
+		}
+		if want := []string{"More: hackernews (142 comments)"}; !slices.Equal(coverage, want) {
+			t.Errorf("the story view's coverage reads %q, want %q", coverage, want)
+		}
+		if !strings.Contains(text(doc), "The river lists stories filed under at least one topic") {
+			t.Error("the front page does not say which stories it lists")
+		}
+		path := filepath.Join(artifacts, "page-mixed.png")
+		if out, err := chromium(t, bin, "--screenshot="+path, "--hide-scrollbars", "--window-size=1280,900", ms.URL+"/"); err != nil {
+			t.Fatalf("chromium --screenshot: %v\n%s", err, out)
+		}
+		t.Logf("screenshot %s", path)
+	})
 	t.Run("layout", func(t *testing.T) {
 		b := startBrowser(t, bin)
 		for _, p := range []string{"/", "/feeds"} {
