@@ -32,16 +32,35 @@ const (
 // trips unless another process saved the same stories in between. When
 // this process remembers all the plan depends on (speculate.go), the read
 // is skipped: one round trip.
+//
+// A process's saves run one at a time (s.saving). Left to race, the
+// workers of one poller saving look-alike items (a list's replies to the
+// same threads, recurring weekly subjects) into the same stories kept
+// invalidating each other's snapshots until some gave up, and those items
+// were not stored; serialised, every save also finds in memory what the
+// previous one wrote, so it speculates, and its write checks only against
+// other replicas. A conflict with those is retried after a jittered,
+// exponentially growing pause (backoff), up to maxAttempts.
+//
+// A save that fails writes nothing: the write script checks before its
+// first write, so neither the items nor their seen marks are stored and
+// the next poll offers them again.
 func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (store.SaveResult, error) {
 	if len(items) == 0 {
 		return store.SaveResult{}, nil
 	}
+	select {
+	case s.saving <- struct{}{}:
+	case <-ctx.Done():
+		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ctx.Err())
+	}
+	defer func() { <-s.saving }()
 	var reread []any
 	for attempt := range maxAttempts {
+		// A failed speculative write returned what to plan from: no
+		// pause, the answer is fresh.
 		if attempt > 0 && reread == nil {
-			// A little jitter so that two colliding savers do not keep
-			// colliding in lockstep.
-			t := time.NewTimer(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
+			t := time.NewTimer(backoff(attempt, rand.Float64()))
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -59,6 +78,23 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 		reread = next
 	}
 	return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ErrConflict)
+}
+
+// Retry pauses after a conflict: full jitter over an exponentially growing
+// bound, so replicas that collided spread out instead of colliding again
+// in lockstep, capped so a save under long contention keeps trying often.
+const (
+	backoffBase = time.Millisecond
+	backoffCap  = 100 * time.Millisecond
+)
+
+// backoff is the pause before retry attempt (>= 1), r in [0, 1) the jitter.
+func backoff(attempt int, r float64) time.Duration {
+	bound := backoffCap
+	if attempt < 8 {
+		bound = min(backoffBase<<attempt, backoffCap)
+	}
+	return time.Duration(r * float64(bound))
 }
 
 // score is the index score of a publish time: negated unix microseconds, so

@@ -233,3 +233,23 @@ func BenchmarkSaveItems500(b *testing.B) {
 	s, _ := newStore(b, store.Options{SeenTTL: 30 * 24 * time.Hour})
 	storetest.BenchmarkSaveItems(b, s, 500)
 }
+
+// TestBackoff pins the retry pauses: zero with no jitter, growing with
+// the attempt up to the cap, never beyond it.
+func TestBackoff(t *testing.T) {
+	const r = 0.999
+	prev := time.Duration(0)
+	for attempt := 1; attempt < maxAttempts; attempt++ {
+		if got := backoff(attempt, 0); got != 0 {
+			t.Fatalf("backoff(%d, 0) = %v, want 0", attempt, got)
+		}
+		got := backoff(attempt, r)
+		if got < prev || got > backoffCap {
+			t.Fatalf("backoff(%d, %v) = %v after %v, want growing up to %v", attempt, r, got, prev, backoffCap)
+		}
+		prev = got
+	}
+	if prev < backoffCap*9/10 {
+		t.Fatalf("backoff never reaches its cap: %v", prev)
+	}
+}

@@ -73,6 +73,10 @@ type Store struct {
 	index *memIndex
 	// records are the candidate records this process decoded or wrote.
 	records *story.Records
+	// saving holds a token while a SaveItems runs: the store's saves
+	// are serialised (see SaveItems). A channel, so waiting for it
+	// ends with the caller's context.
+	saving chan struct{}
 }
 
 var _ store.Store = (*Store)(nil)
@@ -80,7 +84,8 @@ var _ store.Store = (*Store)(nil)
 // New returns a store on client with every key under prefix. The store owns
 // client from then on: Close closes it.
 func New(client redis.UniversalClient, prefix string, opts store.Options) *Store {
-	return &Store{rdb: client, base: prefix + "{kw}:", opts: opts, now: time.Now, index: &memIndex{}, records: &story.Records{}}
+	return &Store{rdb: client, base: prefix + "{kw}:", opts: opts, now: time.Now, index: &memIndex{}, records: &story.Records{},
+		saving: make(chan struct{}, 1)}
 }
 
 // Open connects to the redis:// (or rediss://) URL url and pings it.

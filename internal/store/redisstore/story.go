@@ -56,10 +56,12 @@ var (
 // concurrent saves of the same stories for maxAttempts attempts.
 var ErrConflict = errors.New("concurrent saves kept changing the same stories")
 
-// maxAttempts bounds the optimistic retries of one save. Each
-// conflict means another save committed, so a batch waits for at most as
-// many saves as there are concurrent pollers of overlapping stories.
-const maxAttempts = 20
+// maxAttempts bounds the optimistic retries of one save. A process
+// saves one batch at a time, so each conflict means another replica
+// committed a save of the same stories in between; with the pauses of
+// backoff, 64 attempts last seconds, far beyond what a few replicas
+// polling look-alike feeds make a save wait.
+const maxAttempts = 64
 
 // trySave is one attempt. It speculates when asked and possible;
 // reread is what a failed speculative write read instead, to start from.

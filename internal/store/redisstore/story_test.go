@@ -393,3 +393,38 @@ func TestStoryMalformedLookups(t *testing.T) {
 		t.Fatalf("joined %d stories, want %d", res.Joined, len(helperTitles))
 	}
 }
+
+// TestStoryReplicasLookalikes has three replicas (Stores of their own on
+// one prefix), each with a poller's workers, save look-alike items that
+// cluster into the same few stories at once: within a replica saves wait
+// for each other, across replicas they conflict, back off and retry, and
+// none may give up.
+func TestStoryReplicasLookalikes(t *testing.T) {
+	const replicas, workers, batches = 3, 8, 4
+	first, _ := newStore(t, storetest.StoryOptions(nil))
+	prefix := strings.TrimSuffix(first.base, "{kw}:")
+	stores := []*Store{first}
+	for range replicas - 1 {
+		s := New(client(t), prefix, storetest.StoryOptions(nil))
+		stores = append(stores, s)
+	}
+	var wg sync.WaitGroup
+	saved := make([][]item.Item, replicas)
+	errs := make([]error, replicas)
+	for r, s := range stores {
+		wg.Go(func() {
+			saved[r], errs[r] = storetest.SaveLookalikes(t.Context(), s, fmt.Sprintf("r%d-kernel-hardening-", r), workers, batches)
+		})
+	}
+	wg.Wait()
+	var all []item.Item
+	for r := range replicas {
+		if errs[r] != nil {
+			t.Fatalf("replica %d: %v", r, errs[r])
+		}
+		all = append(all, saved[r]...)
+	}
+	for _, s := range stores {
+		storetest.CheckLookalikes(t, s, all)
+	}
+}

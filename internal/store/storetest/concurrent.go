@@ -1,11 +1,15 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/item"
 	"github.com/kernelwire/kernelwire/internal/store"
 )
@@ -86,4 +90,145 @@ func testPingClose(t *testing.T, open Opener) {
 	if _, err := e.s.SaveItems(e.ctx, "s1", []item.Item{Item("a", "s1", hour)}); err == nil {
 		t.Fatal("SaveItems after Close: got nil error")
 	}
+}
+
+// Look-alike threads of a kernel-hardening week: a poll of any of the
+// list's feeds carries replies to the same few threads, so concurrent
+// saves of different sources keep landing in the same stories.
+var lookalikeSubjects = []string{
+	"lkdtm: add a test for the stack canary",
+	"lkdtm: add a test for the shadow call stack",
+	"x86/entry: harden the syscall entry path",
+	"x86/entry: harden the interrupt entry path",
+}
+
+// Lookalike workload sizes: LookalikeBatch's replies per thread.
+const lookalikeReplies = 2
+
+// LookalikeBatch returns source src's poll n: lookalikeReplies new replies
+// to each of the look-alike threads, each its own mail (link), as poll
+// hands them to SaveItems.
+func LookalikeBatch(src string, n int) []item.Item {
+	var items []item.Item
+	for th, subj := range lookalikeSubjects {
+		for r := range lookalikeReplies {
+			title := fmt.Sprintf("Re: [PATCH v%d %d/4] %s", 1+r, 1+th, subj)
+			link := fmt.Sprintf("https://lore.kernel.org/kernel-hardening/%s-%d-%d-%d@example.org/", src, n, th, r)
+			ago := time.Duration(n*len(lookalikeSubjects)*lookalikeReplies+th*lookalikeReplies+r) * time.Minute
+			items = append(items, item.Item{Source: src, Title: title, Link: link, Published: T0().Add(-ago),
+				Topics: []string{"security"}})
+		}
+	}
+	dedup.Assign(items, src)
+	return items
+}
+
+// SaveLookalikes saves batches polls of LookalikeBatch from each of
+// workers goroutines at once into s, worker w as source prefix<w>, one
+// poll after the other, as a poller's workers do. It returns the items
+// saved and the first error, after checking every save reported its
+// items New.
+func SaveLookalikes(ctx context.Context, s store.Store, prefix string, workers, batches int) ([]item.Item, error) {
+	var (
+		mu    sync.Mutex
+		all   []item.Item
+		first error
+		wg    sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = err
+		}
+	}
+	for w := range workers {
+		src := fmt.Sprintf("%s%d", prefix, w)
+		wg.Go(func() {
+			for n := range batches {
+				batch := LookalikeBatch(src, n)
+				res, err := s.SaveItems(ctx, src, batch)
+				if err != nil {
+					fail(fmt.Errorf("%s poll %d: %w", src, n, err))
+					return
+				}
+				if got := res.Count(item.New); got != len(batch) {
+					fail(fmt.Errorf("%s poll %d: %d of %d new: %v", src, n, got, len(batch), res.Outcomes))
+					return
+				}
+				mu.Lock()
+				all = append(all, batch...)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return all, first
+}
+
+// CheckLookalikes checks that s holds each of items once and lists one
+// story per look-alike thread, holding all of the thread's items.
+func CheckLookalikes(t *testing.T, s store.Store, items []item.Item) {
+	t.Helper()
+	ctx := t.Context()
+	perThread := map[string]int{}
+	for _, it := range items {
+		got, err := s.Item(ctx, it.Key)
+		if err != nil {
+			t.Fatalf("Item(%s): %v", it.Key, err)
+		}
+		if got.Link != it.Link {
+			t.Fatalf("Item(%s): link %q, want %q", it.Key, got.Link, it.Link)
+		}
+		perThread[threadOf(it.Title)]++
+	}
+	reps, err := s.Items(ctx, store.Query{Limit: 10 * len(lookalikeSubjects)})
+	if err != nil {
+		t.Fatalf("Items: %v", err)
+	}
+	if len(reps) != len(lookalikeSubjects) {
+		t.Fatalf("Items: got %d entries, want %d stories (one per thread)", len(reps), len(lookalikeSubjects))
+	}
+	seen := map[string]bool{}
+	for _, rep := range reps {
+		th := threadOf(rep.Title)
+		if seen[th] {
+			t.Fatalf("thread %q listed twice", th)
+		}
+		seen[th] = true
+		if got := 1 + len(rep.Related) + rep.Replies; got != perThread[th] {
+			t.Errorf("story %q holds %d items (1 + %d related + %d replies), want %d",
+				rep.Title, got, len(rep.Related), rep.Replies, perThread[th])
+		}
+	}
+	if n, err := s.Count(ctx, store.AllTopic); err != nil || n != len(lookalikeSubjects) {
+		t.Fatalf("Count(all): got %d (%v), want %d", n, err, len(lookalikeSubjects))
+	}
+}
+
+// threadOf is the look-alike subject a title replies to.
+func threadOf(title string) string {
+	for _, s := range lookalikeSubjects {
+		if strings.HasSuffix(title, "] "+s) {
+			return s
+		}
+	}
+	return title
+}
+
+// testConcurrentLookalikes has a poller's workers save look-alike items
+// that all cluster into the same few stories, several polls each, at
+// once: every save must succeed (none may give up on conflicts), every
+// item be stored once, and the stories hold them all.
+func testConcurrentLookalikes(t *testing.T, open Opener) {
+	const workers, batches = 16, 4
+	e := newEnv(t, open, StoryOptions(nil))
+	items, err := SaveLookalikes(e.ctx, e.s, "kernel-hardening-", workers, batches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != workers*batches*len(lookalikeSubjects)*lookalikeReplies {
+		t.Fatalf("saved %d items", len(items))
+	}
+	CheckLookalikes(t, e.s, items)
 }

@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener) {
 		{"Meta", testMeta},
 		{"Lease", testLease},
 		{"Concurrent", testConcurrent},
+		{"ConcurrentLookalikes", testConcurrentLookalikes},
 		{"StoryInBatchDuplicates", testStoryInBatchDuplicates},
 		{"StoryUpdateMovesEntry", testStoryUpdateMovesEntry},
 		{"StoryThreeSources", testStoryThreeSources},
