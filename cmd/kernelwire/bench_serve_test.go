@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,15 +19,25 @@ import (
 )
 
 // BenchmarkServeFeed is issue 12's serving figure: `kernelwire serve`
-// answering GET /feeds/all.atom from its cache, against nginx (one
-// worker) serving the same bytes from a file, both loaded by wrk in turn
-// within every iteration. The store holds the ten fixture feeds. Two
-// cases: identity, and gzip (Accept-Encoding: gzip; nginx's gzip_static
-// then serves kernelwire's own compressed bytes from a .gz file).
+// answering GET /feeds/all.atom from its cache, against nginx serving the
+// same bytes from a file, both loaded by wrk in turn within every
+// iteration. The store holds the ten fixture feeds. Two cases: identity,
+// and gzip (Accept-Encoding: gzip; nginx's gzip_static then serves
+// kernelwire's own compressed bytes from a .gz file).
+//
+// Like with like: nginx runs as many worker processes as kernelwire has
+// Ps (GOMAXPROCS, which the serving process inherits), so neither gets
+// more cores than the other; which server wrk loads first alternates
+// between iterations, so a machine getting busier or quieter during a
+// run does not favour one of them.
 //
 // It reports kw_rps and nginx_rps (wrk's Requests/sec) and ratio
-// (kw_rps/nginx_rps: the target is >= 0.5). It needs wrk and nginx
-// (apt-get install wrk nginx-light):
+// (kw_rps/nginx_rps: the target is >= 0.5). On a shared machine the rates
+// say as much about the neighbours as about the servers, so it also
+// reports the CPU time each server process spent per request
+// (kw_cpu_us/req, nginx_cpu_us/req, from /proc) and cpu_ratio
+// (nginx's per-request CPU over kernelwire's, read like ratio). It needs
+// wrk and nginx (apt-get install wrk nginx-light):
 //
 //	make bench-serve
 func BenchmarkServeFeed(b *testing.B) {
@@ -46,7 +57,8 @@ func BenchmarkServeFeed(b *testing.B) {
 	if out, err := poll.CombinedOutput(); err != nil {
 		b.Fatalf("poll --once: %v\n%s", err, out)
 	}
-	base, _ := serveBinary(b, "--no-poll", "--config", cfg, "--data", data, "--log-level", "error")
+	base, kwBin := serveBinary(b, "--no-poll", "--config", cfg, "--data", data, "--log-level", "error")
+	kwPids := []int{kwBin.cmd.Process.Pid}
 	const path = "/feeds/all.atom"
 	root := b.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "feeds"), 0o755); err != nil {
@@ -62,7 +74,8 @@ func BenchmarkServeFeed(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	ngx := startNginx(b, nginx, root)
+	ngx, ngxPids := startNginx(b, nginx, root, runtime.GOMAXPROCS(0))
+	turn := 0
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -71,15 +84,24 @@ func BenchmarkServeFeed(b *testing.B) {
 		{"gzip", []string{"-H", "Accept-Encoding: gzip"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			var kw, ref float64
+			var kw, ref load
 			for b.Loop() {
-				kw += wrkRate(b, wrk, base+path, tc.args)
-				ref += wrkRate(b, wrk, ngx+path, tc.args)
+				if turn%2 == 0 {
+					kw.add(wrkLoad(b, wrk, base+path, tc.args, kwPids))
+					ref.add(wrkLoad(b, wrk, ngx+path, tc.args, ngxPids))
+				} else {
+					ref.add(wrkLoad(b, wrk, ngx+path, tc.args, ngxPids))
+					kw.add(wrkLoad(b, wrk, base+path, tc.args, kwPids))
+				}
+				turn++
 			}
 			n := float64(b.N)
-			b.ReportMetric(kw/n, "kw_rps")
-			b.ReportMetric(ref/n, "nginx_rps")
-			b.ReportMetric(kw/ref, "ratio")
+			b.ReportMetric(kw.rate/n, "kw_rps")
+			b.ReportMetric(ref.rate/n, "nginx_rps")
+			b.ReportMetric(kw.rate/ref.rate, "ratio")
+			b.ReportMetric(kw.cpuPerRequest(), "kw_cpu_us/req")
+			b.ReportMetric(ref.cpuPerRequest(), "nginx_cpu_us/req")
+			b.ReportMetric(ref.cpuPerRequest()/kw.cpuPerRequest(), "cpu_ratio")
 		})
 	}
 }
@@ -105,13 +127,14 @@ func fetchBody(b *testing.B, url string, gz bool) []byte {
 	return body
 }
 
-// startNginx runs nginx with one worker process serving root, and
-// returns its base URL; it is stopped when the benchmark ends.
-func startNginx(b *testing.B, bin, root string) string {
+// startNginx runs nginx with workers worker processes serving root, and
+// returns its base URL and the pids of its master and workers; it is
+// stopped when the benchmark ends.
+func startNginx(b *testing.B, bin, root string, workers int) (string, []int) {
 	dir := b.TempDir()
 	addr := freeAddr(b)
 	conf := fmt.Sprintf(`daemon off;
-worker_processes 1;
+worker_processes %[5]d;
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log;
 %[4]s
@@ -134,7 +157,7 @@ http {
 		gzip_vary on;
 	}
 }
-`, dir, addr, root, userLine())
+`, dir, addr, root, userLine(), workers)
 	confPath := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		b.Fatal(err)
@@ -164,12 +187,108 @@ http {
 				log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
 				b.Fatalf("nginx answered %d: %s", resp.StatusCode, log)
 			}
-			return url
+			return url, nginxPids(b, cmd.Process.Pid, workers)
 		}
 	}
 	log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
 	b.Fatalf("nginx did not come up: %s", log)
-	return ""
+	return "", nil
+}
+
+// nginxPids is the master and its workers (its children), waiting for
+// all of them to be forked.
+func nginxPids(b *testing.B, master, workers int) []int {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		pids := []int{master}
+		stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+		for _, name := range stats {
+			st, err := readStat(name)
+			if err == nil && st.ppid == master {
+				pids = append(pids, st.pid)
+			}
+		}
+		if len(pids) == workers+1 {
+			return pids
+		}
+	}
+	b.Fatalf("nginx (pid %d) did not start its %d workers", master, workers)
+	return nil
+}
+
+// procStat is what the benchmark reads of /proc/PID/stat (proc(5)).
+type procStat struct {
+	pid, ppid int
+	cpu       time.Duration // utime + stime
+}
+
+// clockTick is USER_HZ, the unit of utime and stime in /proc/PID/stat:
+// 100 on every Linux ABI Go supports.
+const clockTick = 10 * time.Millisecond
+
+func readStat(name string) (procStat, error) {
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return procStat{}, err
+	}
+	// The command (field 2) is in parentheses and may hold spaces: the
+	// fields are counted from its closing one.
+	text := string(raw)
+	end := strings.LastIndexByte(text, ')')
+	open := strings.IndexByte(text, '(')
+	if end < 0 || open < 0 {
+		return procStat{}, fmt.Errorf("%s: no command field", name)
+	}
+	f := strings.Fields(text[end+1:]) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return procStat{}, fmt.Errorf("%s: %d fields", name, len(f)+2)
+	}
+	var (
+		st           procStat
+		utime, stime int64
+		errs         [4]error
+	)
+	st.pid, errs[0] = strconv.Atoi(strings.TrimSpace(text[:open]))
+	st.ppid, errs[1] = strconv.Atoi(f[1])
+	utime, errs[2] = strconv.ParseInt(f[11], 10, 64)
+	stime, errs[3] = strconv.ParseInt(f[12], 10, 64)
+	for _, err := range errs {
+		if err != nil {
+			return procStat{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	st.cpu = time.Duration(utime+stime) * clockTick
+	return st, nil
+}
+
+// cpuOf is the CPU time the processes pids have used so far.
+func cpuOf(b *testing.B, pids []int) time.Duration {
+	var sum time.Duration
+	for _, pid := range pids {
+		st, err := readStat(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			b.Fatal(err)
+		}
+		sum += st.cpu
+	}
+	return sum
+}
+
+// load sums what wrk runs measured of one server.
+type load struct {
+	rate     float64 // requests per second, summed over runs
+	requests float64
+	cpu      time.Duration
+}
+
+func (l *load) add(o load) {
+	l.rate += o.rate
+	l.requests += o.requests
+	l.cpu += o.cpu
+}
+
+// cpuPerRequest is in microseconds.
+func (l *load) cpuPerRequest() float64 {
+	return float64(l.cpu.Microseconds()) / l.requests
 }
 
 // userLine keeps nginx's worker as the user running the benchmark: as
@@ -181,14 +300,20 @@ func userLine() string {
 	return ""
 }
 
-var wrkRateRe = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+var (
+	wrkRateRe     = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	wrkRequestsRe = regexp.MustCompile(`([0-9]+) requests in`)
+)
 
-// wrkRate loads url with wrk for a few seconds (one thread, 32
-// connections) and returns its requests per second, failing on any
-// error or non-2xx answer.
-func wrkRate(b *testing.B, wrk, url string, extra []string) float64 {
+// wrkLoad loads url with wrk for a few seconds (one thread, 32
+// connections) and returns its requests per second, how many it sent and
+// the CPU time the server's processes pids spent meanwhile, failing on
+// any error or non-2xx answer.
+func wrkLoad(b *testing.B, wrk, url string, extra []string, pids []int) load {
 	args := append([]string{"-t1", "-c32", "-d4s"}, extra...)
+	before := cpuOf(b, pids)
 	out, err := exec.Command(wrk, append(args, url)...).CombinedOutput()
+	cpu := cpuOf(b, pids) - before
 	if err != nil {
 		b.Fatalf("wrk %s: %v\n%s", url, err, out)
 	}
@@ -196,13 +321,17 @@ func wrkRate(b *testing.B, wrk, url string, extra []string) float64 {
 	if strings.Contains(text, "Non-2xx") || strings.Contains(text, "Socket errors") {
 		b.Fatalf("wrk %s: errors:\n%s", url, text)
 	}
-	m := wrkRateRe.FindStringSubmatch(text)
-	if m == nil {
+	m, n := wrkRateRe.FindStringSubmatch(text), wrkRequestsRe.FindStringSubmatch(text)
+	if m == nil || n == nil {
 		b.Fatalf("wrk %s: no rate in:\n%s", url, text)
 	}
 	rate, err := strconv.ParseFloat(m[1], 64)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return rate
+	requests, err := strconv.ParseFloat(n[1], 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return load{rate: rate, requests: requests, cpu: cpu}
 }
