@@ -80,6 +80,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	srv := &http.Server{
 		Handler:           front,
+		ConnContext:       web.ConnContext, // with web.Listener below
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -99,7 +100,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		})
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(web.Listener(ln)) }()
 
 	code := 0
 	select {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -17,6 +18,9 @@ import (
 type Cache struct {
 	max    int
 	flight singleflight.Group
+	// renders counts the entries made: each is one render and one gzip
+	// compression, however many requests it then serves.
+	renders atomic.Int64
 
 	mu      sync.Mutex
 	lru     *list.List // of *cacheItem, most recent first
@@ -57,6 +61,7 @@ func (c *Cache) Get(ctx context.Context, key string, version int64, render func(
 		if err != nil {
 			return nil, fmt.Errorf("render %s at version %d: %w", key, version, err)
 		}
+		c.renders.Add(1)
 		e, err := NewEntry(body, contentType, lastModified)
 		if err != nil {
 			return nil, fmt.Errorf("cache %s: %w", key, err)
@@ -81,12 +86,26 @@ func (c *Cache) Fresh(key string, version int64) *Entry {
 	return c.lookup(key, version)
 }
 
+// FreshBytes is Fresh for a key held as bytes: a server that builds the
+// key of every request looks it up without making a string of it (the
+// compiler does not allocate for a map index of string(key)).
+func (c *Cache) FreshBytes(key []byte, version int64) *Entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[string(key)]
+	return c.hit(el, ok, version)
+}
+
 // Last returns the newest entry cached for key, whatever its version, or
 // nil. It is the stale copy a server may still serve when the store it
 // would check the version against does not answer.
 func (c *Cache) Last(key string) *Entry {
 	return c.lookup(key, math.MinInt64)
 }
+
+// Renders is how many documents the cache has rendered and compressed:
+// once per key and version, not once per request.
+func (c *Cache) Renders() int64 { return c.renders.Load() }
 
 // Len is the number of cached entries.
 func (c *Cache) Len() int {
@@ -99,6 +118,12 @@ func (c *Cache) lookup(key string, version int64) *Entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
+	return c.hit(el, ok, version)
+}
+
+// hit is the entry of el when found (ok) at version or later, moved to
+// the front. The caller holds mu.
+func (c *Cache) hit(el *list.Element, ok bool, version int64) *Entry {
 	if !ok {
 		return nil
 	}

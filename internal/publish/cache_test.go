@@ -61,6 +61,39 @@ func TestCacheConcurrentMissesRenderOnce(t *testing.T) {
 	})
 }
 
+// TestCacheCompressesOncePerVersion: the gzip copy is made with the
+// entry, once per key and version; hits, fresh or not, share its bytes.
+func TestCacheCompressesOncePerVersion(t *testing.T) {
+	c := NewCache(4)
+	r := &counter{body: func(n int64) string { return fmt.Sprintf(`{"version":%d}`, n) }}
+	first, err := c.Get(t.Context(), "all.json", 1, r.render)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		e, err := c.Get(t.Context(), "all.json", 1, r.render)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := c.Fresh("all.json", 1); e != first || f != first || &e.Gzip[0] != &first.Gzip[0] {
+			t.Fatal("a hit did not share the cached entry and its gzip bytes")
+		}
+	}
+	if got := c.Renders(); got != 1 {
+		t.Fatalf("101 gets of one version: %d renders and compressions, want 1", got)
+	}
+	if _, err := c.Get(t.Context(), "all.json", 2, r.render); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Renders(); got != 2 {
+		t.Fatalf("after a new version: %d renders and compressions, want 2", got)
+	}
+	c.Get(t.Context(), "all.atom", 2, r.render)
+	if got := c.Renders(); got != 3 {
+		t.Fatalf("another key: %d renders and compressions, want 3", got)
+	}
+}
+
 func TestCacheVersions(t *testing.T) {
 	c := NewCache(4)
 	r := &counter{body: func(n int64) string { return fmt.Sprint("render ", n) }}

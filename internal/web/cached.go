@@ -27,7 +27,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, c *publish.
 	// request was a share of what serving a cached feed cost).
 	if ver, ok := s.freshVersion(); ok {
 		if entry := c.Fresh(key, tickVersion(tick, ver)); entry != nil {
-			entry.ServeHTTP(w, r)
+			serveEntry(w, r, entry)
 			return nil
 		}
 	}
@@ -61,8 +61,28 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, c *publish.
 		w.Header().Set("Warning", `111 kernelwire "Revalidation Failed: store unreachable, serving a cached copy"`)
 		entry = stale
 	}
-	entry.ServeHTTP(w, r)
+	serveEntry(w, r, entry)
 	return nil
+}
+
+// serveEntry writes entry with its header and body in one write when r
+// came on a connection of Listener (coalesce.go).
+func serveEntry(w http.ResponseWriter, r *http.Request, entry *publish.Entry) {
+	c := heldConn(r)
+	c.hold()
+	defer c.release()
+	entry.ServeHTTP(w, r)
+}
+
+// freshEntry is serveCached's hot path for a key held as bytes: the copy
+// cached in c under key for tick at the store version read within
+// VersionTTL, or nil.
+func (s *Server) freshEntry(c *publish.Cache, key []byte, tick int64) *publish.Entry {
+	ver, ok := s.freshVersion()
+	if !ok {
+		return nil
+	}
+	return c.FreshBytes(key, tickVersion(tick, ver))
 }
 
 // checkStore is called after a render failed while the version was still
