@@ -48,13 +48,16 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 	now := s.now()
 	exp := now.Add(story.LookupTTL(s.opts.StoryWindow)).UnixMilli()
 	// The plan's lookups go into the memory index while bbolt commits
-	// (mu, held throughout, keeps every other save out of it). Should the
-	// commit fail, entries naming items that were not stored only make
-	// candidates that a later save finds absent.
+	// (lookups.adding: whoever reads the index next waits for them). Should
+	// the commit fail, entries naming items that were not stored only make
+	// candidates that a later save finds absent. The function may run
+	// again (commit.go): it sets res and added afresh.
 	var added chan struct{}
-	s.lookups.mu.Lock()
-	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
+		s.lookups.mu.Lock()
+		defer s.lookups.mu.Unlock()
+		s.lookups.settle()
+		added, res = nil, store.SaveResult{}
 		sb, err := createStoryBuckets(tx)
 		if err != nil {
 			return err
@@ -73,11 +76,7 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 		if err := plan.Apply(w); err != nil {
 			return err
 		}
-		added = make(chan struct{})
-		go func() {
-			defer close(added)
-			s.lookups.x.AddAll(plan.Lookups, exp)
-		}()
+		added = s.lookups.addAll(plan.Lookups, exp)
 		removed, err := s.retain(b, now, w.touched)
 		if err != nil {
 			return err

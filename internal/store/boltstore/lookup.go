@@ -35,14 +35,40 @@ const (
 )
 
 // lookupIndex is the in-memory index (story.LookupIndex, expiries in unix
-// ms). mu is held across a whole save (read, plan, write,
-// commit, then the index update), so no save plans from an index that
-// misses a committed save's entries. bbolt runs one writer at a time
+// ms). mu is held by each save's transaction function (read, plan, write)
+// and by Prune's sweep; a save's entries are added by a goroutine of its
+// own while bbolt commits (adding), and whoever takes mu next waits for
+// them (settle) before reading the index, so no save plans from an index
+// that misses an earlier save's entries. bbolt runs one writer at a time
 // anyway, so the lock costs no concurrency.
 type lookupIndex struct {
 	mu     sync.Mutex
 	loaded bool
 	x      story.LookupIndex
+	// adding is closed once the last save's entries are in x; nil when
+	// none are being added.
+	adding chan struct{}
+}
+
+// settle waits for the entries being added, if any. mu must be held.
+func (x *lookupIndex) settle() {
+	if x.adding != nil {
+		<-x.adding
+		x.adding = nil
+	}
+}
+
+// addAll adds a save's lookups, expiring at exp, on a goroutine of its
+// own, and returns a channel closed once they are in. mu must be held.
+func (x *lookupIndex) addAll(ls []story.Lookup, exp int64) chan struct{} {
+	x.settle()
+	done := make(chan struct{})
+	x.adding = done
+	go func() {
+		defer close(done)
+		x.x.AddAll(ls, exp)
+	}()
+	return done
 }
 
 // load reads the index from tx once per Store, converting former layouts.
@@ -80,7 +106,12 @@ func (x *lookupIndex) lookup(field string, now time.Time) []story.Hit {
 }
 
 // sweep drops entries expired at now from memory.
-func (x *lookupIndex) sweep(now time.Time) { x.x.Sweep(now.UnixMilli()) }
+func (x *lookupIndex) sweep(now time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.settle()
+	x.x.Sweep(now.UnixMilli())
+}
 
 // recordLookups appends the plan's lookups, expiring at exp (unix ms), to
 // the log.

@@ -16,9 +16,6 @@ import (
 // (bbolt has no TTL of its own). It returns how many items were removed.
 func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
 	var removed int
-	// The lookup index lock orders this sweep with saves.
-	s.lookups.mu.Lock()
-	defer s.lookups.mu.Unlock()
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := bucketsOf(tx)
 		names, err := everyIndex(b)

@@ -1,7 +1,9 @@
 // Package boltstore is the embedded store.Store backend: one bbolt file, one
 // process. It owns the file layout below and nothing else; it never logs.
 // Its one goroutine is a save's own: it fills the in-memory lookup index
-// while bbolt commits, and SaveItems waits for it before returning.
+// while bbolt commits, and SaveItems waits for it before returning. Writes
+// that arrive while another commits share the next transaction (commit.go):
+// one sync of the file for many of them.
 //
 // Layout (top-level buckets):
 //
@@ -67,6 +69,8 @@ type Store struct {
 	lookups lookupIndex
 	// records are the candidate records this process decoded or wrote.
 	records story.Records
+	// commits queues writes into shared transactions (commit.go).
+	commits committer
 	// damage is the first damage a read or write met after Open (see
 	// view): from then on writes and Ping fail with it.
 	damage atomic.Pointer[damageSeen]
@@ -276,13 +280,10 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// view and update check ctx first: bbolt itself takes no context, and a
-// cancelled caller should not start a transaction. They also keep damage the
-// open-time checks could not see (a file above maxCheckBytes, or one
-// scribbled on while open) from killing the process: bbolt panics on pages
-// it cannot make sense of and faults on pages past the end of a shrunk file;
-// the fault becomes a panic and the panic an ErrDamaged error for this one
-// request. bbolt rolls the transaction back on the way out.
+// view checks ctx first: bbolt itself takes no context, and a cancelled
+// caller should not start a transaction. Like transact (commit.go) it keeps
+// damage from killing the process: the fault becomes a panic and the panic
+// an ErrDamaged error for this one request.
 func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -290,19 +291,6 @@ func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer s.recoverDamage(&err, false)
 	return s.db.View(fn)
-}
-
-func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d := s.damage.Load(); d != nil {
-		// Writing into a damaged file only spreads the damage.
-		return d.err
-	}
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer s.recoverDamage(&err, true)
-	return s.db.Update(fn)
 }
 
 // recoverDamage, deferred with SetPanicOnFault on, turns a panic into err
