@@ -38,41 +38,48 @@ type Member struct {
 //   - then the highest source priority wins, ties going to the first
 //     seen, then to the lower index so the choice is deterministic.
 func Representative(members []Member) int {
-	best := -1
-	series := isSeries(members)
+	// What better compares is computed once per member, not once per
+	// comparison: a story of a long thread re-elects its representative
+	// over hundreds of members at every save that adds one.
+	ranks := make([]rank, len(members))
+	series, first := false, -1
 	nonReply := false
-	for _, m := range members {
-		if !isNote(m.Item) {
+	for i, m := range members {
+		r := &ranks[i]
+		r.patch = patchOf(m.Item)
+		r.note = isNote(m.Item)
+		r.report = isReport(m.Item)
+		r.free = !SubscriberOnly(m.Item.Title)
+		if !r.note {
 			nonReply = true
-			break
+		}
+		if r.patch != nil {
+			v := max(r.patch.Version, 1)
+			if first >= 0 && v != first {
+				series = true
+			}
+			first = v
 		}
 	}
-	for i, m := range members {
-		if nonReply && isNote(m.Item) {
+	best := -1
+	for i := range members {
+		if nonReply && ranks[i].note {
 			continue
 		}
-		if best < 0 || better(m, members[best], series) {
+		if best < 0 || better(&members[i], &members[best], &ranks[i], &ranks[best], series) {
 			best = i
 		}
 	}
 	return best
 }
 
-// isSeries reports whether members hold more than one version of a patch.
-func isSeries(members []Member) bool {
-	first := -1
-	for _, m := range members {
-		p := patchOf(m.Item)
-		if p == nil {
-			continue
-		}
-		v := max(p.Version, 1)
-		if first >= 0 && v != first {
-			return true
-		}
-		first = v
-	}
-	return false
+// rank is what better compares of a member besides its priority and first
+// sighting: computed from its item once per Representative.
+type rank struct {
+	patch  *item.Patch
+	note   bool // a reply or a status note (isNote)
+	report bool // isReport
+	free   bool // not subscriber-only
 }
 
 // isNote reports whether it answers another post: a reply, or a status
@@ -81,22 +88,22 @@ func isNote(it item.Item) bool {
 	return IsReply(it) || it.Extracted.Event != nil
 }
 
-// better reports whether a ranks strictly above b.
-func better(a, b Member, series bool) bool {
+// better reports whether a (ranked ra) ranks strictly above b (rb).
+func better(a, b *Member, ra, rb *rank, series bool) bool {
 	if series {
-		va, vb := patchVersion(a.Item), patchVersion(b.Item)
+		va, vb := versionOf(ra.patch), versionOf(rb.patch)
 		if va != vb {
 			return va > vb
 		}
 	}
-	if pa, pb := patchOf(a.Item), patchOf(b.Item); pa != nil && pb != nil && (pa.Index == 0) != (pb.Index == 0) {
+	if pa, pb := ra.patch, rb.patch; pa != nil && pb != nil && (pa.Index == 0) != (pb.Index == 0) {
 		return pa.Index == 0
 	}
-	if ra, rb := isReport(a.Item), isReport(b.Item); ra != rb {
-		return ra
+	if ra.report != rb.report {
+		return ra.report
 	}
-	if fa, fb := !SubscriberOnly(a.Item.Title), !SubscriberOnly(b.Item.Title); fa != fb {
-		return fa
+	if ra.free != rb.free {
+		return ra.free
 	}
 	if a.Priority != b.Priority {
 		return a.Priority > b.Priority
@@ -104,10 +111,10 @@ func better(a, b Member, series bool) bool {
 	return a.FirstSeen.Before(b.FirstSeen)
 }
 
-// patchVersion is the item's patch version: v1 when unnumbered, 0 when it
-// is no patch (so a news article never outranks the series' newest mail).
-func patchVersion(it item.Item) int {
-	p := patchOf(it)
+// versionOf is the patch version of an item whose patch subject is p: v1
+// when unnumbered, 0 when it is no patch (so a news article never outranks
+// the series' newest mail).
+func versionOf(p *item.Patch) int {
 	if p == nil {
 		return 0
 	}
