@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test lint bench bench-ingest bench-serve build
+.PHONY: run test lint bench bench-ingest bench-serve bench-huge build
 
 run:
 	$(GO) run ./cmd/kernelwire serve
@@ -39,3 +39,12 @@ bench-ingest:
 bench-serve:
 	$(GO) test -run '^$$' -bench 'ServeFeed' -benchtime 1x -count $(COUNT) -timeout 1h ./cmd/kernelwire | tee bench-serve.txt
 	@if [ -x "$(BENCHSTAT)" ]; then $(BENCHSTAT) bench-serve.txt; else echo "for a summary: go install golang.org/x/perf/cmd/benchstat@latest"; fi
+
+# Issue 10's figures: ten ordinary feeds polled by `kernelwire poll --once`
+# without and with a 50,000-mail (9.4 MB) lore archive, on one host and on
+# hosts of their own (when each ordinary source was polled, peak RSS), and
+# the archive alone at 10k and 50k mails, capped and uncapped (cpu_ratio:
+# 5 is linear). TestHugeFeedEndToEnd asserts the behaviour, not the times.
+HUGE_COUNT ?= 1
+bench-huge:
+	$(GO) test -run '^$$' -bench 'HugeFeed' -benchtime 1x -count $(HUGE_COUNT) -timeout 1h ./cmd/kernelwire | tee bench-huge.txt
