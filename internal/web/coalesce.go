@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -125,4 +128,38 @@ func (c *coalescingConn) Write(p []byte) (int, error) {
 		c.err = err
 	}
 	return max(int(n), 0), err
+}
+
+// CloseWrite and ReadFrom keep what net/http finds on a *net.TCPConn:
+// a half-close before closing a connection whose client may still be
+// sending (so the response is not lost to a reset), and sendfile.
+
+// CloseWrite shuts the sending side down, when the connection can.
+func (c *coalescingConn) CloseWrite() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return fmt.Errorf("close write of %T: %w", c.Conn, errors.ErrUnsupported)
+}
+
+// ReadFrom sends what is held, then r the way the connection would.
+func (c *coalescingConn) ReadFrom(r io.Reader) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return 0, c.err
+	}
+	if len(c.held) > 0 {
+		_, c.err = c.Conn.Write(c.held)
+		c.held = c.held[:0]
+		if c.err != nil {
+			return 0, c.err
+		}
+	}
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(c.Conn, r)
 }

@@ -181,6 +181,46 @@ func TestCachedFeedAllocations(t *testing.T) {
 	}
 }
 
+// TestListenerConnCloseWrite: a connection of Listener half-closes like
+// the TCP connection it wraps, which net/http does before closing one
+// whose client may still be sending.
+func TestListenerConnCloseWrite(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln = Listener(ln)
+	defer ln.Close()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	cw, ok := server.(interface{ CloseWrite() error })
+	if !ok {
+		t.Fatalf("%T has no CloseWrite", server)
+	}
+	server.Write([]byte("bye"))
+	if err := cw.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(client) // ends at the half-close
+	if err != nil || string(got) != "bye" {
+		t.Fatalf("client read %q, %v; want bye then EOF", got, err)
+	}
+	// The other direction is still open.
+	client.Write([]byte("ok"))
+	buf := make([]byte, 2)
+	if _, err := io.ReadFull(server, buf); err != nil || string(buf) != "ok" {
+		t.Fatalf("server read %q, %v after its half-close", buf, err)
+	}
+}
+
 // TestListenerServesOneConnection: through Listener, a keep-alive
 // connection carries feeds, their gzip copies, HEAD, 304, errors and the
 // page in a row, each answer framed and equal to what the handler gives
@@ -326,6 +366,18 @@ func TestCoalescingConn(t *testing.T) {
 	}
 	if len(rec.writes) != 0 {
 		t.Fatalf("wrote %q after a failure", sent())
+	}
+	// ReadFrom (net/http's sendfile path) sends what is held first.
+	rec.writes = nil
+	c2 := &coalescingConn{Conn: rec}
+	c2.hold()
+	c2.Write([]byte("head"))
+	if _, err := c2.ReadFrom(strings.NewReader("file")); err != nil {
+		t.Fatal(err)
+	}
+	c2.release()
+	if got := sent(); got != "head|file|" {
+		t.Fatalf("ReadFrom after a held write: sent %q", got)
 	}
 	// A nil connection (a request from another listener) holds nothing.
 	var none *coalescingConn
