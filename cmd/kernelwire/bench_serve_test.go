@@ -40,6 +40,9 @@ import (
 // wrk and nginx (apt-get install wrk nginx-light):
 //
 //	make bench-serve
+//
+// GOMAXPROCS=1 make bench-serve compares one core each (nginx then runs
+// one worker), leaving wrk a core of its own on a two-core machine.
 func BenchmarkServeFeed(b *testing.B) {
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
