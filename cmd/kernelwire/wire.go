@@ -108,6 +108,14 @@ func redactURL(raw string) string {
 	return raw
 }
 
+// pollWorkers is how many sources are polled at once. A poll mostly waits
+// (for its upstream, then for the store's commit), and the embedded
+// store commits the writes that queue meanwhile together (one sync of the
+// file for all of them): with eight workers a cold poll of 280 feeds syncs
+// 265 times, with four 491. The fetch gate still allows one request per
+// host at a time.
+const pollWorkers = 8
+
 func (a *app) poller(metrics *poll.Metrics) *poll.Poller {
 	d := a.cfg.Defaults
 	fc := fetch.New(fetch.Config{
@@ -120,6 +128,7 @@ func (a *app) poller(metrics *poll.Metrics) *poll.Poller {
 	})
 	return poll.New(poll.Config{
 		Sources:         a.cfg.Sources,
+		Workers:         pollWorkers,
 		Interval:        d.Interval,
 		MinInterval:     config.MinInterval,
 		MaxItemsPerPoll: d.MaxItemsPerPoll,

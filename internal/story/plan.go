@@ -40,6 +40,7 @@ type planner struct {
 	batch    []string                    // keys stored by the batch, in order
 	relinked map[string]string           // items outside the batch moved to a story
 	prepared map[*Stored]*dedup.Features // of candidates, by copy
+	elect    map[string]bool             // stories whose representative is to be elected
 }
 
 // PlanSave decides the save of a poll's items for source src at now:
@@ -57,6 +58,7 @@ func PlanSave(r Reader, rules Rules, src string, items []item.Item, now time.Tim
 		r: r, rules: rules, now: now, items: map[string]*Stored{}, stories: map[string]*Story{},
 		marks: map[string]string{}, orig: map[string]*Story{},
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*Stored]*dedup.Features{},
+		elect: map[string]bool{},
 	}
 	p := &Plan{
 		Outcomes: make([]item.Outcome, len(items)), Lookups: make([]Lookup, 0, len(items)),
@@ -375,10 +377,27 @@ func (pl *planner) merge(a, b string) (string, error) {
 	return into, nil
 }
 
-// setStory stores s as story id's current state, links its members to it
-// and re-elects the representative.
+// setStory stores s as story id's current state and links its members to
+// it. Its representative is elected once the batch is planned (elect), not
+// at every change: a story of a long thread gains many members in one save.
 func (pl *planner) setStory(id string, s *Story) {
 	pl.stories[id] = s
+	pl.elect[id] = true
+	if len(s.Members) < 2 {
+		return
+	}
+	for _, m := range s.Members {
+		if m.Alias {
+			continue
+		}
+		if si := pl.items[m.Key]; si != nil && si.Story != id {
+			pl.link(si.Item.Key, id)
+		}
+	}
+}
+
+// electRep elects s's representative among its members that are no alias.
+func (pl *planner) electRep(s *Story) {
 	var cands []int
 	for i, m := range s.Members {
 		if !m.Alias {
@@ -398,14 +417,6 @@ func (pl *planner) setStory(id string, s *Story) {
 	}
 	if best >= 0 && best < len(cands) {
 		s.Rep = s.Members[cands[best]].Key
-	}
-	if len(s.Members) < 2 {
-		return
-	}
-	for _, i := range cands {
-		if si := pl.items[s.Members[i].Key]; si != nil && si.Story != id {
-			pl.link(si.Item.Key, id)
-		}
 	}
 }
 
@@ -435,6 +446,9 @@ func (pl *planner) finish(p *Plan) error {
 		n, err := pl.story(id)
 		if err != nil {
 			return err
+		}
+		if n != nil && pl.elect[id] {
+			pl.electRep(n)
 		}
 		var oldE, newE []IndexEntry
 		if o != nil {
