@@ -90,11 +90,28 @@ func (pl *planner) admit(it *item.Item, src string, now time.Time) bool {
 	if pl.rules.MaxAge > 0 && !it.Published.IsZero() && it.Published.Before(now.Add(-pl.rules.MaxAge)) {
 		return false
 	}
+	ready(it, src)
+	return true
+}
+
+// ready is admit once the item is young enough.
+func ready(it *item.Item, src string) {
 	if it.Source == "" {
 		it.Source = src
 	}
 	it.Related, it.Replies, it.Status, it.StoryID, it.StoryUpdated = nil, 0, nil, "", time.Time{}
-	return true
+}
+
+// Fresh is it as a save of src at now stores it when it is new to the
+// store, whatever story it joins: what a backend can encode ahead of the
+// save, outside whatever serialises saves. A plan may store it otherwise
+// (an update keeps the stored copy's first sighting, a free copy changes
+// its title): a backend uses what it encoded only for an item the plan
+// stores exactly as Fresh made it.
+func Fresh(it item.Item, src string, now time.Time) item.Item {
+	ready(&it, src)
+	firstSeen(&it, now)
+	return it
 }
 
 // firstSeen dates an item stored afresh: first seen now unless it says

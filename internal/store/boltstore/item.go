@@ -53,6 +53,7 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 	// candidates that a later save finds absent. The function may run
 	// again (commit.go): it sets res and added afresh.
 	var added chan struct{}
+	pre := preEncode(src, items, now)
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		s.lookups.mu.Lock()
 		defer s.lookups.mu.Unlock()
@@ -72,7 +73,7 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 		if err != nil {
 			return err
 		}
-		w := &writer{s: s, b: b, sb: sb, now: now, exp: exp}
+		w := &writer{s: s, b: b, sb: sb, now: now, exp: exp, pre: pre}
 		if err := plan.Apply(w); err != nil {
 			return err
 		}
@@ -165,6 +166,30 @@ func encodeItem(it item.Item) (value, record []byte, err error) {
 	value = append(value, record...)
 	value = append(value, whole...)
 	return value, value[len(value)-len(whole)-len(record) : len(value)-len(whole)], nil
+}
+
+// encoded is an item's value in the items bucket, and the candidate record
+// in it, made ahead of a save.
+type encoded struct {
+	it            item.Item
+	value, record []byte
+}
+
+// preEncode encodes the items of a save of src at now as the save stores
+// them when they are new (story.Fresh), before the save's transaction:
+// encoding is most of what storing an item costs, and transactions run
+// one at a time while encoding can run beside them. The writer uses an
+// encoding only for an item stored exactly as encoded; an item that
+// cannot be encoded is left to the writer, whose error names it.
+func preEncode(src string, items []item.Item, now time.Time) map[string]encoded {
+	pre := make(map[string]encoded, len(items))
+	for _, it := range items {
+		f := story.Fresh(it, src, now)
+		if value, record, err := encodeItem(f); err == nil {
+			pre[f.Key] = encoded{f, value, record}
+		}
+	}
+	return pre
 }
 
 // splitItem returns the candidate record (nil in a value of an older

@@ -3,6 +3,7 @@ package boltstore
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -112,12 +113,19 @@ type writer struct {
 	exp int64 // lookup expiry, unix ms
 	// touched names the indexes entries were added to, for retention.
 	touched []string
+	// pre are the batch's items encoded ahead (preEncode), by key.
+	pre map[string]encoded
 }
 
 func (w *writer) PutItem(si story.Stored) error {
-	data, rec, err := encodeItem(si.Item)
-	if err != nil {
-		return err
+	var data, rec []byte
+	if e, ok := w.pre[si.Item.Key]; ok && reflect.DeepEqual(e.it, si.Item) {
+		data, rec = e.value, e.record
+	} else {
+		var err error
+		if data, rec, err = encodeItem(si.Item); err != nil {
+			return err
+		}
 	}
 	if err := w.b.items.Put([]byte(si.Item.Key), data); err != nil {
 		return fmt.Errorf("put item %s: %w", si.Item.Key, err)
