@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -40,7 +41,9 @@ const (
 // were not stored; serialised, every save also finds in memory what the
 // previous one wrote, so it speculates, and its write checks only against
 // other replicas. A conflict with those is retried after a jittered,
-// exponentially growing pause (backoff), up to maxAttempts.
+// exponentially growing pause (backoff), up to maxAttempts; a save that
+// keeps conflicting takes the turn (turn.go), so it cannot starve, and one
+// that meets a turn held elsewhere waits for it and takes it next.
 //
 // A save that fails writes nothing: the write script checks before its
 // first write, so neither the items nor their seen marks are stored and
@@ -55,11 +58,25 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 		return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, ctx.Err())
 	}
 	defer func() { <-s.saving }()
-	var reread []any
+	var (
+		reread []any
+		token  string // of this save's claim on the turn (turn.go), once it made one
+		held   bool   // the turn is token's, as far as this save knows
+		// queue: the write was refused because another save holds
+		// the turn, so this one waits for it, then takes it.
+		queue bool
+	)
+	defer func() {
+		if held {
+			s.releaseTurn(ctx, token)
+		}
+	}()
 	for attempt := range maxAttempts {
+		escalated := queue || attempt >= escalateAfter
 		// A failed speculative write returned what to plan from: no
-		// pause, the answer is fresh.
-		if attempt > 0 && reread == nil {
+		// pause, the answer is fresh. Once escalated, waiting for the
+		// turn is the pause.
+		if attempt > 0 && reread == nil && !escalated {
 			t := time.NewTimer(backoff(attempt, rand.Float64()))
 			select {
 			case <-ctx.Done():
@@ -68,11 +85,31 @@ func (s *Store) SaveItems(ctx context.Context, src string, items []item.Item) (s
 			case <-t.C:
 			}
 		}
-		res, ok, next, err := s.trySave(ctx, src, items, attempt == 0, reread)
+		if escalated {
+			if token == "" {
+				token = newTurnToken()
+			}
+			if err := s.awaitTurn(ctx, token); err != nil {
+				return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
+			}
+			held = true
+		}
+		turn := ""
+		if held {
+			turn = token
+		}
+		res, ok, next, err := s.trySave(ctx, src, items, attempt == 0, reread, turn)
+		if errors.Is(err, errTurnTaken) {
+			// Another save holds the turn (or took it when ours
+			// expired): no plan is worth making until it wrote.
+			queue, held, reread = true, false, nil
+			continue
+		}
 		if err != nil {
 			return store.SaveResult{}, fmt.Errorf("save items of %s: %w", src, err)
 		}
 		if ok {
+			held = false // the write gave the turn up
 			return res, nil
 		}
 		reread = next

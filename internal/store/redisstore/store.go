@@ -77,6 +77,8 @@ type Store struct {
 	// are serialised (see SaveItems). A channel, so waiting for it
 	// ends with the caller's context.
 	saving chan struct{}
+	// turnWait bounds a save's wait for the save turn (turn.go).
+	turnWait time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -85,7 +87,7 @@ var _ store.Store = (*Store)(nil)
 // client from then on: Close closes it.
 func New(client redis.UniversalClient, prefix string, opts store.Options) *Store {
 	return &Store{rdb: client, base: prefix + "{kw}:", opts: opts, now: time.Now, index: &memIndex{}, records: &story.Records{},
-		saving: make(chan struct{}, 1)}
+		saving: make(chan struct{}, 1), turnWait: turnWait}
 }
 
 // Open connects to the redis:// (or rediss://) URL url and pings it.

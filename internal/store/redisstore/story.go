@@ -66,7 +66,8 @@ const maxAttempts = 64
 // trySave is one attempt. It speculates when asked and possible;
 // reread is what a failed speculative write read instead, to start from.
 // next is that, when this attempt speculated and failed.
-func (s *Store) trySave(ctx context.Context, src string, items []item.Item, speculate bool, reread []any) (res store.SaveResult, ok bool, next []any, err error) {
+// turn is the token of the save turn it holds ("" for none, turn.go).
+func (s *Store) trySave(ctx context.Context, src string, items []item.Item, speculate bool, reread []any, turn string) (res store.SaveResult, ok bool, next []any, err error) {
 	now := s.now()
 	var snap *snapshot
 	if speculate {
@@ -83,7 +84,7 @@ func (s *Store) trySave(ctx context.Context, src string, items []item.Item, spec
 	}
 	exp := now.Add(story.LookupTTL(s.opts.StoryWindow)).UnixMilli()
 	var w written
-	args, err := s.planArgs(plan, snap, exp, now, &w)
+	args, err := s.planArgs(plan, snap, exp, now, turn, &w)
 	if err != nil {
 		return store.SaveResult{}, false, nil, err
 	}
@@ -103,6 +104,9 @@ func (s *Store) trySave(ctx context.Context, src string, items []item.Item, spec
 	<-added
 	if err != nil {
 		return store.SaveResult{}, false, nil, err
+	}
+	if len(reply) == 1 && reply[0] == int64(2) {
+		return store.SaveResult{}, false, nil, errTurnTaken
 	}
 	if len(reply) == 2 && reply[0] == int64(0) {
 		next, _ = reply[1].([]any)

@@ -400,7 +400,7 @@ func TestStoryMalformedLookups(t *testing.T) {
 // for each other, across replicas they conflict, back off and retry, and
 // none may give up.
 func TestStoryReplicasLookalikes(t *testing.T) {
-	const replicas, workers, batches = 3, 8, 4
+	const replicas, workers, batches = 3, 12, 2
 	first, _ := newStore(t, storetest.StoryOptions(nil))
 	prefix := strings.TrimSuffix(first.base, "{kw}:")
 	stores := []*Store{first}

@@ -4,7 +4,8 @@
 -- score ("" = none), changed ("1"/"0"), check count, the version key's
 -- value as storyread.lua first read it, the lookup stream cursor the
 -- snapshot reflects, speculative ("1": the snapshot is what the caller
--- remembers, not what it read), checks (type, key, expected) ..., the batch's lookup
+-- remembers, not what it read), the save turn token the caller holds ("" for
+-- none, turn.go), checks (type, key, expected) ..., the batch's lookup
 -- fields (packed, each ending in "\n"), the lookup stream entry to add
 -- ("" for none), then ops, each an opcode and its fixed arguments:
 --   I key data record published firstseen source score topicsJSON story
@@ -13,7 +14,8 @@
 -- Returns {1, removed, the added entry's ID or '', contiguous} when
 -- applied, {0} on conflict (nothing written), or for a speculative plan
 -- {0, snapshot of the checked items} (layout.lua), so the caller can plan
--- again without another read.
+-- again without another read; {2} (nothing written) while another save
+-- holds the save turn.
 local ttl = tonumber(ARGV[2])
 local lookupTTL = tonumber(ARGV[3])
 local maxItems = tonumber(ARGV[4])
@@ -34,7 +36,7 @@ local nc = tonumber(ARGV[7])
 local cursor = ARGV[9]
 local speculative = ARGV[10] == '1'
 local unchanged = not speculative and (redis.call('GET', KEYS[1]) or '') == ARGV[8]
-local checks = 11
+local checks = 12
 local i = checks
 if unchanged then i = i + 3 * nc end
 
@@ -48,6 +50,12 @@ local function conflict()
   end
   return { 0, snapshot(keys, cursor) }
 end
+
+-- The save turn (turn.go): while another save holds it, this one waits
+-- its turn, however unrelated; the holder's write gives it up.
+local turnKey = base .. 'saveturn'
+local holder = redis.call('GET', turnKey)
+if holder and holder ~= ARGV[11] then return { 2 } end
 
 for _ = 1, unchanged and 0 or nc do
   local typ, k, want = ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -145,6 +153,8 @@ if entry ~= '' then
   id = redis.call('XADD', lookupStream, '*', 'e', entry)
   redis.call('PEXPIRE', lookupStream, lookupTTL)
 end
+
+if holder then redis.call('DEL', turnKey) end
 
 local removed = retain(cutoff, maxItems, touched)
 if changed or removed > 0 then redis.call('INCR', KEYS[1]) end

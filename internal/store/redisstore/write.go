@@ -11,22 +11,23 @@ import (
 )
 
 // planArgs encodes the checks of snap and plan p for storysave.lua, with
-// lookups expiring at exp (unix ms). It notes in w what the write will
-// leave in Redis, for this process to remember.
-func (s *Store) planArgs(p *story.Plan, snap *snapshot, exp int64, now time.Time, w *written) ([]any, error) {
+// lookups expiring at exp (unix ms), for a save holding the turn token
+// turn ("" for none). It notes in w what the write will leave in Redis,
+// for this process to remember.
+func (s *Store) planArgs(p *story.Plan, snap *snapshot, exp int64, now time.Time, turn string, w *written) ([]any, error) {
 	expiry, ttl := "0", "0"
 	if s.opts.SeenTTL > 0 {
 		expiry = strconv.FormatInt(now.Add(s.opts.SeenTTL).UnixMilli(), 10)
 		ttl = strconv.FormatInt(s.opts.SeenTTL.Milliseconds(), 10)
 	}
 	nChecks := len(snap.items) + len(snap.stories)
-	args := make([]any, 0, 12+3*nChecks+10*len(p.Items)+3*len(p.Marks)+3*len(p.Links)+3*len(p.IndexRemove)+
+	args := make([]any, 0, 13+3*nChecks+10*len(p.Items)+3*len(p.Marks)+3*len(p.Links)+3*len(p.IndexRemove)+
 		4*len(p.IndexAdd)+4*len(p.Stories)+2*len(p.DeleteStories)+2*len(p.ClearSummary)+3*len(p.SetSummary))
 	w.items = make([]keyed[snapItem], 0, len(p.Items))
 	w.marks = make([]keyed[string], 0, len(p.Marks))
 	args = append(args, s.base, ttl, strconv.FormatInt(story.LookupTTL(s.opts.StoryWindow).Milliseconds(), 10),
 		strconv.Itoa(max(s.opts.MaxItems, 0)), s.cutoff(now), boolArg(p.Changed), strconv.Itoa(nChecks), snap.version,
-		snap.cursor, boolArg(snap.speculative))
+		snap.cursor, boolArg(snap.speculative), turn)
 	for k, v := range snap.items {
 		args = append(args, "i", k, v.token)
 	}

@@ -103,7 +103,7 @@ var lookalikeSubjects = []string{
 }
 
 // Lookalike workload sizes: LookalikeBatch's replies per thread.
-const lookalikeReplies = 2
+const lookalikeReplies = 1
 
 // LookalikeBatch returns source src's poll n: lookalikeReplies new replies
 // to each of the look-alike threads, each its own mail (link), as poll
@@ -221,7 +221,7 @@ func threadOf(title string) string {
 // once: every save must succeed (none may give up on conflicts), every
 // item be stored once, and the stories hold them all.
 func testConcurrentLookalikes(t *testing.T, open Opener) {
-	const workers, batches = 16, 4
+	const workers, batches = 24, 2
 	e := newEnv(t, open, StoryOptions(nil))
 	items, err := SaveLookalikes(e.ctx, e.s, "kernel-hardening-", workers, batches)
 	if err != nil {
