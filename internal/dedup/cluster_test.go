@@ -25,11 +25,21 @@ type labelled struct {
 	Author   string    `json:"author"`
 	Date     time.Time `json:"date"`
 	Origin   string    `json:"origin"`
+	// InReplyTo, ChangeID and Previous are what the pipeline reads off a
+	// lore mail (Atom thr:in-reply-to; b4's change-id and "Link to v1:"
+	// lines, found by the series extractor): the real sets carry them.
+	InReplyTo string   `json:"in_reply_to"`
+	ChangeID  string   `json:"change_id"`
+	Previous  []string `json:"previous"`
 }
 
 func (l labelled) item() item.Item {
-	return item.Item{Source: l.Source, Title: l.Title, Summary: l.Summary, Link: l.Link, GUID: l.GUID,
-		Author: l.Author, Published: l.Date, FirstSeen: l.Date}
+	it := item.Item{Source: l.Source, Title: l.Title, Summary: l.Summary, Link: l.Link, GUID: l.GUID,
+		Author: l.Author, InReplyTo: l.InReplyTo, Published: l.Date, FirstSeen: l.Date}
+	if l.ChangeID != "" || len(l.Previous) > 0 {
+		it.Extracted.Series = &item.Series{ChangeID: l.ChangeID, Previous: l.Previous}
+	}
+	return it
 }
 
 func readJSONL[T any](t testing.TB, path string) []T {
