@@ -272,6 +272,9 @@ var (
 	// replyRe is a reply prefix ("Re:", German "AW:", Nordic "SV:") among
 	// those; a bare "Fwd:" is a new post, not an answer.
 	replyRe = regexp.MustCompile(`(?i)^\s*(?:fwd?\s*:\s*)*(?:re|aw|sv)\s*:`)
+	// trailingVersionRe is a version tag at the end of a subject:
+	// "[ver #3]", "[v2]", "(v4)".
+	trailingVersionRe = regexp.MustCompile(`(?i)\s*[\[(](?:ver\s*#?|v)\s*\d+[\])]\s*$`)
 )
 
 // threadSubject is the normalised subject of a mail (or a patch subject
@@ -296,6 +299,10 @@ func threadSubject(it item.Item, host string) string {
 			break
 		}
 		s = strings.TrimSpace(s[end+1:])
+	}
+	// Some senders put the version last: David Howells's "... [ver #3]".
+	if m := trailingVersionRe.FindStringIndex(s); m != nil && m[0] > 0 {
+		s = strings.TrimSpace(s[:m[0]])
 	}
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }

@@ -78,6 +78,10 @@ type features struct {
 	reply     bool
 	patch     *item.Patch
 	author    string
+	// self is the identity of the item's link and parent that of the
+	// mail it answers (Atom thr:in-reply-to), "" if none: the patches of
+	// one series answer its cover letter, a reply the mail it quotes.
+	self, parent string
 }
 
 func featuresOf(it item.Item) features {
@@ -96,10 +100,20 @@ func featuresOf(it item.Item) features {
 		patch:     patchOf(it),
 		author:    strings.ToLower(strings.TrimSpace(it.Author)),
 	}
+	if it.InReplyTo != "" {
+		f.parent = IdentityURL(it.InReplyTo)
+		f.self = IdentityURL(it.Link)
+	} else if f.patch != nil {
+		f.self = IdentityURL(it.Link)
+	}
 	for _, w := range ws {
 		switch {
 		case isVersionWord(w):
 			f.versions = appendNew(f.versions, normVersion(w))
+		case isCommitID(w):
+			// "for-next updated to 213f627104da" and "... to
+			// ae29e4220fd3" are two updates.
+			f.numbers = appendNew(f.numbers, w)
 		case isDigit(w[0]):
 			f.numbers = appendNew(f.numbers, w)
 		case numberWords[w] != "":
@@ -204,6 +218,16 @@ func samePatch(a, b features, gap time.Duration) (bool, Reason) {
 		if pull && gap > recurringGap && !a.reply && !b.reply {
 			return false, VetoRecurring
 		}
+		// A reply that says which mail it answers joins that mail's
+		// thread and the later versions of its series, not another
+		// posting of the same or an older version under the same
+		// subject: the same patch is often carried in two series
+		// ("RISC-V: Export few kernel symbols" in a fixes series and in
+		// KVM's), and the reply is about one of them.
+		if r, p, ok := replyAndPost(a, b); ok && r.parent != "" && !answers(r, p) &&
+			(max(p.patch.Version, 1) <= max(r.patch.Version, 1) || r.patch.Index > 0 && r.patch.Total != p.patch.Total) {
+			return false, VetoReply
+		}
 		// Two posts under one subject are one series when one sender
 		// sent both ("[PATCH] MAINTAINERS: update email" is sent by many
 		// people); replies join whoever wrote them.
@@ -213,12 +237,41 @@ func samePatch(a, b features, gap time.Duration) (bool, Reason) {
 		return true, ReasonThread
 	}
 	pa, pb := a.patch, b.patch
+	// Parts of one series (same sender, version and length, sent
+	// together) when the list does not thread them. A maintainer sends
+	// several series of one length in a minute ("[PATCHSET 0/3] xfs: add
+	// the ability to flag a fs for repair" and "[PATCHSET 0/3] various:
+	// random fixes"): where both parts say which mail they answer, the
+	// parts of one series answer one cover letter.
+	if threaded(a) && threaded(b) && a.parent != b.parent && !answers(a, b) && !answers(b, a) {
+		return false, VetoPatch
+	}
 	if a.author != "" && a.author == b.author && pa.Version == pb.Version &&
 		pa.Total > 1 && pa.Total == pb.Total && pa.Index != pb.Index && gap <= seriesGap {
 		return true, ReasonThread
 	}
 	return false, VetoPatch
 }
+
+// replyAndPost returns the reply and the posting of a and b, ok when
+// exactly one of them is a reply.
+func replyAndPost(a, b features) (r, p features, ok bool) {
+	switch {
+	case a.reply && !b.reply:
+		return a, b, true
+	case b.reply && !a.reply:
+		return b, a, true
+	}
+	return a, b, false
+}
+
+// answers reports whether a says it answers b.
+func answers(a, b features) bool { return a.parent != "" && a.parent == b.self }
+
+// threaded reports whether f's place in its thread is known: it answers
+// a mail, or it is a patch mail at the top of its thread with a link
+// that identifies it (a cover letter or a single patch).
+func threaded(f features) bool { return f.parent != "" || f.self != "" && !f.reply }
 
 // veto is rule 5 of SameStory: it returns why a and b cannot be one story,
 // or "".
@@ -377,6 +430,27 @@ func nameWords(ws []string) []string {
 		}
 	}
 	return out
+}
+
+// isCommitID reports whether w looks like an abbreviated git commit id:
+// 7 to 40 hex digits, with both a digit and a letter (so neither a plain
+// number nor a word like "defaced").
+func isCommitID(w string) bool {
+	if len(w) < 7 || len(w) > 40 {
+		return false
+	}
+	digit, letter := false, false
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case isDigit(c):
+			digit = true
+		case 'a' <= c && c <= 'f':
+			letter = true
+		default:
+			return false
+		}
+	}
+	return digit && letter
 }
 
 // isYear reports whether a token is a year of the 1900s or 2000s.
