@@ -37,7 +37,12 @@
 // in kind (Hacker News repeats the title, GitHub releases have none, LWN
 // quotes the announcement), while the headline is each outlet's own summary
 // of the event. Titles are compared by Jaccard similarity of normalised
-// words, or by containment when one outlet shortens another's headline.
+// words, or by containment when one outlet shortens another's headline,
+// and the shared words must carry most of the lighter title's weight when
+// each word counts by its rarity (idf from a background table of real
+// headlines, common_words.txt): a few words that every week's headlines
+// carry are not one story. Amounts are compared as values ("$1B" and "$1
+// Billion"), abbreviated commit ids as numbers.
 //
 // A false merge hides a story from readers, so vetoes come before text and
 // release keys: look-alikes that differ in a kernel version ("6.13-rc1" vs

@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -36,6 +38,11 @@ const (
 	minShared  = 3
 )
 
+// minCover is how much of the lighter title's weight (the sum of its
+// tokens' idf) the shared tokens must carry for a text match: the same
+// few common words are not the same story.
+const minCover = 0.7
+
 // Reason says why SameStory decided as it did.
 type Reason string
 
@@ -68,6 +75,8 @@ type features struct {
 	at        time.Time
 	keys      keySet
 	toks      []string
+	weights   []float64 // idf of each of toks
+	weight    float64   // their sum
 	kernel    []string
 	versions  []string
 	cves      []string
@@ -115,10 +124,16 @@ func featuresOf(it item.Item) features {
 			// ae29e4220fd3" are two updates.
 			f.numbers = appendNew(f.numbers, w)
 		case isDigit(w[0]):
-			f.numbers = appendNew(f.numbers, w)
+			// Read off the title below, magnitudes folded.
 		case numberWords[w] != "":
 			f.numbers = appendNew(f.numbers, numberWords[w])
 		}
+	}
+	f.numbers = appendAmounts(f.numbers, it.Title)
+	f.weights = make([]float64, len(f.toks))
+	for i, t := range f.toks {
+		f.weights[i] = idf(t)
+		f.weight += f.weights[i]
 	}
 	return f
 }
@@ -185,10 +200,25 @@ func sameStory(a, b features, window time.Duration) (bool, Reason) {
 	if intersects(a.keys.cve, b.keys.cve) {
 		return true, ReasonCVE
 	}
+	if sameText(a, b) {
+		return true, ReasonText
+	}
+	return false, ReasonDissimilar
+}
+
+// sameText is rule 7 of SameStory: the titles say the same thing, by
+// Jaccard similarity or containment of their words (minJaccard,
+// minOverlap), and the words they share weigh minCover of the lighter
+// title when each counts by its rarity (idf): "Are large language models
+// worth it?" and "Exploring the limits of large language models as quant
+// traders" share three words that hundreds of headlines a week carry.
+func sameText(a, b features) bool {
 	shared, sharedWords := 0, 0
-	for _, t := range a.toks {
+	ws := 0.0
+	for i, t := range a.toks {
 		if containsString(b.toks, t) {
 			shared++
+			ws += a.weights[i]
 			if !isYear(t) {
 				sharedWords++
 			}
@@ -198,15 +228,12 @@ func sameStory(a, b features, window time.Duration) (bool, Reason) {
 	// Sysadmin 2025" share a word and a year and are two stories. Text alone
 	// needs two shared tokens besides years (a version such as "GNOME 47"
 	// still counts).
-	if sharedWords < 2 {
-		return false, ReasonDissimilar
+	if sharedWords < 2 || ws < minCover*min(a.weight, b.weight) {
+		return false
 	}
 	union := len(a.toks) + len(b.toks) - shared
-	if float64(shared)/float64(union) >= minJaccard ||
-		shared >= minShared && float64(shared)/float64(min(len(a.toks), len(b.toks))) >= minOverlap {
-		return true, ReasonText
-	}
-	return false, ReasonDissimilar
+	return float64(shared)/float64(union) >= minJaccard ||
+		shared >= minShared && float64(shared)/float64(min(len(a.toks), len(b.toks))) >= minOverlap
 }
 
 // samePatch is rule 3 of SameStory. A pull request is sent under the same
@@ -430,6 +457,42 @@ func nameWords(ws []string) []string {
 		}
 	}
 	return out
+}
+
+// amountRe is a number in a title with its magnitude: "$80B", "$80
+// billion", "780k", "780,000", "14,000", "1.5 billion".
+var amountRe = regexp.MustCompile(`(?i)(?:^|[^\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(k|m|mn|b|bn|t|thousand|million|billion|trillion)\b)?`)
+
+var magnitudes = map[string]float64{"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
+	"b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
+
+// appendAmounts adds the numbers of title to list as values, so that
+// outlets' spellings of one amount agree ("$1B" and "$1 Billion", "780k"
+// and "780,000"). A dotted version ("6.13", "1.71.0") is no amount.
+func appendAmounts(list []string, title string) []string {
+	for _, m := range amountRe.FindAllStringSubmatchIndex(title, -1) {
+		num := title[m[2]:m[3]]
+		if end := m[3]; end+1 < len(title) && title[end] == '.' && isDigit(title[end+1]) {
+			continue
+		}
+		if m[3] < len(title) && (title[m[3]] == '-' || unicode.IsLetter(rune(title[m[3]]))) && m[4] < 0 {
+			// "6.13-rc1", "x86", "3D": part of a word, not an amount.
+			continue
+		}
+		if m[4] < 0 && strings.Contains(num, ".") {
+			// "Rust 1.23": a version (f.versions), not an amount.
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64)
+		if err != nil {
+			continue
+		}
+		if m[4] >= 0 {
+			v *= magnitudes[strings.ToLower(title[m[4]:m[5]])]
+		}
+		list = appendNew(list, strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	return list
 }
 
 // isCommitID reports whether w looks like an abbreviated git commit id:

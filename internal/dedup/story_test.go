@@ -65,6 +65,27 @@ func TestSameStory(t *testing.T) {
 			lore(at("Re: (subset) [PATCH v4 0/4] procfs: make reference pidns more user-visible", 30), "https://lore.kernel.org/linux-api/b@y/", "Christian Brauner"), true, ReasonThread},
 		{"stable note finds its patch", lore(at("[PATCH v2 1/2] btrfs: fix periodic reclaim condition", 0), "https://lore.kernel.org/linux-btrfs/a@x/", "A"),
 			lore(at(`Patch "btrfs: fix periodic reclaim condition" has been added to the 6.18-stable tree`, 24*4), "https://lore.kernel.org/stable-commits/b@y/", "Sasha Levin"), true, ReasonThread},
+		// Real cases of the real labelled sets (testdata/real-dev.jsonl).
+		{"one amount, two spellings", at("Nvidia takes $1B stake in Nokia", 0), at("Nvidia Takes $1 Billion Stake In Nokia", 30), true, ReasonText},
+		{"thousands, two spellings", at("780,000 Windows Users Downloaded Linux Distro Zorin OS in the Last 5 Weeks", 0),
+			at("780k Windows Users Downloaded Linux Distro Zorin OS in the Last 5 Weeks", 20), true, ReasonText},
+		{"two amounts", at("Amazon Plans To Cut As Many As 30,000 Corporate Jobs", 0), at("Amazon Says It Will Cut 14,000 Corporate Jobs", 15), false, VetoNumber},
+		{"two commit ids", at("[ANNOUNCE] xfs-linux: iomap-for-next updated to 213f627104da", 0),
+			at("[ANNOUNCE] xfs-linux: for-next updated to ae29e4220fd3", 2), false, VetoNumber},
+		{"only common words shared", at("Are large language models worth it?", 0),
+			at("Exploring the limits of large language models as quant traders", 20), false, ReasonDissimilar},
+		{"two series of one length sent together", reply(lore(at("[PATCH 2/3] xfs_db: support the needsrepair feature flag", 0), "https://lore.kernel.org/linux-xfs/p2@x/", "Darrick"), "https://lore.kernel.org/linux-xfs/cover1@x/"),
+			reply(lore(at("[PATCH 1/3] misc: fix valgrind complaints", 0.01), "https://lore.kernel.org/linux-xfs/q1@x/", "Darrick"), "https://lore.kernel.org/linux-xfs/cover2@x/"), false, VetoPatch},
+		{"a part answers its cover letter", lore(at("[PATCHSET 0/3] various: random fixes", 0), "https://lore.kernel.org/linux-xfs/cover2@x/", "Darrick"),
+			reply(lore(at("[PATCH 1/3] misc: fix valgrind complaints", 0.01), "https://lore.kernel.org/linux-xfs/q1@x/", "Darrick"), "https://lore.kernel.org/linux-xfs/cover2@x/"), true, ReasonIdentity},
+		{"another series' part, unthreaded cover", lore(at("[PATCH 0/3] btrfs: fix check of missing file extents", 0), "https://lore.kernel.org/linux-btrfs/c@x/", "Josef"),
+			reply(lore(at("[PATCH 1/3] btrfs: add a comment describing block-rsvs", 0.1), "https://lore.kernel.org/linux-btrfs/d@x/", "Josef"), "https://lore.kernel.org/linux-btrfs/e@x/"), false, VetoPatch},
+		{"a reply is about its own series", reply(lore(at("Re: [PATCH v3 4/5] RISC-V: Export few kernel symbols", 0), "https://lore.kernel.org/linux-riscv/r@x/", "Christoph"), "https://lore.kernel.org/linux-riscv/atish@x/"),
+			lore(at("[PATCH v4 03/20] RISC-V: Export few kernel symbols", 30), "https://lore.kernel.org/linux-riscv/anup@x/", "Anup"), false, VetoReply},
+		{"a reply and the next version", reply(lore(at("Re: [PATCH v5 00/42] idmapped mounts", 0), "https://lore.kernel.org/linux-api/r@x/", "Darrick"), "https://lore.kernel.org/linux-api/v5@x/"),
+			lore(at("[PATCH v6 00/40] idmapped mounts", 30), "https://lore.kernel.org/linux-api/v6@x/", "Christian"), true, ReasonThread},
+		{"version last in the subject", lore(at("[RFC][PATCH 0/8] Mount, FS, Block and Keyrings notifications [ver #2]", 0), "https://lore.kernel.org/linux-api/a@x/", "David Howells"),
+			lore(at("[RFC][PATCH 00/10] Mount, FS, Block and Keyrings notifications [ver #3]", 40), "https://lore.kernel.org/linux-api/b@x/", "David Howells"), true, ReasonThread},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,4 +187,10 @@ func TestInReplyTo(t *testing.T) {
 	if ok, why := SameStory(parent, renamed); !ok || why != ReasonIdentity {
 		t.Errorf("a reply under another subject: %v, %s", ok, why)
 	}
+}
+
+// reply sets the mail it answers (Atom thr:in-reply-to).
+func reply(it item.Item, parent string) item.Item {
+	it.InReplyTo = parent
+	return it
 }
