@@ -301,8 +301,10 @@ func threadSubject(it item.Item, host string) string {
 		s = strings.TrimSpace(s[end+1:])
 	}
 	// Some senders put the version last: David Howells's "... [ver #3]".
-	if m := trailingVersionRe.FindStringIndex(s); m != nil && m[0] > 0 {
-		s = strings.TrimSpace(s[:m[0]])
+	if strings.HasSuffix(s, "]") || strings.HasSuffix(s, ")") {
+		if m := trailingVersionRe.FindStringIndex(s); m != nil && m[0] > 0 {
+			s = strings.TrimSpace(s[:m[0]])
+		}
 	}
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }

@@ -126,3 +126,44 @@ func TestStoriesRealBlind(t *testing.T) {
 	logScores(t, "blind", scores, counts)
 	t.Logf("blind: hard negatives merged %d", len(merged))
 }
+
+// TestRepresentativeRealSeries elects the representative of every real
+// patch series of the dev set posted in two or more versions (its gold
+// story's members): the newest version, by its cover letter when that
+// version has one, never a numbered patch of an older version ("[PATCH
+// v2 2/2]" over "[PATCH v3 0/5]").
+func TestRepresentativeRealSeries(t *testing.T) {
+	recs := readJSONL[labelled](t, "testdata/real-dev.jsonl")
+	stories := map[string][]Member{}
+	for _, r := range recs {
+		it := r.item()
+		stories[r.Story] = append(stories[r.Story], Member{Item: it, FirstSeen: it.Published})
+	}
+	checked := 0
+	for _, members := range stories {
+		newest, cover := 0, false
+		for _, m := range members {
+			if p := patchOf(m.Item); p != nil && !IsReply(m.Item) {
+				if v := max(p.Version, 1); v > newest {
+					newest, cover = v, false
+				}
+				if max(p.Version, 1) == newest && p.Index == 0 {
+					cover = true
+				}
+			}
+		}
+		if newest < 2 {
+			continue
+		}
+		checked++
+		rep := members[Representative(members)].Item
+		p := patchOf(rep)
+		if p == nil || max(p.Version, 1) != newest || cover && p.Index != 0 {
+			t.Errorf("series represented by %q, want v%d's cover letter (has one: %v)", rep.Title, newest, cover)
+		}
+	}
+	t.Logf("%d series in several versions", checked)
+	if checked < 20 {
+		t.Errorf("only %d series checked", checked)
+	}
+}
