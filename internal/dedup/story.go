@@ -129,7 +129,9 @@ func featuresOf(it item.Item) features {
 			f.numbers = appendNew(f.numbers, numberWords[w])
 		}
 	}
-	f.numbers = appendAmounts(f.numbers, it.Title)
+	if strings.ContainsAny(it.Title, "0123456789") {
+		f.numbers = appendAmounts(f.numbers, it.Title)
+	}
 	f.weights = make([]float64, len(f.toks))
 	for i, t := range f.toks {
 		f.weights[i] = idf(t)
