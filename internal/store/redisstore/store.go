@@ -16,6 +16,8 @@
 //	                                  (Prune's retention walks them)
 //	<prefix>{kw}:version              INCR counter
 //	<prefix>{kw}:sources              hash name -> SourceState JSON
+//	<prefix>{kw}:saveturn             string, a save's token, SET PX: the
+//	                                  save turn of a contended save (turn.go)
 //
 // Why one hash tag: SaveItems is one Lua script over the whole batch (one
 // round trip, atomic), and a script may only touch keys of one cluster slot.
