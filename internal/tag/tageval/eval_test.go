@@ -254,17 +254,15 @@ var blindFloors = map[string][2]float64{
 }
 
 // TestBlindSet scores the shipped rules on the blind set, later in time
-// than anything the rules were tuned on. Run with -v for the table and
-// -errors for every mistake; never change a rule to fix one.
+// than anything the rules were tuned on. Run with -v for the table; it
+// prints aggregate figures only, never an item (-errors applies to the
+// development set alone), so no rule can be fitted to a blind miss.
 func TestBlindSet(t *testing.T) {
 	set := loadSet(t, "blind.jsonl")
 	_, tg := shipped(t)
-	cs, errs := score(tg, set)
-	if *showErrors {
-		for _, e := range errs {
-			t.Log(e)
-		}
-	}
+	// The mistakes are dropped unread, -errors or not: a blind item's
+	// miss seen is a miss tuned on.
+	cs, _ := score(tg, set)
 	t.Logf("blind set, %d items:%s", len(set), table(tg, cs))
 	for _, tp := range tg.Topics() {
 		c := cs[tp.Slug]
