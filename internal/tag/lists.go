@@ -167,8 +167,11 @@ func (m *itemMatch) fromTables() []tableEvidence {
 	}
 	if m.isMail() {
 		for _, p := range m.found(m.t.tables.subsystemX, fieldBit(FieldTitle)) {
-			if name, topics, ok := m.t.subsystem(p); ok {
-				add(topics, SubsystemRule+name, []string{p})
+			// "bpf,landlock:" and "fsdax,xfs:" name two subsystems.
+			for part := range strings.SplitSeq(p, ",") {
+				if name, topics, ok := m.t.subsystem(strings.TrimSpace(part)); ok {
+					add(topics, SubsystemRule+name, []string{p})
+				}
 			}
 		}
 	}
