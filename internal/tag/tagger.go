@@ -334,7 +334,7 @@ func regexpSource(src string) string {
 // algorithm names the matching and extraction code: bump it when a change
 // to this package would tag some item differently under the same rules, so
 // that stored items are re-tagged (see Fingerprint).
-const algorithm = "kernelwire-tag/4"
+const algorithm = "kernelwire-tag/5"
 
 // Fingerprint identifies the rule set: the same topics, rules and people
 // give the same value in every run and process, and any change to them
