@@ -168,7 +168,9 @@ func (m *itemMatch) fromTables() []tableEvidence {
 	if m.isMail() {
 		for _, p := range m.found(m.t.tables.subsystemX, fieldBit(FieldTitle)) {
 			// "bpf,landlock:" and "fsdax,xfs:" name two subsystems.
-			for part := range strings.SplitSeq(p, ",") {
+			for rest := p; rest != ""; {
+				var part string
+				part, rest, _ = strings.Cut(rest, ",")
 				if name, topics, ok := m.t.subsystem(strings.TrimSpace(part)); ok {
 					add(topics, SubsystemRule+name, []string{p})
 				}
