@@ -36,8 +36,15 @@ func (p *Parser) sanitize(s, base string) string {
 	if s == "" {
 		return ""
 	}
-	s = p.policy.Sanitize(resolveRefs(xmlChars(s), base))
-	return strings.TrimSpace(xmlChars(s))
+	s = resolveRefs(xmlChars(s), base)
+	// Policy.Sanitize, into a buffer sized for the output up front: it
+	// grew its own from nothing, then copied it into the string.
+	var b strings.Builder
+	b.Grow(len(s))
+	if err := p.policy.SanitizeReaderToWriter(strings.NewReader(s), &b); err != nil {
+		return "" // as Sanitize does
+	}
+	return strings.TrimSpace(xmlChars(b.String()))
 }
 
 // resolveRefs parses s as an HTML fragment, resolves its URL attributes
