@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,7 +52,9 @@ var storySources = []struct {
 	{"hackernews", "", "application/atom+xml", 10},
 }
 
-func storyConfig(t *testing.T, up *fetchtest.Server) string {
+// storyConfig serves storySources on up and writes a config polling those
+// named (all when none are).
+func storyConfig(t *testing.T, up *fetchtest.Server, names ...string) string {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString(shippedWithoutSources(t))
@@ -65,6 +68,9 @@ func storyConfig(t *testing.T, up *fetchtest.Server) string {
 			}
 		}
 		up.Feed("/"+s.name, body, s.contentType)
+		if len(names) > 0 && !slices.Contains(names, s.name) {
+			continue
+		}
 		fmt.Fprintf(&b, "  - {name: %s, url: %q, priority: %d}\n", s.name, up.URL("/"+s.name), s.priority)
 	}
 	path := filepath.Join(t.TempDir(), "feeds.yaml")
@@ -90,6 +96,26 @@ func TestStoryEndToEnd(t *testing.T) {
 		// river leaves it out.
 		checkStoryAtom(t, get(t, base+"/feeds/everything.atom?limit=1000"))
 		checkStoryJSON(t, get(t, base+"/feeds/everything.json?limit=1000"))
+	})
+}
+
+// TestStoryAggregatorFirst polls Hacker News alone first, then every
+// source: concurrent polls may finish in either order, and the result must
+// not depend on it. LWN's own copy of the article HN linked takes the
+// entry over (one id), with HN as its coverage.
+func TestStoryAggregatorFirst(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		up := fetchtest.NewServer(t)
+		store := storeFlags(t, backend)
+		var flags []string
+		for _, names := range [][]string{{"hackernews"}, nil} {
+			flags = append([]string{"--config", storyConfig(t, up, names...), "--log-level", "error"}, store...)
+			if code, out, errOut := runCmd(t, t.Context(), append([]string{"poll", "--once"}, flags...)...); code != 0 {
+				t.Fatalf("poll exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+			}
+		}
+		base := startServe(t, append([]string{"serve", "--no-poll"}, flags...))
+		checkStoryAtom(t, get(t, base+"/feeds/everything.atom?limit=1000"))
 	})
 }
 

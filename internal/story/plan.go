@@ -213,6 +213,9 @@ func (pl *planner) save(p *Plan, src string, it item.Item, now time.Time) (item.
 		// source that first carried it. The mark keeps the stored hash so
 		// that source's own updates still compare against it. Another
 		// source carrying the same article is coverage of its story.
+		if old != nil && old.Item.Source != it.Source && pl.rules.Priority[it.Source] > pl.rules.Priority[old.Item.Source] {
+			return pl.takeOver(p, old, it, now)
+		}
 		p.Marks = append(p.Marks, Mark{it.Key, markHash})
 		pl.marks[it.Key] = markHash
 		if old != nil && old.Item.Source != it.Source {
@@ -288,6 +291,53 @@ func (pl *planner) save(p *Plan, src string, it item.Item, now time.Time) (item.
 	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets, storyTime(it)})
 	p.Changed = true
 	return outcome, nil
+}
+
+// takeOver stores it, the same article as the stored item (one identity)
+// from a source ranked above the one that first carried it (the
+// publisher's own feed after an aggregator linked it), in the stored
+// item's place: the entry readers hold is updated in place under the
+// better source, whichever poll happened to finish first, and the first
+// source becomes coverage of the story.
+func (pl *planner) takeOver(p *Plan, old *Stored, it item.Item, now time.Time) (item.Outcome, error) {
+	prev := old.Item
+	sid := pl.storyID(old)
+	it.FirstSeen = prev.FirstSeen
+	it.StoryUpdated = changed(prev.StoryUpdated, now)
+	if it.Published.IsZero() {
+		it.Published = prev.Published
+	}
+	if err := pl.put(p, it, sid); err != nil {
+		return 0, err
+	}
+	s, err := pl.story(sid)
+	if err != nil {
+		return 0, err
+	}
+	// The new owner is no longer an alias of itself; the first source is.
+	s.Members = slices.DeleteFunc(s.Members, func(m Member) bool { return m.Alias && m.Key == it.Key && m.Source == it.Source })
+	if !slices.ContainsFunc(s.Members, func(m Member) bool { return m.Alias && m.Key == prev.Key && m.Source == prev.Source }) {
+		m := memberOf(prev)
+		m.Alias = true
+		s.Members = append(s.Members, m)
+	}
+	pl.setStory(sid, s)
+	if si := pl.items[it.Key]; si != nil && len(s.Members) > 1 && si.Story != sid {
+		c := *si
+		c.Story = sid
+		pl.items[it.Key] = &c
+	}
+	p.Marks = append(p.Marks, Mark{it.Key, it.Hash})
+	pl.marks[it.Key] = it.Hash
+	at := storyTime(it).Unix()
+	for _, keys := range [2][]string{it.StoryKeys, it.Buckets} {
+		for _, k := range keys {
+			pl.lookups.add(k, it.Key, at)
+		}
+	}
+	p.Lookups = append(p.Lookups, Lookup{it.Key, it.StoryKeys, it.Buckets, storyTime(it)})
+	p.Changed = true
+	return item.Updated, nil
 }
 
 // put stores it as a member of story sid.

@@ -308,6 +308,29 @@ func testStoryAlias(t *testing.T, open Opener) {
 	if got := e.items(t, store.Query{})[0]; len(got.Related) != 1 {
 		t.Fatalf("alias recorded twice: %+v", got.Related)
 	}
+
+	// The other order, as concurrent polls may finish: HN's link first,
+	// then LWN's own copy. The entry readers hold (one key, one story id)
+	// is updated in place under LWN, the higher-ranked source, and HN
+	// becomes its coverage: the same result as above.
+	e = newEnv(t, open, StoryOptions(storyPriorities))
+	e.saveWant(t, "hn", outcomes(item.New), hn)
+	first := e.items(t, store.Query{})
+	e.saveWant(t, "lwn", outcomes(item.Updated), lwn)
+	for _, again := range []item.Item{hn, lwn} {
+		e.saveWant(t, again.Source, outcomes(item.Duplicate), again)
+	}
+	all = e.items(t, store.Query{})
+	if len(all) != 1 || all[0].Source != "lwn" || all[0].Key != first[0].Key {
+		t.Fatalf("Items after HN then LWN: got %+v, want LWN's copy under the key %s", all, first[0].Key)
+	}
+	// A story of one item is published under the item's key.
+	if was, is := cmp.Or(first[0].StoryID, first[0].Key), cmp.Or(all[0].StoryID, all[0].Key); was != is || !all[0].StoryUpdated.After(first[0].StoryUpdated) {
+		t.Errorf("story id %q -> %q, updated %v -> %v: want the same id, updated later", was, is, first[0].StoryUpdated, all[0].StoryUpdated)
+	}
+	if got := relatedSources(all[0]); !slices.Equal(got, []string{"hn"}) {
+		t.Fatalf("Related after HN then LWN: got %v, want [hn]", got)
+	}
 }
 
 func testStoryReplies(t *testing.T, open Opener) {
