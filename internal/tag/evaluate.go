@@ -29,7 +29,9 @@ func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 			return true, vals
 		}
 	case kindPerson:
-		m.need(fields)
+		if !m.anyPerson(fields) {
+			return false, nil
+		}
 		var words []string
 		for _, pp := range m.t.persons {
 			if m.phrases[pp.phrase]&fields != 0 {
@@ -71,14 +73,31 @@ func (m *itemMatch) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
 		words = append(words, w...)
 	}
 	if len(g.any) > 0 {
-		if !first && !m.anyHit(g, fields) && (len(g.anyOthers) == 0 || !m.anyOther(g, fields)) {
+		if !first && !m.anyCheap(g, fields) {
 			return false, nil
 		}
+		// The words are those of the fields already scanned when they
+		// hold some: a summary is scanned only when the title (and the
+		// extractors' findings) do not decide.
 		matched := false
-		for i := range g.any {
+		if scanned := fields &^ m.pending; scanned != fields && scanned != 0 {
+			for i := range g.any {
+				if ok, w := m.evalEntry(&g.any[i], scanned); ok {
+					matched = true
+					words = append(words, w...)
+				}
+			}
+		}
+		for i := 0; !matched && i < len(g.any); i++ {
 			if ok, w := m.evalEntry(&g.any[i], fields); ok {
 				matched = true
 				words = append(words, w...)
+				// Every other entry that matches says so too.
+				for j := i + 1; j < len(g.any); j++ {
+					if ok, w := m.evalEntry(&g.any[j], fields); ok {
+						words = append(words, w...)
+					}
+				}
 			}
 		}
 		if !matched {
@@ -114,6 +133,8 @@ func (m *itemMatch) test(e *centry, fields fieldMask) bool {
 	case kindExtractor:
 		m.ensure(e.id, fields)
 		return m.exHit[e.id]&fields != 0
+	case kindPerson:
+		return m.anyPerson(fields)
 	case kindGroup:
 		if e.fields != 0 {
 			fields = e.fields
@@ -150,7 +171,7 @@ func (m *itemMatch) testGroup(g *cgroup, fields fieldMask) bool {
 			return false
 		}
 	}
-	if len(g.any) > 0 && !first && !m.anyHit(g, fields) && (len(g.anyOthers) == 0 || !m.anyOther(g, fields)) {
+	if len(g.any) > 0 && !first && !m.anyCheap(g, fields) {
 		return false
 	}
 	for i := range g.none {
@@ -192,4 +213,28 @@ func (m *itemMatch) anyHit(g *cgroup, fields fieldMask) bool {
 		}
 	}
 	return false
+}
+
+// anyPerson reports whether a configured person is named in fields, from
+// the few phrases the item has rather than the few hundred names and
+// aliases: most items name nobody, and extract:person is the first test
+// of several maintainers rules.
+func (m *itemMatch) anyPerson(fields fieldMask) bool {
+	m.need(fields)
+	for _, id := range m.hits {
+		if m.t.isPerson[id] && m.phrases[id]&fields != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// anyCheap reports whether an entry of g's any-list matches in fields,
+// trying the phrases of the fields already scanned and the other entries
+// (extractors, cached since Tag records their findings) before scanning a
+// pending summary or content for phrases.
+func (m *itemMatch) anyCheap(g *cgroup, fields fieldMask) bool {
+	scanned := fields &^ m.pending
+	return m.anyHit(g, scanned) || len(g.anyOthers) > 0 && m.anyOther(g, fields) ||
+		scanned != fields && m.anyHit(g, fields)
 }

@@ -91,6 +91,7 @@ type Tagger struct {
 	res          []*regexp.Regexp
 	reLits       [][]string // per regexp: one of these must occur (see requiredLiterals)
 	persons      []personPhrase
+	isPerson     []bool    // by phrase id: a person's name or alias
 	used         fieldMask // fields any rule reads: the others are never prepared
 	// scanned are the fields some phrase or person entry reads: only
 	// they go through an automaton; the other used fields are only
@@ -178,8 +179,10 @@ func Compile(spec Spec) (*Tagger, error) {
 		return nil, err
 	}
 	// People are looked for wherever a rule reads extract:person.
+	t.isPerson = make([]bool, len(t.phrases))
 	for _, pp := range t.persons {
 		t.markPhrase(pp.phrase, t.personFields)
+		t.isPerson[pp.phrase] = true
 	}
 	for i := range allFields {
 		var pats []string
