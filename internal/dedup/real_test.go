@@ -167,3 +167,12 @@ func TestRepresentativeRealSeries(t *testing.T) {
 		t.Errorf("only %d series checked", checked)
 	}
 }
+
+// TestStoriesRealBlind3 prints the figures of the third blind split
+// (testdata/README.md): aggregator weeks and lore threads in neither other
+// set, labelled before any rule ran on them. Like TestStoriesRealBlind it
+// is scored, never tuned on, and logs no pair.
+func TestStoriesRealBlind3(t *testing.T) {
+	scores, counts, _ := realScores(t, "testdata/real-blind3.jsonl", false)
+	logScores(t, "blind3", scores, counts)
+}
