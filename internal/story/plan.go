@@ -38,6 +38,7 @@ type planner struct {
 	touched  []string                    // ids in first-touch order
 	gone     map[string]bool             // stories merged away
 	batch    []string                    // keys stored by the batch, in order
+	inBatch  map[string]bool             // batch's keys as a set: a poll may store tens of thousands
 	relinked map[string]string           // items outside the batch moved to a story
 	prepared map[*Stored]*dedup.Features // of candidates, by copy
 	elect    map[string]bool             // stories whose representative is to be elected
@@ -58,7 +59,7 @@ func PlanSave(r Reader, rules Rules, src string, items []item.Item, now time.Tim
 		r: r, rules: rules, now: now, items: map[string]*Stored{}, stories: map[string]*Story{},
 		marks: map[string]string{}, orig: map[string]*Story{},
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*Stored]*dedup.Features{},
-		elect: map[string]bool{},
+		elect: map[string]bool{}, inBatch: make(map[string]bool, len(items)),
 	}
 	p := &Plan{
 		Outcomes: make([]item.Outcome, len(items)), Lookups: make([]Lookup, 0, len(items)),
@@ -367,7 +368,8 @@ func (pl *planner) put(p *Plan, it item.Item, sid string) error {
 	}
 	si := &Stored{Item: it, Story: st}
 	pl.items[it.Key] = si
-	if !slices.Contains(pl.batch, it.Key) {
+	if !pl.inBatch[it.Key] {
+		pl.inBatch[it.Key] = true
 		pl.batch = append(pl.batch, it.Key)
 	}
 	delete(pl.relinked, it.Key)
@@ -495,7 +497,7 @@ func (pl *planner) link(key, id string) {
 		c.Story = id
 		pl.items[key] = &c
 	}
-	if !slices.Contains(pl.batch, key) {
+	if !pl.inBatch[key] {
 		pl.relinked[key] = id
 	}
 }
