@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -71,8 +72,14 @@ func (s *Store) retain(b buckets, now time.Time, touched []string) (int, error) 
 			return 0, err
 		}
 	}
+	// Newest first: bbolt splits the nodes a transaction writes only when
+	// it commits, so a poll that stored thousands of items holds them in
+	// one node, and each Delete moves everything after the key deleted.
+	// The victims are the oldest entries; deleting from the last of them
+	// back moves only the entries kept, where the other way round a flood
+	// evicted made retention quadratic in it.
 	removed := 0
-	for k := range victims {
+	for _, k := range slices.Backward(slices.Sorted(maps.Keys(victims))) {
 		n, err := removeItem(b, []byte(k))
 		if err != nil {
 			return 0, err
