@@ -94,6 +94,9 @@ func cluster(items []item.Item, mergeExact bool) (root []int, checked int) {
 	}
 	feats := make([]features, len(items))
 	index := map[string][]int{}
+	// byKey is the store's item index: an item is found by its key for
+	// as long as it is stored, past the lookup window.
+	byKey := map[string][]int{}
 	for _, i := range order {
 		feats[i] = featuresOf(items[i])
 		keys := StoryKeys(items[i])
@@ -114,6 +117,20 @@ func cluster(items []item.Item, mergeExact bool) (root []int, checked int) {
 				if feats[i].at.Sub(feats[j].at).Abs() <= Window && !seen[j] {
 					seen[j] = true
 					tiers[tier] = append(tiers[tier], j)
+				}
+			}
+		}
+		// A stored item that one of its identity keys names (the mail it
+		// answers, an earlier version its cover letter links to, the
+		// article an aggregator points at) is a candidate however old.
+		for n, k := range feats[i].keys.strong {
+			if n == 0 {
+				continue // its own
+			}
+			for _, j := range byKey[k] {
+				if !seen[j] {
+					seen[j] = true
+					tiers[0] = append(tiers[0], j)
 				}
 			}
 		}
@@ -139,6 +156,9 @@ func cluster(items []item.Item, mergeExact bool) (root []int, checked int) {
 		}
 		for _, k := range slices.Concat(keys, buckets) {
 			index[k] = append(index[k], i)
+		}
+		if len(feats[i].keys.strong) > 0 {
+			byKey[feats[i].keys.strong[0]] = append(byKey[feats[i].keys.strong[0]], i)
 		}
 	}
 	root = make([]int, len(items))

@@ -25,7 +25,11 @@
 //     story Window (7 days), which items it saw under each key and bucket
 //     (an index in each process's memory, persisted as one record per save
 //     and shared between replicas through Redis), and fetches all of a
-//     poll's candidates in at most one batched round trip.
+//     poll's candidates in at most one batched round trip. An item that
+//     names another by its link key (the mail it answers, an earlier
+//     version of its series, the article an aggregator points at) has
+//     that item as a candidate for as long as it is stored: a reply a
+//     month later is still in its thread (IsLinkKey).
 //  2. Verification. SameStory(candidate, item) decides on each candidate;
 //     the item joins the first story it verifies against (identity-key
 //     candidates first, then event keys, then buckets, oldest first).

@@ -332,6 +332,11 @@ func appendSeriesKeys(keys []string, s *item.Series) []string {
 	return keys
 }
 
+// IsLinkKey reports whether a story key is a link identity ("l:"): the
+// Key of the item at that link, so a store can read that item by it
+// after the lookup index has forgotten the key.
+func IsLinkKey(k string) bool { return strings.HasPrefix(k, linkPrefix) }
+
 // IsReply reports whether it is a reply in a mail thread ("Re: ..."):
 // phase 2 counts replies on their story instead of listing them.
 func IsReply(it item.Item) bool {

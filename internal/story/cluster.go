@@ -50,6 +50,13 @@ func (pl *planner) clusterInto(it item.Item, joined string) (string, error) {
 				}
 			}
 		}
+		if tier == 0 {
+			named, err := pl.named(it, seen)
+			if err != nil {
+				return "", err
+			}
+			tiers[0] = append(tiers[0], named...)
+		}
 		slices.SortStableFunc(tiers[tier], func(a, b *Stored) int {
 			return storyTime(a.Item).Compare(storyTime(b.Item))
 		})
@@ -79,6 +86,31 @@ func (pl *planner) clusterInto(it item.Item, joined string) (string, error) {
 		}
 	}
 	return cmp.Or(joined, it.Key), nil
+}
+
+// named returns the stored items that it names by their key, as long as
+// they are stored: the mail it answers, the earlier versions its cover
+// letter links to, the article an aggregator points at. The lookup index
+// forgets them after the story window, but a reply to a mail of last
+// month is still in that mail's thread, and the versions of a series a
+// month apart are still one series. It reads one item per key: an item
+// names few (a reply its parent, a cover letter its earlier versions).
+func (pl *planner) named(it item.Item, seen map[string]bool) ([]*Stored, error) {
+	var out []*Stored
+	for _, k := range it.StoryKeys {
+		if seen[k] || !dedup.IsLinkKey(k) {
+			continue
+		}
+		seen[k] = true
+		si, err := pl.item(k)
+		if err != nil {
+			return nil, err
+		}
+		if si != nil {
+			out = append(out, si)
+		}
+	}
+	return out, nil
 }
 
 // sameAs returns dedup's SameStory(candidate, it) and SameStoryStrong

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kernelwire/kernelwire/internal/dedup"
 	"github.com/kernelwire/kernelwire/internal/item"
 )
 
@@ -61,6 +62,24 @@ func (pl *planner) simpleItems(items []item.Item, n int) ([]bool, error) {
 				return nil, fmt.Errorf("item %s: %w", it.Key, err)
 			}
 			simple[i] = false
+			continue
+		}
+		// A stored item it names (cluster's named) is a candidate
+		// however old.
+		for _, k := range it.StoryKeys {
+			if k == it.Key || !dedup.IsLinkKey(k) {
+				continue
+			}
+			si, err := pl.item(k)
+			if err != nil {
+				return nil, fmt.Errorf("item %s: %w", it.Key, err)
+			}
+			if si != nil {
+				simple[i] = false
+				break
+			}
+		}
+		if !simple[i] {
 			continue
 		}
 	fields:
