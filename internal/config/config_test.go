@@ -126,7 +126,7 @@ func TestParseErrors(t *testing.T) {
 				`feeds.yaml:7: source "b": missing url`}},
 		{"unknown field and extractor", strings.Replace(base, "any: [rust]", "fields: [titel]\n        any: [extract:version]", 1),
 			[]string{`feeds.yaml:6: topic "rust" rule 1 ("r"): unknown field "titel" (did you mean "title"?) (fields: title, summary, content, categories, author, source, host, path, link)`,
-				`feeds.yaml:7: topic "rust" rule 1 ("r") any: unknown extractor "extract:version" (want extract:kernel_version, extract:cve, extract:patch, extract:subsystem, extract:trailer, extract:series, extract:review, extract:status, extract:cve_record, extract:release, extract:person or extract:list)`}},
+				`feeds.yaml:7: topic "rust" rule 1 ("r") any: unknown extractor "extract:version" (want extract:kernel_version, extract:cve, extract:patch, extract:subsystem, extract:trailer, extract:series, extract:review, extract:status, extract:cve_record, extract:release, extract:person, extract:list or extract:known_subsystem)`}},
 		{"unknown key in nested group", strings.Replace(base, "any: [rust]", "any: [{anyy: [x]}]", 1),
 			[]string{`feeds.yaml:6: topic "rust" rule 1 ("r") any group: unknown key "anyy" (did you mean "any"?)`,
 				`feeds.yaml:6: topic "rust" rule 1 ("r") any group: needs a non-empty any or all list (none alone would match almost everything)`}},

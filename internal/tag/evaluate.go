@@ -43,6 +43,10 @@ func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 		if _, where, ok := m.list(); ok {
 			return true, []string{where}
 		}
+	case kindKnownSubsystem:
+		if names := m.knownSubsystems(); len(names) > 0 {
+			return true, names
+		}
 	case kindGroup:
 		if e.fields != 0 {
 			fields = e.fields

@@ -144,6 +144,26 @@ func (m *itemMatch) isMail() bool {
 	return len(m.found(m.t.patchX, fieldBit(FieldTitle))) > 0
 }
 
+// knownSubsystems returns the subject prefixes of a mail that the
+// subsystem table knows (as the table names them), nil for an item that is
+// no mail or whose prefixes it does not know.
+func (m *itemMatch) knownSubsystems() []string {
+	if !m.isMail() {
+		return nil
+	}
+	var names []string
+	for _, p := range m.found(m.t.tables.subsystemX, fieldBit(FieldTitle)) {
+		for rest := p; rest != ""; {
+			var part string
+			part, rest, _ = strings.Cut(rest, ",")
+			if name, _, ok := m.t.subsystem(strings.TrimSpace(part)); ok && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	return names
+}
+
 // tableEvidence is one topic the tables give an item: the rule name
 // (ListRule or SubsystemRule and the name) and the words that say so.
 type tableEvidence struct {

@@ -132,3 +132,40 @@ func TestTablesFingerprint(t *testing.T) {
 		t.Error("a list table change kept the fingerprint")
 	}
 }
+
+// TestKnownSubsystem checks extract:known_subsystem: true for a mail whose
+// subject prefix the subsystem table knows (through a parent path too),
+// false for an unknown prefix, for no prefix and for a news headline, so a
+// word rule guarded by it reads only subjects the table cannot decide.
+func TestKnownSubsystem(t *testing.T) {
+	s := tablesSpec()
+	s.Topics = append(s.Topics, TopicSpec{Slug: "cache", Rules: []RuleSpec{{Name: "page cache words",
+		Fields: []Field{FieldTitle}, Group: Group{Any: terms("page cache"), None: terms(TermKnownSubsystem)}}}})
+	tg, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lore := func(subject string) item.Item {
+		return item.Item{Title: subject, Link: "https://lore.kernel.org/linux-kernel/1@x/"}
+	}
+	tests := []struct {
+		it   item.Item
+		want bool
+	}{
+		{lore("[PATCH] net: phy: drop a page cache hack"), false},
+		{lore("[PATCH] drm/nova/gsp: page cache for firmware"), false},
+		{lore("[PATCH] stmpe-ts: page cache of the touch data"), true},
+		{lore("Re: page cache thrashing on 7.1"), true},
+		{item.Item{Title: "Net: a page cache story", Link: "https://example.org/a"}, true},
+	}
+	for _, tc := range tests {
+		it := tc.it
+		tg.Tag(&it, "", nil)
+		if got := it.HasTopic("cache"); got != tc.want {
+			t.Errorf("%q: cache %v, want %v (matched %v)", tc.it.Title, got, tc.want, it.Matched)
+		}
+	}
+	if err := CheckTerm(TermKnownSubsystem); err != nil {
+		t.Errorf("CheckTerm(%q): %v", TermKnownSubsystem, err)
+	}
+}

@@ -71,6 +71,12 @@ const (
 	// TermList is true when the item is a mail of a mailing list of the
 	// list table (see List): kernel context on its own.
 	TermList = "extract:list"
+	// TermKnownSubsystem is true when the item is a mail whose subject
+	// prefix is in the subsystem table ("btrfs:", "drm/amdgpu:"): the
+	// table, not the words of the subject, says its subsystem. A prefix
+	// the table does not know ("stmpe-ts:", "man-pages:") names no
+	// subsystem, so the words decide.
+	TermKnownSubsystem = "extract:known_subsystem"
 	// RegexpPrefix starts a term that is a regular expression (RE2 syntax,
 	// matched case-insensitively) rather than a phrase.
 	RegexpPrefix = "re:"
@@ -164,14 +170,14 @@ func CheckTerm(term string) error {
 		if _, err := regexp.Compile(src); err != nil {
 			return fmt.Errorf("bad regexp %q: %w", src, err)
 		}
-	case term == TermPerson, term == TermList:
+	case term == TermPerson, term == TermList, term == TermKnownSubsystem:
 	case strings.HasPrefix(term, ExtractPrefix):
 		if _, ok := extract.Lookup(strings.TrimPrefix(term, ExtractPrefix)); !ok {
 			var names []string
 			for _, x := range extract.All() {
 				names = append(names, ExtractPrefix+x.Name)
 			}
-			return fmt.Errorf("unknown extractor %q (want %s, %s or %s)", term, strings.Join(names, ", "), TermPerson, TermList)
+			return fmt.Errorf("unknown extractor %q (want %s, %s, %s or %s)", term, strings.Join(names, ", "), TermPerson, TermList, TermKnownSubsystem)
 		}
 	case normalize(term) == "":
 		return fmt.Errorf("term %q has no text", term)

@@ -30,6 +30,7 @@ const (
 	kindExtractor // id is the index in extract.All
 	kindPerson
 	kindList
+	kindKnownSubsystem
 	kindGroup
 )
 
@@ -273,6 +274,8 @@ func (t *Tagger) compileEntry(e Entry, addPhrase func(string) int) (centry, erro
 		ce.kind = kindPerson
 	case e.Term == TermList:
 		ce.kind = kindList
+	case e.Term == TermKnownSubsystem:
+		ce.kind = kindKnownSubsystem
 	case isExtractor:
 		ce.kind = kindExtractor
 		ce.id, _ = extract.Lookup(name) // checked by CheckTerm
@@ -337,7 +340,7 @@ func regexpSource(src string) string {
 // algorithm names the matching and extraction code: bump it when a change
 // to this package would tag some item differently under the same rules, so
 // that stored items are re-tagged (see Fingerprint).
-const algorithm = "kernelwire-tag/5"
+const algorithm = "kernelwire-tag/6"
 
 // Fingerprint identifies the rule set: the same topics, rules and people
 // give the same value in every run and process, and any change to them
