@@ -143,6 +143,24 @@ func TestCases(t *testing.T) {
 		{headline("Rust is coming to the DRM subsystem"), []string{"rust-for-linux"}, nil},
 		{headline("The kernel's first Rust network driver is merged"), []string{"rust-for-linux"}, nil},
 		{headline("Rust 1.99 makes the Linux kernel's minimum version"), []string{"rust-for-linux"}, nil},
+
+		// Issue 13, third pass. A prefix the subsystem table does not
+		// know names no subsystem: the subject's words decide.
+		{lore("linux-api", "Re: [PATCH v3] fanotify.7, fanotify_init.2: document FAN_REPORT_FID"), []string{"filesystems"}, nil},
+		{lore("linux-kernel", "[PATCH] man-pages: document the page cache limits of tmpfs"), []string{"filesystems", "memory-management"}, nil},
+		// A known prefix still decides on its own.
+		{lore("linux-kernel", "[PATCH] landlock: restrict connecting to UNIX sockets"), []string{"security"}, []string{"networking"}},
+		{lore("linux-kernel", "[PATCH] drm/amdgpu: fix a page fault on resume"), []string{"drivers"}, []string{"memory-management"}},
+		// A file of the tree named in a subject.
+		{lore("linux-riscv", "Re: [PATCH] riscv: move the L2 cache driver to drivers/soc"), []string{"drivers", "architectures"}, nil},
+		{lore("linux-kernel", "[PATCH] x86,/proc/pid/status: show the shadow stack state"), []string{"filesystems"}, nil},
+		{lore("linux-kernel", "Re: a question about mm/vmscan.c"), []string{"memory-management"}, nil},
+		// The allocator's calls and the memory model's types are mm.
+		{lore("kernel-hardening", "Re: should kfree() poison the freed object?"), []string{"memory-management", "security"}, nil},
+		{lore("linux-xfs", "[PATCH v2 00/12] fs/dax: fix ZONE_DEVICE page reference counts"), []string{"memory-management", "filesystems"}, nil},
+		{lore("linux-btrfs", "Re: [PATCH] btrfs: charge metadata folios to the root memcgroup"), []string{"memory-management", "filesystems"}, nil},
+		// Lockdown in its verb form is a hardening feature.
+		{lore("linux-api", "[PATCH 12/30] PCI: lock down BAR access when the kernel is locked down"), []string{"security", "drivers"}, nil},
 	}
 	_, tg := shipped(t)
 	for _, tc := range tests {
