@@ -153,7 +153,16 @@ func TestCases(t *testing.T) {
 		{lore("linux-kernel", "[PATCH] drm/amdgpu: fix a page fault on resume"), []string{"drivers"}, []string{"memory-management"}},
 		// A file of the tree named in a subject.
 		{lore("linux-riscv", "Re: [PATCH] riscv: move the L2 cache driver to drivers/soc"), []string{"drivers", "architectures"}, nil},
-		{lore("linux-kernel", "[PATCH] x86,/proc/pid/status: show the shadow stack state"), []string{"filesystems"}, nil},
+		{lore("linux-kernel", "[PATCH] x86: move the a.out loader to fs/binfmt_aout.c"), []string{"filesystems", "architectures"}, nil},
+		// Common words stay out of an unknown prefix's way: a swap of
+		// two values is no mm, XFS's realtime volume no scheduling, a
+		// filesystem blocking suspend no driver.
+		{lore("linux-kernel", "[PATCH v9 7/12] timekeeping: count the floor swap events"), nil, []string{"memory-management"}},
+		{lore("linux-xfs", "[PATCH 06/14] punch-alternating: detect realtime files with large extents"), []string{"filesystems"}, []string{"scheduler"}},
+		{lore("linux-btrfs", "Re: scrub keeps the system from going to suspend"), []string{"filesystems"}, []string{"drivers"}},
+		// Device classes with the kernel as context are drivers.
+		{headline("Linux 7.2 sound code adds support for new Intel laptops"), []string{"drivers"}, nil},
+		{headline("Talking to a guest over Linux vsock sockets"), []string{"networking"}, nil},
 		{lore("linux-kernel", "Re: a question about mm/vmscan.c"), []string{"memory-management"}, nil},
 		// The allocator's calls and the memory model's types are mm.
 		{lore("kernel-hardening", "Re: should kfree() poison the freed object?"), []string{"memory-management", "security"}, nil},
