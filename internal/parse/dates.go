@@ -372,8 +372,12 @@ func monthNumber(w string) int {
 
 // fold lower-cases and drops the accents month names carry.
 func fold(s string) string {
-	return strings.NewReplacer("é", "e", "è", "e", "ê", "e", "û", "u", "ü", "u", "ç", "c", "ä", "a", "ô", "o", "á", "a", "í", "i").Replace(strings.ToLower(s))
+	return accents.Replace(strings.ToLower(s))
 }
+
+// accents is built once (a Replacer is safe for concurrent use): built
+// per call, it allocated a lookup table for every date word read.
+var accents = strings.NewReplacer("é", "e", "è", "e", "ê", "e", "û", "u", "ü", "u", "ç", "c", "ä", "a", "ô", "o", "á", "a", "í", "i")
 
 // zoneOffsets are zone abbreviations in hours east of UTC: RFC 822's
 // (UT, GMT, the US zones) and the ones feeds use besides. Ambiguous ones
