@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kernelwire/kernelwire/internal/dedup"
@@ -36,7 +37,9 @@ func (pl *planner) clusterInto(it item.Item, joined string) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			for _, h := range Judged(found, pl.lookups.get(k), at, tier == 1) {
+			pl.batchHits = pl.lookups.appendGet(pl.batchHits[:0], k)
+			pl.judged = JudgedInto(pl.judged, found, pl.batchHits, at, tier == 1)
+			for _, h := range pl.judged {
 				if seen[h.Key] {
 					continue
 				}
@@ -158,6 +161,31 @@ type batchLookups struct {
 	prev []int32
 }
 
+// batchStorage recycles batchLookups' map and slices across saves: grown
+// afresh for every save they were a large share of a plan's garbage.
+var batchStorage sync.Pool
+
+// newBatchLookups returns an empty batchLookups, on recycled storage when
+// there is some.
+func newBatchLookups() batchLookups {
+	if b, ok := batchStorage.Get().(*batchLookups); ok {
+		return *b
+	}
+	return batchLookups{}
+}
+
+// recycle empties b and hands its storage to the next save; b must not be
+// used afterwards.
+func (b *batchLookups) recycle() {
+	if b.last == nil {
+		return
+	}
+	clear(b.last)
+	clear(b.hit)
+	batchStorage.Put(&batchLookups{last: b.last, hit: b.hit[:0], prev: b.prev[:0]})
+	*b = batchLookups{}
+}
+
 // add records key, of story time at, under field.
 func (b *batchLookups) add(field, key string, at int64) {
 	if b.last == nil {
@@ -172,19 +200,19 @@ func (b *batchLookups) add(field, key string, at int64) {
 	b.prev = append(b.prev, p)
 }
 
-// get returns the MaxLive items recorded last under field, in the order
-// recorded.
-func (b *batchLookups) get(field string) []Hit {
+// appendGet appends the MaxLive items recorded last under field to dst,
+// in the order recorded.
+func (b *batchLookups) appendGet(dst []Hit, field string) []Hit {
 	i, ok := b.last[field]
 	if !ok {
-		return nil
+		return dst
 	}
-	var out []Hit
-	for ; i >= 0 && len(out) < MaxLive; i = b.prev[i] {
-		out = append(out, b.hit[i])
+	start := len(dst)
+	for ; i >= 0 && len(dst)-start < MaxLive; i = b.prev[i] {
+		dst = append(dst, b.hit[i])
 	}
-	slices.Reverse(out)
-	return out
+	slices.Reverse(dst[start:])
+	return dst
 }
 
 // MaxJudged bounds the candidates an item is judged against under one
@@ -211,7 +239,15 @@ const windowSeconds = int64(dedup.Window/time.Second) + 1
 // candidates' order does not depend on who recorded them first, then
 // batch's in order; neither argument is modified.
 func Judged(found, batch []Hit, at int64, bucket bool) []Hit {
-	out := make([]Hit, 0, min(len(found)+len(batch), MaxJudged))
+	return JudgedInto(make([]Hit, 0, min(len(found)+len(batch), MaxJudged)), found, batch, at, bucket)
+}
+
+// JudgedInto is Judged returning its hits in buf's memory while they fit
+// (buf's contents are overwritten; it must not share memory with found or
+// batch): a planner judges every field of every item, and reuses one
+// slice for all of them.
+func JudgedInto(buf, found, batch []Hit, at int64, bucket bool) []Hit {
+	out := buf[:0]
 	nFound := 0
 	for i, list := range [2][]Hit{found, batch} {
 		for _, h := range list {

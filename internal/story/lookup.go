@@ -124,22 +124,30 @@ func (x *LookupIndex) AddAll(ls []Lookup, exp int64) {
 // ms), at most the MaxLive recorded last, in no particular order (Judged
 // orders what is judged).
 func (x *LookupIndex) Live(field string, now int64) []Hit {
+	return x.AppendLive(nil, field, now)
+}
+
+// AppendLive is Live appending to dst: a save looks up ~26 fields per
+// item, and a slice of its own for each, grown hit by hit, was 4% of the
+// bytes a cold poll allocated.
+func (x *LookupIndex) AppendLive(dst []Hit, field string, now int64) []Hit {
 	f := fieldHash(field)
 	e, ok := x.first[f]
 	if !ok {
-		return nil
+		return dst
 	}
-	var out []Hit
 	es := x.more[f]
-	for i := len(es) - 1; i >= 0 && len(out) < MaxLive; i-- {
+	n := 0
+	for i := len(es) - 1; i >= 0 && n < MaxLive; i-- {
 		if es[i].exp > now {
-			out = append(out, Hit{es[i].item, es[i].at})
+			dst = append(dst, Hit{es[i].item, es[i].at})
+			n++
 		}
 	}
-	if e.exp > now && len(out) < MaxLive {
-		out = append(out, Hit{e.item, e.at})
+	if e.exp > now && n < MaxLive {
+		dst = append(dst, Hit{e.item, e.at})
 	}
-	return out
+	return dst
 }
 
 // Sweep drops the entries expired at now (unix ms).

@@ -27,21 +27,24 @@ type Rules struct {
 // what the batch changed so far, so that later items of a batch see
 // earlier ones.
 type planner struct {
-	r        Reader
-	rules    Rules
-	now      time.Time
-	items    map[string]*Stored          // read or written; nil: known absent
-	stories  map[string]*Story           // read or written; nil: none (singleton or deleted)
-	marks    map[string]string           // marks set by the batch
-	lookups  batchLookups                // lookups added by the batch
-	orig     map[string]*Story           // touched stories as read (nil: none)
-	touched  []string                    // ids in first-touch order
-	gone     map[string]bool             // stories merged away
-	batch    []string                    // keys stored by the batch, in order
-	inBatch  map[string]bool             // batch's keys as a set: a poll may store tens of thousands
-	relinked map[string]string           // items outside the batch moved to a story
-	prepared map[*Stored]*dedup.Features // of candidates, by copy
-	elect    map[string]bool             // stories whose representative is to be elected
+	r       Reader
+	rules   Rules
+	now     time.Time
+	items   map[string]*Stored // read or written; nil: known absent
+	stories map[string]*Story  // read or written; nil: none (singleton or deleted)
+	marks   map[string]string  // marks set by the batch
+	lookups batchLookups       // lookups added by the batch
+	// batchHits and judged are clusterInto's scratch: one field's hits
+	// from the batch, and the hits judged of it.
+	batchHits, judged []Hit
+	orig              map[string]*Story           // touched stories as read (nil: none)
+	touched           []string                    // ids in first-touch order
+	gone              map[string]bool             // stories merged away
+	batch             []string                    // keys stored by the batch, in order
+	inBatch           map[string]bool             // batch's keys as a set: a poll may store tens of thousands
+	relinked          map[string]string           // items outside the batch moved to a story
+	prepared          map[*Stored]*dedup.Features // of candidates, by copy
+	elect             map[string]bool             // stories whose representative is to be elected
 }
 
 // PlanSave decides the save of a poll's items for source src at now:
@@ -59,8 +62,9 @@ func PlanSave(r Reader, rules Rules, src string, items []item.Item, now time.Tim
 		r: r, rules: rules, now: now, items: map[string]*Stored{}, stories: map[string]*Story{},
 		marks: map[string]string{}, orig: map[string]*Story{},
 		gone: map[string]bool{}, relinked: map[string]string{}, prepared: map[*Stored]*dedup.Features{},
-		elect: map[string]bool{}, inBatch: make(map[string]bool, len(items)),
+		elect: map[string]bool{}, inBatch: make(map[string]bool, len(items)), lookups: newBatchLookups(),
 	}
+	defer pl.lookups.recycle()
 	p := &Plan{
 		Outcomes: make([]item.Outcome, len(items)), Lookups: make([]Lookup, 0, len(items)),
 		Items: make([]Stored, 0, len(items)), Marks: make([]Mark, 0, len(items)),

@@ -272,6 +272,7 @@ type Reader interface {
 	Story(id string) (Story, bool, error)
 	// Lookup returns the items recorded under a story key or bucket
 	// within the lookup TTL (at most MaxLive, as LookupIndex.Live), in
-	// any order.
+	// any order. The planner neither changes nor keeps the slice past
+	// the next Lookup, so a Reader may reuse its memory.
 	Lookup(field string) ([]Hit, error)
 }

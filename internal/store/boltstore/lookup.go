@@ -99,10 +99,10 @@ func (x *lookupIndex) load(tx *bolt.Tx, sb storyBuckets) error {
 	return nil
 }
 
-// lookup returns the items recorded under field that are live at now,
-// sorted by key.
-func (x *lookupIndex) lookup(field string, now time.Time) []story.Hit {
-	return x.x.Live(field, now.UnixMilli())
+// appendLookup appends the items recorded under field that are live at
+// now to dst.
+func (x *lookupIndex) appendLookup(dst []story.Hit, field string, now time.Time) []story.Hit {
+	return x.x.AppendLive(dst, field, now.UnixMilli())
 }
 
 // sweep drops entries expired at now from memory.

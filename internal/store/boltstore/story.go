@@ -56,6 +56,9 @@ type reader struct {
 	b   buckets
 	sb  storyBuckets
 	now time.Time
+	// hits is what Lookup returned last, its memory reused by the next
+	// (the planner reads each lookup before making the next).
+	hits []story.Hit
 }
 
 func (r *reader) Mark(key string) (string, bool) { return r.s.seenHash(r.b, key, r.now) }
@@ -86,7 +89,10 @@ func (r *reader) Item(key string) (story.Stored, bool, error) {
 
 func (r *reader) Story(id string) (story.Story, bool, error) { return getStory(r.sb, id) }
 
-func (r *reader) Lookup(key string) ([]story.Hit, error) { return r.s.lookups.lookup(key, r.now), nil }
+func (r *reader) Lookup(key string) ([]story.Hit, error) {
+	r.hits = r.s.lookups.appendLookup(r.hits[:0], key, r.now)
+	return r.hits, nil
+}
 
 func getStory(sb storyBuckets, id string) (story.Story, bool, error) {
 	if sb.stories == nil {
