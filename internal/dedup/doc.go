@@ -46,7 +46,12 @@
 // each word counts by its rarity (idf from a background table of real
 // headlines, common_words.txt): a few words that every week's headlines
 // carry are not one story. Amounts are compared as values ("$1B" and "$1
-// Billion"), abbreviated commit ids as numbers.
+// Billion"), abbreviated commit ids as numbers. A news digest (Slashdot,
+// SoylentNews) writes its own headline for an article that others post
+// under the publisher's: the two share the event's rare names, not its
+// phrasing, so a digest's story within two days of a report matches on
+// two rare shared words carrying half the lighter title's weight, unless
+// either title asks or explains (commentary is its own story).
 //
 // A false merge hides a story from readers, so vetoes come before text and
 // release keys: look-alikes that differ in a kernel version ("6.13-rc1" vs

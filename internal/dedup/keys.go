@@ -202,6 +202,12 @@ func aggregatorTarget(it item.Item, host string) string {
 	return IdentityURL(canon)
 }
 
+// rewriteHost reports whether host is a news digest whose stories are its
+// own write-ups of articles published elsewhere, under its own headlines.
+func rewriteHost(host string) bool {
+	return host == "slashdot.org" || strings.HasSuffix(host, ".slashdot.org") || host == "soylentnews.org"
+}
+
 // linkHost is the lower-case host of link without "www.", "" if none.
 func linkHost(link string) string {
 	u, err := url.Parse(link)

@@ -30,8 +30,11 @@ func SameStoryStrong(a, b *Features) bool {
 	if !ok {
 		return false
 	}
-	if why != ReasonText {
+	if why != ReasonText && why != ReasonRewrite {
 		return true
+	}
+	if why == ReasonRewrite {
+		return false
 	}
 	return jaccard(a.f.toks, b.f.toks) >= minStrongJaccard
 }

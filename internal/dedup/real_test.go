@@ -108,8 +108,10 @@ func TestStoriesRealDev(t *testing.T) {
 	// Decryption Key" for "Cryptographers Held an Election. They Can't
 	// Decrypt the Results"), do not reach its recall on titles alone: they
 	// are held at what the rules reach (0.77 when written) so that they
-	// cannot fall back, and the gap is an open item, not a passed gate.
-	floor := map[string][2]float64{"all": {0.98, 0.90}, "lore": {0.98, 0.90}, "agg": {0.98, 0.75}}
+	// cannot fall back (0.77 when written, 0.83 once digests' rewrites
+	// matched by rare words), and the gap is an open item, not a passed
+	// gate.
+	floor := map[string][2]float64{"all": {0.98, 0.90}, "lore": {0.98, 0.90}, "agg": {0.98, 0.83}}
 	for _, c := range []string{"all", "agg", "lore"} {
 		if s, f := scores[c], floor[c]; s.precision() < f[0] || s.recall() < f[1] {
 			t.Errorf("dev %s: precision %.4f (want >= %.2f), recall %.4f (want >= %.2f)", c, s.precision(), f[0], s.recall(), f[1])

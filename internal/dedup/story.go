@@ -53,6 +53,7 @@ const (
 	ReasonRelease  Reason = "release"        // both announce the same release
 	ReasonCVE      Reason = "cve-news"       // both headlines name the same CVE
 	ReasonText     Reason = "near-duplicate" // titles say the same thing
+	ReasonRewrite  Reason = "rewrite"        // a news digest's headline for the same event
 )
 
 // Reasons for "different stories".
@@ -85,8 +86,16 @@ type features struct {
 	recurring bool
 	stage     bool
 	reply     bool
-	patch     *item.Patch
-	author    string
+	// rewrite says the item is a news digest's own write-up of an
+	// article (a Slashdot or SoylentNews story): its headline is the
+	// digest's, not the article's.
+	rewrite bool
+	// asks says the title asks or explains ("Why Raspberry Pi isn't
+	// vulnerable to Spectre", "Is it time for ...?"): commentary on an
+	// event, not a report of it.
+	asks   bool
+	patch  *item.Patch
+	author string
 	// self is the identity of the item's link and parent that of the
 	// mail it answers (Atom thr:in-reply-to), "" if none: the patches of
 	// one series answer its cover letter, a reply the mail it quotes.
@@ -106,6 +115,8 @@ func featuresOf(it item.Item) features {
 		recurring: hasMark(ws, recurringWords, recurringPairs),
 		stage:     hasMark(ws, stageWords, stagePairs),
 		reply:     IsReply(it),
+		rewrite:   rewriteHost(linkHost(it.Link)),
+		asks:      asks(it.Title, ws),
 		patch:     patchOf(it),
 		author:    strings.ToLower(strings.TrimSpace(it.Author)),
 	}
@@ -171,7 +182,9 @@ func storyTime(it item.Item) time.Time {
 //     36 hours apart;
 //  6. a shared release key ("Linux 6.13 released" and "6.13: mainline"),
 //     or a CVE id named in both headlines;
-//  7. near-duplicate titles (see minJaccard and minOverlap).
+//  7. near-duplicate titles (see minJaccard and minOverlap);
+//  8. a news digest's own headline for an article another item reports,
+//     by the rare words they share (rewrittenAs).
 func SameStory(a, b item.Item) (bool, Reason) {
 	return sameStory(featuresOf(a), featuresOf(b), Window)
 }
@@ -205,37 +218,10 @@ func sameStory(a, b features, window time.Duration) (bool, Reason) {
 	if sameText(a, b) {
 		return true, ReasonText
 	}
+	if rewrittenAs(a, b, gap) {
+		return true, ReasonRewrite
+	}
 	return false, ReasonDissimilar
-}
-
-// sameText is rule 7 of SameStory: the titles say the same thing, by
-// Jaccard similarity or containment of their words (minJaccard,
-// minOverlap), and the words they share weigh minCover of the lighter
-// title when each counts by its rarity (idf): "Are large language models
-// worth it?" and "Exploring the limits of large language models as quant
-// traders" share three words that hundreds of headlines a week carry.
-func sameText(a, b features) bool {
-	shared, sharedWords := 0, 0
-	ws := 0.0
-	for i, t := range a.toks {
-		if containsString(b.toks, t) {
-			shared++
-			ws += a.weights[i]
-			if !isYear(t) {
-				sharedWords++
-			}
-		}
-	}
-	// A year is weak evidence: "Advent of Code 2025" and "Advent of
-	// Sysadmin 2025" share a word and a year and are two stories. Text alone
-	// needs two shared tokens besides years (a version such as "GNOME 47"
-	// still counts).
-	if sharedWords < 2 || ws < minCover*min(a.weight, b.weight) {
-		return false
-	}
-	union := len(a.toks) + len(b.toks) - shared
-	return float64(shared)/float64(union) >= minJaccard ||
-		shared >= minShared && float64(shared)/float64(min(len(a.toks), len(b.toks))) >= minOverlap
 }
 
 // samePatch is rule 3 of SameStory. A pull request is sent under the same

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,12 @@ var day0 = time.Date(2025, 11, 30, 12, 0, 0, 0, time.UTC)
 
 func at(title string, hours float64) item.Item {
 	return item.Item{Title: title, Published: day0.Add(time.Duration(hours * float64(time.Hour)))}
+}
+
+// slashdotted is it as a news digest's story (Slashdot's own page).
+func slashdotted(it item.Item) item.Item {
+	it.Link = "https://tech.slashdot.org/story/25/11/30/1200000/" + strings.ReplaceAll(strings.ToLower(it.Title), " ", "-")
+	return it
 }
 
 func TestSameStory(t *testing.T) {
@@ -49,6 +56,16 @@ func TestSameStory(t *testing.T) {
 			lore(at("[PATCH v3 0/5] rust: add foo", 72), "https://lore.kernel.org/r4l/b@x/", "A"), true, ReasonThread},
 		{"parts of one series", lore(at("[PATCH v3 0/5] rust: add foo", 0), "https://lore.kernel.org/r4l/a@x/", "A"),
 			lore(at("[PATCH v3 2/5] rust: foo: add bar", 0.01), "https://lore.kernel.org/r4l/b@x/", "A"), true, ReasonThread},
+		{"a digest's own headline for a report", slashdotted(at("Regulators Fine Zorbex Over Quellium Battery Fires", 6)),
+			at("Zorbex pays Quellium recall fine", 0), true, ReasonRewrite},
+		{"two digest stories", slashdotted(at("Regulators Fine Zorbex Over Quellium Battery Fires", 6)),
+			slashdotted(at("Zorbex pays Quellium recall fine", 0)), false, ReasonDissimilar},
+		{"an explainer beside a digest's report", slashdotted(at("Regulators Fine Zorbex Over Quellium Battery Fires", 6)),
+			at("Why Zorbex pays the Quellium recall fine", 0), false, ReasonDissimilar},
+		{"a digest three days later", slashdotted(at("Regulators Fine Zorbex Over Quellium Battery Fires", 72)),
+			at("Zorbex pays Quellium recall fine", 0), false, ReasonDissimilar},
+		{"a digest sharing one rare word", slashdotted(at("Regulators Fine Zorbex Over Battery Fires", 6)),
+			at("Zorbex ships a cheaper laptop", 0), false, ReasonDissimilar},
 		{"different patches", at("[PATCH] rust: alloc: add Vec::pop", 0), at("[PATCH] rust: alloc: add Vec::push", 1), false, VetoPatch},
 		{"reply joins its thread", lore(at("Linux 6.18", 0), "https://lore.kernel.org/lkml/a@x/", "Linus"),
 			lore(at("Re: Linux 6.18", 9), "https://lore.kernel.org/lkml/b@y/", "Greg"), true, ReasonThread},
