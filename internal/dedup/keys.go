@@ -18,6 +18,7 @@ const (
 	cvePrefix     = "c:" // c:CVE-2024-1086
 	threadPrefix  = "s:" // digest of a mailing-list subject
 	seriesPrefix  = "x:" // x:<b4 change-id> of a patch series
+	targetPrefix  = "a:" // a:<digest> of a site an aggregator post links to
 )
 
 // keySet is an item's story keys by strength. Strong keys are identities:
@@ -25,7 +26,7 @@ const (
 // Release and thread keys name an event and are still checked against the
 // vetoes in SameStory.
 type keySet struct {
-	strong, release, cve, thread []string
+	strong, release, cve, thread, target []string
 }
 
 // StoryKeys returns the exact keys an item can be found under; items that
@@ -56,14 +57,19 @@ type keySet struct {
 //     ("Link to v1: URL"): the versions of one series are one story
 //     however their subjects changed. Both are identities, like an
 //     aggregator's target;
+//   - "a:<digest>" of the site an aggregator's post links to when the
+//     link is the site's home page ("https://jsonquerylang.org/"), which
+//     is no article identity (kernel.org's feed links every release to
+//     its home page) but, posted by Hacker News and Lobsters the same
+//     week, is one project's launch. Checked against the vetoes;
 //   - for an entry that answers another (Atom thr:in-reply-to: a mail's
 //     reply, a patch of a series under its cover letter), the "l:" key of
 //     its parent, so a thread is one story even where subjects change
 //     and a series' patches reach a list without their cover letter.
 func StoryKeys(it item.Item) []string {
 	ks := storyKeys(it)
-	out := make([]string, 0, len(ks.strong)+len(ks.release)+len(ks.cve)+len(ks.thread))
-	for _, group := range [][]string{ks.strong, ks.release, ks.cve, ks.thread} {
+	out := make([]string, 0, len(ks.strong)+len(ks.release)+len(ks.cve)+len(ks.thread)+len(ks.target))
+	for _, group := range [][]string{ks.strong, ks.release, ks.cve, ks.thread, ks.target} {
 		for _, k := range group {
 			if !containsString(out, k) {
 				out = append(out, k)
@@ -106,6 +112,8 @@ func keySetOf(it item.Item, kv []string) keySet {
 			ks.cve = append(ks.cve, k)
 		case threadPrefix:
 			ks.thread = append(ks.thread, k)
+		case targetPrefix:
+			ks.target = append(ks.target, k)
 		case seriesPrefix:
 			ks.strong = append(ks.strong, k)
 		default:
@@ -145,7 +153,20 @@ func storyKeysWith(it item.Item, kv []string) keySet {
 	if s := threadSubject(it, host); s != "" {
 		ks.thread = []string{threadPrefix + digest(s)}
 	}
+	if t := homeTarget(it, host); t != "" {
+		ks.target = []string{targetPrefix + digest(t)}
+	}
 	return ks
+}
+
+// homeTarget is the host an aggregator's post (its guid the aggregator's
+// discussion page) links to when the link is that site's home page, ""
+// otherwise: see StoryKeys.
+func homeTarget(it item.Item, host string) string {
+	if host == "" || IdentityURL(it.Link) != "" || aggregatorHost(host) || !aggregatorHost(linkHost(it.GUID)) {
+		return ""
+	}
+	return host
 }
 
 // aggregatorHost reports whether host (lower case, no "www.") is a link

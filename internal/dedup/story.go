@@ -52,6 +52,7 @@ const (
 	ReasonThread   Reason = "thread"         // same mailing-list thread or patch series
 	ReasonRelease  Reason = "release"        // both announce the same release
 	ReasonCVE      Reason = "cve-news"       // both headlines name the same CVE
+	ReasonTarget   Reason = "same-site"      // aggregators' posts of one site's home page
 	ReasonText     Reason = "near-duplicate" // titles say the same thing
 	ReasonRewrite  Reason = "rewrite"        // a news digest's headline for the same event
 )
@@ -181,7 +182,8 @@ func storyTime(it item.Item) time.Time {
 //     article about that version; both are recurring-shaped and more than
 //     36 hours apart;
 //  6. a shared release key ("Linux 6.13 released" and "6.13: mainline"),
-//     or a CVE id named in both headlines;
+//     a CVE id named in both headlines, or aggregators' posts of one
+//     site's home page;
 //  7. near-duplicate titles (see minJaccard and minOverlap);
 //  8. a news digest's own headline for an article another item reports,
 //     by the rare words they share (rewrittenAs).
@@ -214,6 +216,9 @@ func sameStory(a, b features, window time.Duration) (bool, Reason) {
 	}
 	if intersects(a.keys.cve, b.keys.cve) {
 		return true, ReasonCVE
+	}
+	if intersects(a.keys.target, b.keys.target) {
+		return true, ReasonTarget
 	}
 	if sameText(a, b) {
 		return true, ReasonText

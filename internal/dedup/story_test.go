@@ -20,6 +20,13 @@ func slashdotted(it item.Item) item.Item {
 	return it
 }
 
+// posted is it at link, with guid (an aggregator's discussion page or a
+// publisher's id).
+func posted(it item.Item, link, guid string) item.Item {
+	it.Link, it.GUID = link, guid
+	return it
+}
+
 func TestSameStory(t *testing.T) {
 	lore := func(it item.Item, link, author string) item.Item { it.Link, it.Author = link, author; return it }
 	tests := []struct {
@@ -66,6 +73,10 @@ func TestSameStory(t *testing.T) {
 			at("Zorbex pays Quellium recall fine", 0), false, ReasonDissimilar},
 		{"a digest sharing one rare word", slashdotted(at("Regulators Fine Zorbex Over Battery Fires", 6)),
 			at("Zorbex ships a cheaper laptop", 0), false, ReasonDissimilar},
+		{"aggregators' posts of one home page", posted(at("Quorbit", 0), "https://quorbit.dev/", "https://news.ycombinator.com/item?id=1"),
+			posted(at("Quorbit - a tiny, embeddable build tool", 2), "https://quorbit.dev", "https://lobste.rs/s/abc/quorbit"), true, ReasonTarget},
+		{"one home page, the publisher's own posts", posted(at("Quorbit", 0), "https://quorbit.dev/", "tag:quorbit.dev,2025:1"),
+			posted(at("Quorbit - a tiny, embeddable build tool", 2), "https://quorbit.dev", "tag:quorbit.dev,2025:2"), false, ReasonDissimilar},
 		{"different patches", at("[PATCH] rust: alloc: add Vec::pop", 0), at("[PATCH] rust: alloc: add Vec::push", 1), false, VetoPatch},
 		{"reply joins its thread", lore(at("Linux 6.18", 0), "https://lore.kernel.org/lkml/a@x/", "Linus"),
 			lore(at("Re: Linux 6.18", 9), "https://lore.kernel.org/lkml/b@y/", "Greg"), true, ReasonThread},
