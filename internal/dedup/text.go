@@ -7,12 +7,13 @@ import (
 
 // Rewrite thresholds (see rewrittenAs): how rare a shared word must be
 // (idf 5.5: fewer than one background headline in 37 carries it), how
-// many such words, how much of the lighter title's weight they must
-// carry, and how soon the digest follows.
+// many such words, how much of the lighter and of the heavier title's
+// weight they must carry, and how soon the digest follows.
 const (
 	minRareIDF      = 5.5
 	minRareShared   = 2
 	minRewriteCover = 0.5
+	minRewriteHeavy = 0.25
 	rewriteGap      = 48 * time.Hour
 )
 
@@ -24,7 +25,10 @@ const (
 // story, neither asks or explains (an explainer is commentary, its own
 // story: "Why Raspberry Pi isn't vulnerable to Spectre or Meltdown"
 // beside a report of the flaws), they are at most two days apart, and
-// they share two rare words that carry half the lighter title's weight.
+// they share two rare words that carry half the lighter title's weight
+// and a quarter of the heavier's: a short title sharing two words with a
+// long digest headline about something else ("The Legacy of Undersea
+// Cables" beside a ship seized for cutting one) is not its report.
 // Two digest stories are left to rule 7: a digest does not rewrite its
 // own headlines.
 func rewrittenAs(a, b features, gap time.Duration) bool {
@@ -40,7 +44,8 @@ func rewrittenAs(a, b features, gap time.Duration) bool {
 			}
 		}
 	}
-	return rare >= minRareShared && ws >= minRewriteCover*min(a.weight, b.weight)
+	return rare >= minRareShared && ws >= minRewriteCover*min(a.weight, b.weight) &&
+		ws >= minRewriteHeavy*max(a.weight, b.weight)
 }
 
 // sameText is rule 7 of SameStory: the titles say the same thing, by
