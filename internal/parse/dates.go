@@ -42,7 +42,11 @@ func dateStrings(gi *gofeed.Item, src source) (pub, upd []string) {
 		pub = append(pub, src.atom.Published)
 		upd = append(upd, src.atom.Updated)
 	case src.rss != nil:
-		pub = append(pub, src.rss.PubDate)
+		if src.info != nil && src.info.pubDateLifted {
+			pub = append(pub, src.info.pubDate)
+		} else {
+			pub = append(pub, src.rss.PubDate)
+		}
 		if dc := src.rss.DublinCoreExt; dc != nil {
 			pub = append(pub, dc.Date...)
 		}

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -137,6 +138,61 @@ func TestFeedOwnDate(t *testing.T) {
 			}
 			if it := feed.Items[0]; it.Undated != tc.undated || tc.undated && !it.Published.Equal(testNow) {
 				t.Errorf("item undated %v published %v, want undated %v", it.Undated, it.Published, tc.undated)
+			}
+		})
+	}
+}
+
+// TestLiftedPubDates checks the RSS pubDates scanXML takes out of the
+// document (gofeed never parses them) against the dates gofeed's own copy
+// gives: the same date, the last pubDate of an item winning, and the
+// elements it cannot lift left to gofeed.
+func TestLiftedPubDates(t *testing.T) {
+	utc := func(d, h int) time.Time { return time.Date(2024, 3, d, h, 0, 0, 0, time.UTC) }
+	rss := func(ns, item string) string {
+		return `<rss version="2.0"` + ns + `><channel><title>t</title><item><title>a</title><link>https://example.org/a</link>` +
+			item + `</item></channel></rss>`
+	}
+	tests := []struct {
+		name   string
+		doc    string
+		lifted bool
+		want   time.Time // zero: undated
+	}{
+		{"plain", rss("", `<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>`), true, utc(5, 10)},
+		{"end tag spaced", rss("", `<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate >`), true, utc(5, 10)},
+		{"CDATA", rss("", `<pubDate><![CDATA[Tue, 05 Mar 2024 10:00:00 GMT]]></pubDate>`), false, utc(5, 10)},
+		{"reference", rss("", `<pubDate>Tue, 05 Mar 2024 10:00:00 &#43;0100</pubDate>`), false, utc(5, 9)},
+		{"last wins", rss("", `<pubDate><![CDATA[Tue, 05 Mar 2024 10:00:00 GMT]]></pubDate><pubDate>Wed, 06 Mar 2024 11:00:00 GMT</pubDate>`), true, utc(6, 11)},
+		{"last wins, left in", rss("", `<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate><pubDate><![CDATA[Wed, 06 Mar 2024 11:00:00 GMT]]></pubDate>`), true, utc(6, 11)},
+		{"last empty", rss("", `<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate><pubDate/>`), true, time.Time{}},
+		{"xml:base", rss("", `<pubDate xml:base="https://example.org/">Tue, 05 Mar 2024 10:00:00 GMT</pubDate>`), false, utc(5, 10)},
+		{"default namespace", rss(` xmlns="http://backend.userland.com/rss2"`, `<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>`), false, utc(5, 10)},
+		{"prefixed", rss(` xmlns:x="urn:x"`, `<x:pubDate>Tue, 05 Mar 2024 10:00:00 GMT</x:pubDate>`), false, time.Time{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, info := scanXML([]byte(tc.doc), "https://example.org/feed", true)
+			if info.lifted != tc.lifted {
+				t.Errorf("lifted = %v, want %v", info.lifted, tc.lifted)
+			}
+			if info.lifted && strings.Contains(string(out), "Tue, 05 Mar 2024 10:00:00 GMT</pubDate") {
+				t.Errorf("a lifted pubDate is still in the document: %s", out)
+			}
+			f, err := Parse([]byte(tc.doc), "", "https://example.org/feed", testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != 1 {
+				t.Fatalf("%d items, want 1", len(f.Items))
+			}
+			it := f.Items[0]
+			if tc.want.IsZero() {
+				if !it.Undated {
+					t.Errorf("published %v, want undated", it.Published)
+				}
+			} else if it.Undated || !it.Published.Equal(tc.want) {
+				t.Errorf("published %v (undated %v), want %v", it.Published, it.Undated, tc.want)
 			}
 		})
 	}

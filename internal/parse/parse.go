@@ -38,7 +38,9 @@
 //     document and convertItem resolves links and content itself
 //     (xmlscan.go);
 //   - gofeed reads a date with an unknown zone as UTC; dates are read by
-//     parseDate only (dates.go);
+//     parseDate only (dates.go), and an item's plain RSS pubDate is taken
+//     out of the document before gofeed parses it at great cost for
+//     nothing (liftPubDate);
 //   - gofeed's per-item HTML scan for a first image is turned off: we never
 //     use Item.Image and it was half the allocations on large feeds.
 package parse
@@ -139,10 +141,17 @@ func (p *Parser) Parse(body []byte, contentType, feedURL string, now time.Time) 
 		doc = doc[root:]
 	}
 	var info docInfo
+	src := doc
 	if t := bytes.TrimLeft(doc, " \t\r\n"); len(t) > 0 && t[0] == '<' {
-		doc, info = scanXML(doc, feedURL)
+		doc, info = scanXML(src, feedURL, true)
 	}
 	gf, err := gofeedParse(doc)
+	if info.lifted && (err != nil || len(info.entries) != len(gf.Items)) {
+		// The lifted dates only stand in for gofeed's where its items
+		// are the scan's entries: otherwise parse as it always did.
+		doc, info = scanXML(src, feedURL, false)
+		gf, err = gofeedParse(doc)
+	}
 	var damage error
 	if err != nil && len(info.entries) > 0 {
 		if rgf, n := recoverPrefix(doc); rgf != nil {
@@ -175,7 +184,7 @@ func (p *Parser) Parse(body []byte, contentType, feedURL string, now time.Time) 
 // to spoil every prefix that contains it, so a binary search over the
 // entry boundaries costs log2(entries) parses.
 func recoverPrefix(doc []byte) (*gofeed.Feed, int) {
-	_, info := scanXML(doc, "")
+	_, info := scanXML(doc, "", false)
 	var best *gofeed.Feed
 	bestN := 0
 	lo, hi := 1, len(info.ends)

@@ -165,7 +165,7 @@ func TestXMLBaseScan(t *testing.T) {
 	doc := `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://example.org/a/b.html"><title type="html">x</title>
 <entry xml:base="c/d.html"><title>t</title><content type="html" xml:base="../e/"><![CDATA[<a href="f">]]></content></entry>
 <!-- <entry xml:base="nope"> --><entry><summary type="text">s</summary></entry></feed>`
-	out, info := scanXML([]byte(doc), "http://doc.example/feed")
+	out, info := scanXML([]byte(doc), "http://doc.example/feed", false)
 	if strings.Count(string(out), "xml:base") != 1 { // the one in a comment
 		t.Errorf("xml:base left in %s", out)
 	}

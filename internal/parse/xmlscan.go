@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -32,6 +33,8 @@ type docInfo struct {
 	// doc[:ends[k]] plus their end tags is a document of k entries.
 	ends    []int
 	closers []string
+	// lifted says pubDate elements were taken out (scanXML's liftDates).
+	lifted bool
 }
 
 // entryInfo describes one top-level <entry> or <item>, in document order.
@@ -40,13 +43,20 @@ type entryInfo struct {
 	// scope for the element.
 	base, contentBase, summaryBase string
 	titleType, summaryType         string
+	// pubDate is the text of the item's last <pubDate> when scanXML
+	// lifted it out of the document (pubDateLifted; see liftPubDate).
+	pubDate       string
+	pubDateLifted bool
 }
 
 // scanXML scans doc (UTF-8, declaration removed) and returns it without
 // its xml:base attributes, with what it found. docURL is the base of the
-// outermost element. It never fails: a document it cannot follow is
-// returned as it is, with what was found up to there.
-func scanXML(doc []byte, docURL string) ([]byte, docInfo) {
+// outermost element. With liftDates, the items' plain <pubDate> elements
+// are taken out too, their text kept in the entries (see liftPubDate). It
+// never fails: a document it cannot follow is returned as it is, with
+// what was found up to there.
+func scanXML(doc []byte, docURL string, liftDates bool) ([]byte, docInfo) {
+	liftDates = liftDates && !defaultNS.Match(doc)
 	var (
 		info   docInfo
 		strip  [][2]int // byte ranges of xml:base attributes
@@ -122,6 +132,17 @@ func scanXML(doc []byte, docURL string) ([]byte, docInfo) {
 		}
 		prefix, local := splitName(tag.name)
 		depth := len(stack)
+		if cur != nil && depth == curTop+1 && prefix == "" && strings.EqualFold(local, "pubDate") {
+			if n, text, ok := liftPubDate(rest, tag); liftDates && ok {
+				strip = append(strip, [2]int{i, i + n})
+				cur.pubDate, cur.pubDateLifted = text, true
+				info.lifted = true
+				i += n
+				continue
+			}
+			// gofeed keeps the last: this one, left in the document.
+			cur.pubDate, cur.pubDateLifted = "", false
+		}
 		switch {
 		case cur == nil && (local == "entry" || local == "item") && depth > 0 && isContainer(stack):
 			info.entries = append(info.entries, entryInfo{base: declaredBase(el)})
@@ -288,6 +309,46 @@ func scanTag(b []byte) (scannedTag, bool) {
 		}
 	}
 	return t, false
+}
+
+// defaultNS finds a default namespace declaration. In a document that has
+// one, an unprefixed <pubDate> may be an extension element to gofeed, so
+// none is lifted.
+var defaultNS = regexp.MustCompile(`xmlns\s*=`)
+
+// liftPubDate reports whether the <pubDate> start tag t at the start of b
+// can be taken out of the document, and the element's length and text: it
+// holds plain text only (no markup, CDATA or references, so its text is
+// exactly its bytes, as gofeed would read them) and closes with its own
+// end tag. gofeed parses every item's pubDate with a long list of layouts,
+// the commonest form (RFC 822 with "GMT") failing all numeric ones first
+// and allocating an error for each: a third of a cold poll's allocations,
+// for dates parse never uses (dates.go reads its own); the lifted text is
+// what dateStrings reads instead.
+func liftPubDate(b []byte, t scannedTag) (n int, text string, ok bool) {
+	if t.selfClosing || t.hasBase {
+		return 0, "", false
+	}
+	k := bytes.IndexByte(b[t.end:], '<')
+	if k < 0 {
+		return 0, "", false
+	}
+	content := b[t.end : t.end+k]
+	if bytes.IndexByte(content, '&') >= 0 {
+		return 0, "", false
+	}
+	rest := b[t.end+k:]
+	if !bytes.HasPrefix(rest, []byte("</")) || !bytes.HasPrefix(rest[2:], []byte(t.name)) {
+		return 0, "", false
+	}
+	j := 2 + len(t.name)
+	for j < len(rest) && isSpace(rest[j]) {
+		j++
+	}
+	if j >= len(rest) || rest[j] != '>' {
+		return 0, "", false
+	}
+	return t.end + k + j + 1, string(content), true
 }
 
 // skipDecl skips a <!DOCTYPE ...> or other declaration, internal subset
