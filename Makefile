@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test lint bench bench-ingest bench-serve bench-huge build
+.PHONY: run test lint bench bench-ingest bench-serve bench-huge bench-miniflux build
 
 run:
 	$(GO) run ./cmd/kernelwire serve
@@ -48,3 +48,17 @@ bench-serve:
 HUGE_COUNT ?= 1
 bench-huge:
 	$(GO) test -run '^$$' -bench 'HugeFeed' -benchtime 1x -count $(HUGE_COUNT) -timeout 1h ./cmd/kernelwire | tee bench-huge.txt
+
+# Issue 12's Miniflux comparison: the 561 feeds of bench-ingest served on
+# loopback, polled cold and then with every upstream answering 304, by
+# `kernelwire poll --once` (embedded store) and by Miniflux on a fresh
+# PostgreSQL database of its own (dropped after), CPU counting Postgres'
+# backends. Ratios are kw/miniflux (below 1: kernelwire took less). Skips
+# unless MINIFLUX_BIN is set and psql reaches MINIFLUX_PG (default
+# postgres://postgres@127.0.0.1:5432/postgres). Setup, once:
+#   GOBIN=/tmp/mfbin go install miniflux.app/v2@v2.3.5
+# then: MINIFLUX_BIN=/tmp/mfbin/miniflux.app make bench-miniflux
+MINIFLUX_COUNT ?= 3
+bench-miniflux:
+	$(GO) test -run '^$$' -bench 'Miniflux$$' -benchtime 1x -count $(MINIFLUX_COUNT) -timeout 2h ./cmd/kernelwire | tee bench-miniflux.txt
+	@if [ -x "$(BENCHSTAT)" ]; then $(BENCHSTAT) bench-miniflux.txt; else echo "for a summary: go install golang.org/x/perf/cmd/benchstat@latest"; fi

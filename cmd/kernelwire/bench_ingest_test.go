@@ -87,12 +87,20 @@ func benchConfig(b *testing.B, up *fetchtest.Server, feeds []ingestbench.Feed) s
 // returns its wall time, CPU time (user and system) and peak RSS in
 // bytes. It fails unless every item was taken.
 func pollOnce(b *testing.B, cfg, backend string, items int) (wall, cpu time.Duration, rss int64) {
-	args := []string{"poll", "--once", "--config", cfg, "--log-level", "error"}
+	var store []string
 	if backend == "bolt" {
-		args = append(args, "--data", b.TempDir())
+		store = []string{"--data", b.TempDir()}
 	} else {
-		args = append(args, "--redis", redistest.URL(b), "--redis-prefix", redistest.Prefix(b, "bench"))
+		store = []string{"--redis", redistest.URL(b), "--redis-prefix", redistest.Prefix(b, "bench")}
 	}
+	return pollStore(b, cfg, store, items)
+}
+
+// pollStore runs `kernelwire poll --once` on the store that storeArgs
+// name, as pollOnce does. It fails unless every source was polled without
+// failing and the items it took (new, updated or duplicate) are items.
+func pollStore(b *testing.B, cfg string, storeArgs []string, items int) (wall, cpu time.Duration, rss int64) {
+	args := append([]string{"poll", "--once", "--config", cfg, "--log-level", "error"}, storeArgs...)
 	cmd := exec.CommandContext(b.Context(), os.Args[0], args...)
 	cmd.Env = append(os.Environ(), envRunMain+"=1")
 	var out, errOut bytes.Buffer
