@@ -27,6 +27,12 @@ type LookupIndex struct {
 	first map[uint64]lookupEntry
 	more  map[uint64][]lookupEntry
 	n     int
+	// Entries name their item by a number, keys[id] (ids maps it back):
+	// entries then hold no pointers, so the collector, which scanned the
+	// whole index at every cycle, skips it. Sweep drops the keys no entry
+	// names any more.
+	keys []string
+	ids  map[string]uint32
 }
 
 // fieldSeed seeds fieldHash; the index lives in one process's memory, so
@@ -39,9 +45,23 @@ func fieldHash(field string) uint64 { return maphash.String(fieldSeed, field) }
 const initialFields = 1 << 13
 
 type lookupEntry struct {
-	item string
-	at   int64 // the item's story time, unix seconds (0: unknown)
+	item uint32 // keys[item]
+	at   int64  // the item's story time, unix seconds (0: unknown)
 	exp  int64
+}
+
+// id returns item's number, giving it one if it has none.
+func (x *LookupIndex) id(item string) uint32 {
+	if id, ok := x.ids[item]; ok {
+		return id
+	}
+	if x.ids == nil {
+		x.ids = map[string]uint32{}
+	}
+	id := uint32(len(x.keys))
+	x.keys = append(x.keys, item)
+	x.ids[item] = id
+	return id
 }
 
 // Hit is an item recorded under a field, with its story time when it was
@@ -69,6 +89,10 @@ const rescan = 32
 // Add records item, of story time at (unix seconds), under field until
 // exp; recording it again moves its expiry and time.
 func (x *LookupIndex) Add(field, item string, at, exp int64) {
+	x.add(field, x.id(item), at, exp)
+}
+
+func (x *LookupIndex) add(field string, item uint32, at, exp int64) {
 	if x.first == nil {
 		// A week of items is tens of thousands of entries: start big
 		// rather than grow through every size on the way.
@@ -112,9 +136,10 @@ func (x *LookupIndex) Add(field, item string, at, exp int64) {
 // AddAll records every lookup of a save until exp.
 func (x *LookupIndex) AddAll(ls []Lookup, exp int64) {
 	for _, l := range ls {
+		id, at := x.id(l.Item), l.At.Unix()
 		for _, keys := range [2][]string{l.Keys, l.Buckets} {
 			for _, k := range keys {
-				x.Add(k, l.Item, l.At.Unix(), exp)
+				x.add(k, id, at, exp)
 			}
 		}
 	}
@@ -140,12 +165,12 @@ func (x *LookupIndex) AppendLive(dst []Hit, field string, now int64) []Hit {
 	n := 0
 	for i := len(es) - 1; i >= 0 && n < MaxLive; i-- {
 		if es[i].exp > now {
-			dst = append(dst, Hit{es[i].item, es[i].at})
+			dst = append(dst, Hit{x.keys[es[i].item], es[i].at})
 			n++
 		}
 	}
 	if e.exp > now && n < MaxLive {
-		dst = append(dst, Hit{e.item, e.at})
+		dst = append(dst, Hit{x.keys[e.item], e.at})
 	}
 	return dst
 }
@@ -171,6 +196,32 @@ func (x *LookupIndex) Sweep(now int64) {
 			x.more[f] = es
 		}
 	}
+	x.renumber()
+}
+
+// renumber drops the keys no entry names, numbering the rest afresh.
+func (x *LookupIndex) renumber() {
+	keys, ids := []string(nil), map[string]uint32{}
+	to := func(old uint32) uint32 {
+		k := x.keys[old]
+		id, ok := ids[k]
+		if !ok {
+			id = uint32(len(keys))
+			keys = append(keys, k)
+			ids[k] = id
+		}
+		return id
+	}
+	for f, e := range x.first {
+		e.item = to(e.item)
+		x.first[f] = e
+	}
+	for _, es := range x.more {
+		for i := range es {
+			es[i].item = to(es[i].item)
+		}
+	}
+	x.keys, x.ids = keys, ids
 }
 
 // Len is the number of entries held, live or not yet swept.
