@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -63,27 +65,97 @@ func startBinary(t testing.TB, args ...string) *binary {
 }
 
 // serveBinary starts `kernelwire serve args` on a free port and returns its
-// base URL once /healthz answers.
+// base URL once /healthz answers 200 from that process. A free port is only
+// free when freeAddr closes it: another test's server (of this package or
+// another run on the machine) may take it first, and its answers then
+// looked like ours (a 404 for every feed). So the port must be one our
+// process listens on, and a serve that lost the port is started again on
+// another.
 func serveBinary(t testing.TB, args ...string) (string, *binary) {
 	t.Helper()
-	addr := freeAddr(t)
-	b := startBinary(t, append(append([]string{"serve"}, args...), "--addr", addr)...)
-	base := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		select {
-		case err := <-b.exited:
-			t.Fatalf("serve exited (%v): %s", err, b.stderr)
-		default:
-		}
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
+	for range 5 {
+		addr := freeAddr(t)
+		b := startBinary(t, append(append([]string{"serve"}, args...), "--addr", addr)...)
+		base := "http://" + addr
+		if up(t, b, base) {
 			return base, b
 		}
 	}
-	t.Fatalf("serve did not come up: %s", b.stderr)
+	t.Fatal("serve lost its port to another process five times")
 	return "", nil
 }
 
+// up waits for b to answer base's /healthz; false when b exited because
+// another process took its port.
+func up(t testing.TB, b *binary, base string) bool {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-b.exited:
+			b.exited <- err // for startBinary's cleanup
+			if strings.Contains(b.stderr.String(), "address already in use") {
+				return false
+			}
+			t.Fatalf("serve exited (%v): %s", err, b.stderr)
+		default:
+		}
+		if !listensOn(b.cmd.Process.Pid, strings.TrimPrefix(base, "http://")) {
+			continue
+		}
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return true
+			}
+		}
+	}
+	t.Fatalf("serve did not come up: %s", b.stderr)
+	return false
+}
+
+// listensOn reports whether process pid holds a listening TCP socket on
+// addr (an IPv4 host:port), from Linux's /proc: one of the process's file
+// descriptors is the socket /proc/net/tcp lists in state LISTEN (0A) on
+// that address.
+func listensOn(pid int, addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host).To4()
+	p, err := strconv.Atoi(port)
+	if ip == nil || err != nil {
+		return false
+	}
+	// /proc/net/tcp writes the address as the 32-bit word in host order
+	// (little-endian here), then the port.
+	local := fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], p)
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return false
+	}
+	sockets := map[string]bool{}
+	for _, fd := range fds {
+		if l, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil {
+			if inode, ok := strings.CutPrefix(l, "socket:["); ok {
+				sockets[strings.TrimSuffix(inode, "]")] = true
+			}
+		}
+	}
+	table, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/tcp", pid))
+	if err != nil {
+		return false
+	}
+	for line := range strings.Lines(string(table)) {
+		f := strings.Fields(line)
+		if len(f) > 9 && f[1] == local && f[3] == "0A" && sockets[f[9]] {
+			return true
+		}
+	}
+	return false
+}
+
+// freeAddr is a loopback address with a port that was free a moment ago.
 func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -131,6 +203,11 @@ func (r *privateRedis) start() {
 	r.exited = make(chan error, 1)
 	go func(cmd *exec.Cmd, done chan error) { done <- cmd.Wait() }(r.cmd, r.exited)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		// Only our redis-server's answer counts: another one may hold
+		// the port freeAddr let go of.
+		if !listensOn(r.cmd.Process.Pid, r.addr) {
+			continue
+		}
 		if c, err := net.Dial("tcp", r.addr); err == nil {
 			fmt.Fprint(c, "PING\r\n")
 			buf := make([]byte, 7)
@@ -183,4 +260,30 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 	t.Fatalf("timed out waiting for %s", what)
+}
+
+// TestListensOn: the port check tells the process holding a listener from
+// one that does not, which is what keeps serveBinary from taking another
+// process's server for ours.
+func TestListensOn(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	other := exec.Command("sleep", "30")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Process.Kill(); _ = other.Wait() }()
+	addr := ln.Addr().String()
+	if !listensOn(os.Getpid(), addr) {
+		t.Errorf("listensOn(this process, %s) = false, want true", addr)
+	}
+	if listensOn(other.Process.Pid, addr) {
+		t.Errorf("listensOn(another process, %s) = true, want false", addr)
+	}
+	if listensOn(os.Getpid(), freeAddr(t)) {
+		t.Error("listensOn(a closed port) = true, want false")
+	}
 }

@@ -59,12 +59,17 @@ func TestStoryIDInReader(t *testing.T) {
 				t.Fatalf("poll exit %d\n%s\n%s", code, out, errOut)
 			}
 			b := startBinary(t, append([]string{"serve", "--no-poll", "--addr", addr}, flags...)...)
+			// The same address every time (the reader's subscription):
+			// only this process's answer counts.
 			waitFor(t, "serve on "+addr, func() bool {
+				if !listensOn(b.cmd.Process.Pid, addr) {
+					return false
+				}
 				resp, err := http.Get("http://" + addr + "/healthz")
 				if err == nil {
 					resp.Body.Close()
 				}
-				return err == nil
+				return err == nil && resp.StatusCode == http.StatusOK
 			})
 			defer stopBinary(t, b)
 			urls := filepath.Join(home, "urls")
