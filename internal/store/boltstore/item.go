@@ -181,12 +181,12 @@ type encoded struct {
 // one at a time while encoding can run beside them. The writer uses an
 // encoding only for an item stored exactly as encoded; an item that
 // cannot be encoded is left to the writer, whose error names it.
-func preEncode(src string, items []item.Item, now time.Time) map[string]encoded {
-	pre := make(map[string]encoded, len(items))
+func preEncode(src string, items []item.Item, now time.Time) map[string]*encoded {
+	pre := make(map[string]*encoded, len(items))
 	for _, it := range items {
 		f := story.Fresh(it, src, now)
 		if value, record, err := encodeItem(f); err == nil {
-			pre[f.Key] = encoded{f, value, record}
+			pre[f.Key] = &encoded{f, value, record}
 		}
 	}
 	return pre

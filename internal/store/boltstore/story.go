@@ -120,12 +120,16 @@ type writer struct {
 	// touched names the indexes entries were added to, for retention.
 	touched []string
 	// pre are the batch's items encoded ahead (preEncode), by key.
-	pre map[string]encoded
+	pre map[string]*encoded
+	// stored is PutItem's copy of the item it compares with its
+	// encoding: compared by pointer, neither is copied to the heap.
+	stored item.Item
 }
 
 func (w *writer) PutItem(si story.Stored) error {
 	var data, rec []byte
-	if e, ok := w.pre[si.Item.Key]; ok && reflect.DeepEqual(e.it, si.Item) {
+	w.stored = si.Item
+	if e := w.pre[si.Item.Key]; e != nil && reflect.DeepEqual(&e.it, &w.stored) {
 		data, rec = e.value, e.record
 	} else {
 		var err error
