@@ -53,7 +53,10 @@ func tokensOf(ws, out []string) []string {
 // digit separates them, except that "." between digits and "-rc" after a
 // version are kept, so "6.13-rc1" and "1.71.0" stay one word.
 func words(s string) []string {
-	var out []string
+	// Room for a word per six bytes (a headline's words and spaces run
+	// about that long): grown from nothing, the slice was reallocated
+	// four or five times per title.
+	out := make([]string, 0, len(s)/6+1)
 	s = strings.ToLower(s)
 	start := -1
 	emit := func(end int) {
