@@ -136,3 +136,30 @@ func TestBucketsFormat(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAssignPrepare is what a cold ingest spends in this package per
+// item outside candidate comparisons: Assign on each source's batch of the
+// dev set (identity, hash, story keys, buckets), then Prepare of every
+// item, as the story planner does for each new item.
+func BenchmarkAssignPrepare(b *testing.B) {
+	recs := readJSONL[labelled](b, "testdata/real-dev.jsonl")
+	var order []string
+	bySource := map[string][]item.Item{}
+	for _, r := range recs {
+		if bySource[r.Source] == nil {
+			order = append(order, r.Source)
+		}
+		bySource[r.Source] = append(bySource[r.Source], r.item())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range order {
+			batch := slices.Clone(bySource[src])
+			Assign(batch, src)
+			for _, it := range batch {
+				_ = Prepare(it)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/item")
+}
