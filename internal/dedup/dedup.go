@@ -21,25 +21,34 @@ const (
 // Assign sets Key, Hash, StoryKeys and Buckets on every item of one poll of
 // source src: everything a store needs to save them.
 func Assign(items []item.Item, src string) {
-	assignIdentity(items, src)
+	// Each link is parsed and each title split into words once, for
+	// the identity, the story keys and the signature alike.
+	links := make([]linkFacts, len(items))
+	for i := range items {
+		links[i] = linkOf(items[i].Link)
+	}
+	assignIdentity(items, links, src)
 	for i := range items {
 		it := &items[i]
+		ws := words(it.Title)
 		// The store looks the item's story up under these (see doc.go,
 		// Stories); StoryKeys needs the Key just set.
-		it.StoryKeys = StoryKeys(*it)
-		it.Buckets = Signature(*it).Buckets()
+		it.StoryKeys = keyList(storyKeysFrom(*it, kernelVersions(it.Title), links[i], ws))
+		// ws is not read again: its tokens may take its place.
+		it.Buckets = signatureOf(distinct(tokensOf(ws, ws[:0]))).Buckets()
 	}
 }
 
 // assignIdentity sets Key and Hash on every item of one poll of source
-// src. It needs the whole batch because a link shared by several items of
-// one feed is not an identity: kernel.org's kdist.xml links every release
-// to http://www.kernel.org/, and only the guid tells them apart.
-func assignIdentity(items []item.Item, src string) {
-	shared := sharedLinks(items)
+// src; links are the items' linkOf. It needs the whole batch because a
+// link shared by several items of one feed is not an identity:
+// kernel.org's kdist.xml links every release to http://www.kernel.org/,
+// and only the guid tells them apart.
+func assignIdentity(items []item.Item, links []linkFacts, src string) {
+	shared := sharedLinks(items, links)
 	for i := range items {
 		it := &items[i]
-		id := IdentityURL(it.Link)
+		id := links[i].id
 		if id != "" && !shared[id] {
 			it.Key = linkPrefix + digest(id)
 		} else if g := strings.TrimSpace(it.GUID); g != "" {
@@ -52,12 +61,12 @@ func assignIdentity(items []item.Item, src string) {
 }
 
 // sharedLinks returns the identity URLs that several items of the batch carry
-// while being told apart by guid or title.
-func sharedLinks(items []item.Item) map[string]bool {
+// while being told apart by guid or title; links are the items' linkOf.
+func sharedLinks(items []item.Item, links []linkFacts) map[string]bool {
 	first := make(map[string]string, len(items))
 	shared := map[string]bool{}
-	for _, it := range items {
-		id := IdentityURL(it.Link)
+	for i, it := range items {
+		id := links[i].id
 		if id == "" {
 			continue
 		}
@@ -87,14 +96,34 @@ var lwnArticle = regexp.MustCompile(`^/(?:Articles|SubscriberLink)/(\d+)(?:/.*)?
 // kdist.xml, would otherwise collapse into one item even when it has a single
 // entry).
 func IdentityURL(link string) string {
+	return linkOf(link).id
+}
+
+// linkFacts are what this package reads off a link: its host as linkHost
+// gives it and its identity as IdentityURL does. Both come from one parse:
+// url.Parse was the largest single cost of assigning and preparing an item,
+// which asked for the same link's host and identity up to five times.
+type linkFacts struct{ host, id string }
+
+// linkOf parses link once for linkHost and IdentityURL.
+func linkOf(link string) linkFacts {
 	if link == "" {
-		return ""
+		return linkFacts{}
 	}
 	u, err := url.Parse(link)
-	if err != nil || u.Host == "" {
-		return ""
+	if err != nil {
+		return linkFacts{}
 	}
 	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if u.Host == "" {
+		return linkFacts{host: host}
+	}
+	return linkFacts{host: host, id: identity(u, host)}
+}
+
+// identity is IdentityURL of the parsed link u, whose host (lower case, no
+// "www.") is host.
+func identity(u *url.URL, host string) string {
 	if strings.Contains(host, ":") {
 		// An IPv6 literal keeps its brackets, so the identity reads
 		// back as the same host; any other colon is junk ("//::/0").

@@ -67,7 +67,11 @@ type keySet struct {
 //     its parent, so a thread is one story even where subjects change
 //     and a series' patches reach a list without their cover letter.
 func StoryKeys(it item.Item) []string {
-	ks := storyKeys(it)
+	return keyList(storyKeys(it))
+}
+
+// keyList is StoryKeys' list of the keys of ks: each once, by kind.
+func keyList(ks keySet) []string {
 	out := make([]string, 0, len(ks.strong)+len(ks.release)+len(ks.cve)+len(ks.thread)+len(ks.target))
 	for _, group := range [][]string{ks.strong, ks.release, ks.cve, ks.thread, ks.target} {
 		for _, k := range group {
@@ -100,8 +104,14 @@ func kernelVersions(s string) []string {
 // item does not keep them). Computing them is most of what preparing an
 // item for SameStory costs.
 func keySetOf(it item.Item, kv []string) keySet {
+	return keySetFrom(it, kv, linkOf(it.Link), words(it.Title))
+}
+
+// keySetFrom is keySetOf given the item's link facts and title words
+// (words(it.Title), only read), which featuresOf has at hand.
+func keySetFrom(it item.Item, kv []string, lf linkFacts, ws []string) keySet {
 	if it.StoryKeys == nil {
-		return storyKeysWith(it, kv)
+		return storyKeysFrom(it, kv, lf, ws)
 	}
 	var ks keySet
 	for _, k := range it.StoryKeys {
@@ -126,9 +136,14 @@ func keySetOf(it item.Item, kv []string) keySet {
 // storyKeysWith is storyKeys given the title's kernel versions, which
 // SameStory computes anyway.
 func storyKeysWith(it item.Item, kv []string) keySet {
+	return storyKeysFrom(it, kv, linkOf(it.Link), words(it.Title))
+}
+
+// storyKeysFrom is storyKeysWith given also what Assign and Prepare read
+// off the item anyway: its link's facts and its title's words (only read).
+func storyKeysFrom(it item.Item, kv []string, lf linkFacts, ws []string) keySet {
 	var ks keySet
-	host := linkHost(it.Link)
-	id := IdentityURL(it.Link)
+	host, id := lf.host, lf.id
 	switch {
 	case it.Key != "" && !strings.HasPrefix(it.Key, linkPrefix):
 		ks.strong = append(ks.strong, it.Key)
@@ -146,14 +161,14 @@ func storyKeysWith(it item.Item, kv []string) keySet {
 			ks.strong = append(ks.strong, k)
 		}
 	}
-	ks.release = releaseKeys(it.Title, it.Link, kv)
+	ks.release = releaseKeysWith(it.Title, it.Link, kv, ws)
 	for _, c := range extract.CVEs(it.Title) {
 		ks.cve = append(ks.cve, cvePrefix+c)
 	}
 	if s := threadSubject(it, host); s != "" {
 		ks.thread = []string{threadPrefix + digest(s)}
 	}
-	if t := homeTarget(it, host); t != "" {
+	if t := homeTarget(it, lf); t != "" {
 		ks.target = []string{targetPrefix + digest(t)}
 	}
 	return ks
@@ -162,11 +177,11 @@ func storyKeysWith(it item.Item, kv []string) keySet {
 // homeTarget is the host an aggregator's post (its guid the aggregator's
 // discussion page) links to when the link is that site's home page, ""
 // otherwise: see StoryKeys.
-func homeTarget(it item.Item, host string) string {
-	if host == "" || IdentityURL(it.Link) != "" || aggregatorHost(host) || !aggregatorHost(linkHost(it.GUID)) {
+func homeTarget(it item.Item, lf linkFacts) string {
+	if lf.host == "" || lf.id != "" || aggregatorHost(lf.host) || !aggregatorHost(linkHost(it.GUID)) {
 		return ""
 	}
-	return host
+	return lf.host
 }
 
 // aggregatorHost reports whether host (lower case, no "www.") is a link

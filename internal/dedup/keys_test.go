@@ -194,3 +194,36 @@ func TestReleaseVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignSharesText: Assign parses each link and splits each title once
+// for the identity, the keys and the signature; what it sets must be what
+// the functions that work each out on their own give, on every item of the
+// dev set, batched by source as a poll batches them (so shared links
+// occur), and linkOf's host must be linkHost's.
+func TestAssignSharesText(t *testing.T) {
+	bySource := map[string][]item.Item{}
+	for _, l := range readJSONL[labelled](t, "testdata/real-dev.jsonl") {
+		bySource[l.Source] = append(bySource[l.Source], l.item())
+	}
+	n := 0
+	for src, batch := range bySource {
+		Assign(batch, src)
+		for _, it := range batch {
+			n++
+			if got, want := it.StoryKeys, StoryKeys(it); !slices.Equal(got, want) {
+				t.Errorf("%q: Assign's story keys %q, StoryKeys %q", it.Title, got, want)
+			}
+			if got, want := it.Buckets, Signature(it).Buckets(); !slices.Equal(got, want) {
+				t.Errorf("%q: Assign's buckets %q, Signature's %q", it.Title, got, want)
+			}
+			for _, link := range []string{it.Link, it.GUID, it.InReplyTo} {
+				if got, want := linkOf(link).host, linkHost(link); got != want {
+					t.Errorf("linkOf(%q).host = %q, linkHost %q", link, got, want)
+				}
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d dev items", n)
+	}
+}

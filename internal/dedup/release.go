@@ -50,6 +50,11 @@ var headSeparators = []string{
 // name from the link; kv is extract.KernelVersions(title). Their version drops trailing ".0" parts, since
 // "Rust 1.71" and "Rust 1.71.0" name one release.
 func releaseKeys(title, link string, kv []string) []string {
+	return releaseKeysWith(title, link, kv, words(title))
+}
+
+// releaseKeysWith is releaseKeys given words(title), which it only reads.
+func releaseKeysWith(title, link string, kv, ws []string) []string {
 	if len(kv) > 0 {
 		if !releaseShaped(title, "") {
 			head := releaseHead(title)
@@ -64,7 +69,6 @@ func releaseKeys(title, link string, kv []string) []string {
 		}
 		return out
 	}
-	ws := words(title)
 	i := 0
 	for i < len(ws) && !isVersionWord(ws[i]) {
 		i++

@@ -40,15 +40,20 @@ type Sig struct {
 // splitmix64(h ^ seed(i)) with seed(i) a fixed constant sequence, so no
 // random seed is ever drawn.
 func Signature(it item.Item) Sig {
+	return signatureOf(tokenSet(it.Title))
+}
+
+// signatureOf is the signature of the distinct tokens toks (tokenSet).
+func signatureOf(toks []string) Sig {
 	var s Sig
 	for i := range s.Min {
 		s.Min[i] = ^uint64(0)
 	}
-	for _, t := range tokenSet(it.Title) {
+	for _, t := range toks {
 		s.N++
 		h := fnv1a(t)
 		for i := range s.Min {
-			if v := splitmix64(h ^ seed(i)); v < s.Min[i] {
+			if v := splitmix64(h ^ seeds[i]); v < s.Min[i] {
 				s.Min[i] = v
 			}
 		}
@@ -130,3 +135,12 @@ func splitmix64(x uint64) uint64 {
 func seed(i int) uint64 {
 	return splitmix64(uint64(i) * 0x632be59bd9b4e019)
 }
+
+// seeds holds seed(i) for each hash function: computed per token and
+// function, it was a third of a signature's hashing.
+var seeds = func() (s [NumHashes]uint64) {
+	for i := range s {
+		s[i] = seed(i)
+	}
+	return s
+}()

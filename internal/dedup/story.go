@@ -106,9 +106,10 @@ type features struct {
 func featuresOf(it item.Item) features {
 	ws := words(it.Title)
 	kv := kernelVersions(it.Title)
+	lf := linkOf(it.Link)
 	f := features{
 		at:        storyTime(it),
-		keys:      keySetOf(it, kv),
+		keys:      keySetFrom(it, kv, lf, ws),
 		toks:      distinct(tokensOf(ws, make([]string, 0, len(ws)))),
 		kernel:    kv,
 		cves:      extract.CVEs(it.Title),
@@ -116,16 +117,16 @@ func featuresOf(it item.Item) features {
 		recurring: hasMark(ws, recurringWords, recurringPairs),
 		stage:     hasMark(ws, stageWords, stagePairs),
 		reply:     IsReply(it),
-		rewrite:   rewriteHost(linkHost(it.Link)),
+		rewrite:   rewriteHost(lf.host),
 		asks:      asks(it.Title, ws),
 		patch:     patchOf(it),
 		author:    strings.ToLower(strings.TrimSpace(it.Author)),
 	}
 	if it.InReplyTo != "" {
 		f.parent = IdentityURL(it.InReplyTo)
-		f.self = IdentityURL(it.Link)
+		f.self = lf.id
 	} else if f.patch != nil {
-		f.self = IdentityURL(it.Link)
+		f.self = lf.id
 	}
 	for _, w := range ws {
 		switch {
