@@ -17,7 +17,7 @@ func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 				continue
 			}
 			m.reDone[e.id] |= bit
-			if m.mayMatch(i, m.t.reLits[e.id]) && m.t.res[e.id].MatchString(m.normal(i)) {
+			if m.mayMatch(i, e.id) && m.t.res[e.id].MatchString(m.normal(i)) {
 				m.reHit[e.id] |= bit
 			}
 		}

@@ -34,8 +34,13 @@ type itemMatch struct {
 	// Per-field results of regexps (by regexp id) and extractors (by
 	// their index in extract.All); done marks the fields evaluated.
 	reDone, reHit []fieldMask
-	exDone, exHit []fieldMask
-	exVals        [][len(allFields)][]string
+	// litSets holds per field the literals found in it (see mayMatch):
+	// first the sets of the raw fields (litFold marks those computed),
+	// then those of the normalised fields (litNorm).
+	litSets          []uint64
+	litFold, litNorm fieldMask
+	exDone, exHit    []fieldMask
+	exVals           [][len(allFields)][]string
 	// pending are the scanned fields whose phrases are not found yet.
 	pending fieldMask
 	// The item's mailing list in the list table, once list has looked.
@@ -47,7 +52,8 @@ func (t *Tagger) newMatch() *itemMatch {
 	return &itemMatch{t: t,
 		phrases: make([]fieldMask, len(t.phrases)), hitBits: make([]uint64, len(t.phrases)/64+1),
 		reDone: make([]fieldMask, len(t.res)), reHit: make([]fieldMask, len(t.res)),
-		exDone: make([]fieldMask, len(t.extractors)), exHit: make([]fieldMask, len(t.extractors)),
+		litSets: make([]uint64, 2*len(allFields)*t.lits.words),
+		exDone:  make([]fieldMask, len(t.extractors)), exHit: make([]fieldMask, len(t.extractors)),
 		exVals: make([][len(allFields)][]string, len(t.extractors))}
 }
 
@@ -109,27 +115,55 @@ func (m *itemMatch) need(fields fieldMask) {
 	}
 }
 
-// mayMatch reports whether field i contains one of lits, the literals a
-// regexp needs (see requiredLiterals). An ASCII field is searched as it
-// is, folding case and white space on the fly, so a title whose regexps
-// all fail their literals is never copied into normal form.
-func (m *itemMatch) mayMatch(i int, lits []string) bool {
-	if len(lits) == 0 {
+// mayMatch reports whether field i contains one of the literals regexp
+// id needs (see requiredLiterals). An ASCII field is searched as it is,
+// folding case and white space on the fly, so a title whose regexps all
+// fail their literals is never copied into normal form; once it has been
+// (or when it is not ASCII), the normal form is searched. Each field is
+// searched once for the literals of every regexp (see literals).
+func (m *itemMatch) mayMatch(i int, id int) bool {
+	want := m.t.reLits[id]
+	if want == nil {
 		return true
 	}
-	if m.normed&(1<<i) != 0 {
-		return containsAny(m.norm[i], lits)
+	bit := fieldMask(1) << i
+	w := m.t.lits.words
+	if m.normed&bit != 0 || !m.isASCII(i) {
+		set := m.litSets[(len(allFields)+i)*w : (len(allFields)+i+1)*w]
+		if m.litNorm&bit == 0 {
+			m.litNorm |= bit
+			if norm := m.normal(i); m.litFold&bit != 0 && lowerOnly(m.text(i), norm) {
+				// The usual title: normal form only lower-cased it,
+				// so it holds the literals the raw text does.
+				copy(set, m.litSets[i*w:(i+1)*w])
+			} else {
+				clear(set)
+				m.t.lits.scan(norm, set)
+			}
+		}
+		return intersects(want, set)
 	}
-	raw := m.text(i)
-	if !m.isASCII(i) {
-		return containsAny(m.normal(i), lits)
+	set := m.litSets[i*w : (i+1)*w]
+	if m.litFold&bit == 0 {
+		m.litFold |= bit
+		clear(set)
+		m.t.lits.scan(m.text(i), set)
 	}
-	for _, lit := range lits {
-		if containsFolded(raw, lit) {
-			return true
+	return intersects(want, set)
+}
+
+// lowerOnly reports whether norm, normalize(raw) of an ASCII raw, is raw
+// lower-cased: raw has no white space but single spaces inside it.
+func lowerOnly(raw, norm string) bool {
+	if len(raw) != len(norm) {
+		return false
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; '\t' <= c && c <= '\r' {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // isASCII reports whether field i is ASCII, computing it once.
@@ -180,6 +214,6 @@ func (t *Tagger) release(m *itemMatch) {
 	clear(m.exHit)
 	clear(m.exVals)
 	*m = itemMatch{t: t, phrases: m.phrases, hits: m.hits[:0], hitBits: m.hitBits, scratch: m.scratch[:0],
-		reDone: m.reDone, reHit: m.reHit, exDone: m.exDone, exHit: m.exHit, exVals: m.exVals}
+		reDone: m.reDone, reHit: m.reHit, litSets: m.litSets, exDone: m.exDone, exHit: m.exHit, exVals: m.exVals}
 	t.matches.Put(m)
 }

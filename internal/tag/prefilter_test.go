@@ -69,3 +69,44 @@ func FuzzContainsFolded(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLiterals checks that literals.scan finds, literal by literal, what
+// mayMatch looked for before it: containsFolded on raw ASCII text,
+// strings.Contains on normalised text.
+func FuzzLiterals(f *testing.F) {
+	f.Add("Linux 6.13-rc2 Released\tReview", " review")
+	f.Add("5.10.1-rc1\treview", " review")
+	f.Add("[PATCH 6.1 000/42] x", "[patch ")
+	f.Add("a:b. x", ":")
+	f.Add("What's  New In 6.8", "s new in ")
+	f.Add("CPU  Support", " support")
+	f.Fuzz(func(t *testing.T, s, lit string) {
+		var l literals
+		base := [][]string{{"rust", "re"}, {" review"}, {":"}, {"."}, {"s new in "}, {"linux "}, {"-rc"}, {"[patch "}}
+		masks := make([][]uint64, 0, len(base)+1)
+		for _, lits := range append(base, []string{lit}) {
+			masks = append(masks, l.mask(lits))
+		}
+		for _, text := range []string{s, normalize(s)} {
+			if !isASCII(text) && text == s {
+				continue
+			}
+			set := make([]uint64, l.words)
+			l.scan(text, set)
+			for k, lits := range append(base, []string{lit}) {
+				if masks[k] == nil {
+					continue
+				}
+				var want bool
+				for _, one := range lits {
+					if text == s && containsFolded(text, one) || text != s && strings.Contains(text, one) {
+						want = true
+					}
+				}
+				if got := intersects(masks[k], set); got != want {
+					t.Fatalf("text %q, literals %q: scan says %v, per literal %v", text, lits, got, want)
+				}
+			}
+		}
+	})
+}

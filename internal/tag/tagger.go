@@ -90,10 +90,13 @@ type Tagger struct {
 	phraseFields []fieldMask
 	phrases      []string // as written in the rules, for explanations
 	res          []*regexp.Regexp
-	reLits       [][]string // per regexp: one of these must occur (see requiredLiterals)
-	persons      []personPhrase
-	isPerson     []bool    // by phrase id: a person's name or alias
-	used         fieldMask // fields any rule reads: the others are never prepared
+	// reLits[id] is the set of literals (numbers in lits) one of which
+	// occurs wherever regexp id matches, or nil (see requiredLiterals).
+	reLits   [][]uint64
+	lits     literals
+	persons  []personPhrase
+	isPerson []bool    // by phrase id: a person's name or alias
+	used     fieldMask // fields any rule reads: the others are never prepared
 	// scanned are the fields some phrase or person entry reads: only
 	// they go through an automaton; the other used fields are only
 	// normalised, when a regexp asks for them.
@@ -290,7 +293,7 @@ func (t *Tagger) compileEntry(e Entry, addPhrase func(string) int) (centry, erro
 			if ce.id < 0 {
 				ce.id = len(t.res)
 				t.res = append(t.res, regexp.MustCompile(expr)) // checked by CheckTerm
-				t.reLits = append(t.reLits, requiredLiterals(expr))
+				t.reLits = append(t.reLits, t.lits.mask(requiredLiterals(expr)))
 			}
 		} else {
 			ce.kind, ce.id = kindPhrase, addPhrase(e.Term)
