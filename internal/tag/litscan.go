@@ -17,7 +17,16 @@ import (
 // containsFolded's folding changes nothing), so the regexps run on
 // exactly the fields they ran on before.
 type literals struct {
-	lits []string
+	lits  []string
+	words int // uint64 words of a set of literals
+	// byField[i] finds the literals of the regexps rules read in field
+	// i: a link is searched for the two or three literals of link
+	// regexps, not for the ninety of title regexps.
+	byField [len(allFields)]litTable
+}
+
+// litTable finds some of the literals (numbered as in literals.lits).
+type litTable struct {
 	// first and second map text bytes to the classes of the literals'
 	// first and second bytes, lower-cased, and second maps every
 	// white-space byte to the class of a space, which containsFolded
@@ -26,18 +35,17 @@ type literals struct {
 	nclass        int
 	// pairIDs[pairAt[p]:pairAt[p+1]] are the literals of two bytes or
 	// more starting with the pair of classes p (first*nclass+second),
-	// kept flat as the table is read at most bytes of a text; one[c]
-	// those of one byte of class c. spaced are those starting with a
-	// space: containsFolded tries them only at a space itself.
+	// kept flat as the table is read at most bytes of a text; pairs has
+	// bit p set when there are some, as most pairs of letters start no
+	// literal and a bit is cheaper to test. one[c] is the one-byte
+	// literal of class c plus one, or 0. spaced are the literals
+	// starting with a space: containsFolded tries them only at a space
+	// itself.
 	pairAt  []uint16
 	pairIDs []uint16
-	// pairs has bit p set when pairIDs has literals for p: most pairs
-	// of letters start no literal, and a bit is cheaper to test.
-	pairs []uint64
-	// one[c] is the one-byte literal of class c plus one, or 0.
-	one    []uint16
-	spaced []uint16
-	words  int // uint64 words of a set of literals
+	pairs   []uint64
+	one     []uint16
+	spaced  []uint16
 }
 
 // mask returns the set of the numbers of lits, or nil when lits is no
@@ -64,23 +72,39 @@ func (l *literals) mask(lits []string) []uint64 {
 		}
 		set[id/64] |= 1 << (id % 64)
 	}
-	l.build()
+	l.words = len(l.lits)/64 + 1
 	return set
 }
 
-// build makes the tables for l.lits.
-func (l *literals) build() {
+// build makes each field's table from the literal sets of the regexps
+// (masks, by regexp id) and the fields each is read in.
+func (l *literals) build(masks [][]uint64, fields []fieldMask) {
+	for i := range allFields {
+		var ids []int
+		for id := range l.lits {
+			for re, set := range masks {
+				if fields[re]&(1<<i) != 0 && len(set) > id/64 && set[id/64]&(1<<(id%64)) != 0 {
+					ids = append(ids, id)
+					break
+				}
+			}
+		}
+		l.byField[i].build(l.lits, ids)
+	}
+}
+
+// build makes the table for the literals ids of lits.
+func (l *litTable) build(lits []string, ids []int) {
 	var cls [256]uint8
 	n := 1
-	classOf := func(b byte) uint8 {
+	classOf := func(b byte) {
 		if cls[b] == 0 {
 			cls[b] = uint8(n)
 			n++
 		}
-		return cls[b]
 	}
-	for _, lit := range l.lits {
-		if lit[0] != ' ' {
+	for _, id := range ids {
+		if lit := lits[id]; lit[0] != ' ' {
 			classOf(lit[0])
 			if len(lit) > 1 {
 				classOf(lit[1])
@@ -101,9 +125,8 @@ func (l *literals) build() {
 	}
 	byPair := make([][]uint16, n*n)
 	l.one = make([]uint16, n)
-	l.spaced = nil
-	for id, lit := range l.lits {
-		switch {
+	for _, id := range ids {
+		switch lit := lits[id]; {
 		case lit[0] == ' ':
 			l.spaced = append(l.spaced, uint16(id))
 		case len(lit) == 1:
@@ -113,34 +136,25 @@ func (l *literals) build() {
 			byPair[p] = append(byPair[p], uint16(id))
 		}
 	}
-	l.pairAt, l.pairIDs = make([]uint16, 0, n*n+1), nil
-	for _, ids := range byPair {
-		l.pairAt = append(l.pairAt, uint16(len(l.pairIDs)))
-		l.pairs = make([]uint64, n*n/64+1)
-		for p, ids := range byPair {
-			if len(ids) > 0 {
-				l.pairs[p/64] |= 1 << (p % 64)
-			}
-		}
-		l.pairIDs = append(l.pairIDs, ids...)
-	}
-	l.pairAt = append(l.pairAt, uint16(len(l.pairIDs)))
+	l.pairAt = make([]uint16, 0, n*n+1)
 	l.pairs = make([]uint64, n*n/64+1)
 	for p, ids := range byPair {
+		l.pairAt = append(l.pairAt, uint16(len(l.pairIDs)))
+		l.pairIDs = append(l.pairIDs, ids...)
 		if len(ids) > 0 {
 			l.pairs[p/64] |= 1 << (p % 64)
 		}
 	}
-	l.words = len(l.lits)/64 + 1
+	l.pairAt = append(l.pairAt, uint16(len(l.pairIDs)))
 }
 
 // scan sets in set the literals occurring in s, raw ASCII or normalised
 // text.
-func (l *literals) scan(s string, set []uint64) {
+func (l *litTable) scan(s string, lits []string, set []uint64) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' {
 			for _, id := range l.spaced {
-				if foldedAt(s, i, l.lits[id]) {
+				if foldedAt(s, i, lits[id]) {
 					set[id/64] |= 1 << (id % 64)
 				}
 			}
@@ -160,7 +174,7 @@ func (l *literals) scan(s string, set []uint64) {
 			continue
 		}
 		for _, id := range l.pairIDs[l.pairAt[p]:l.pairAt[p+1]] {
-			if foldedAt(s, i, l.lits[id]) {
+			if foldedAt(s, i, lits[id]) {
 				set[id/64] |= 1 << (id % 64)
 			}
 		}

@@ -123,10 +123,11 @@ func (m *itemMatch) need(fields fieldMask) {
 // searched once for the literals of every regexp (see literals).
 func (m *itemMatch) mayMatch(i int, id int) bool {
 	want := m.t.reLits[id]
-	if want == nil {
-		return true
-	}
 	bit := fieldMask(1) << i
+	if want == nil || m.t.reFields[id]&bit == 0 {
+		return true // no literals, or a field no rule reads it in
+	}
+	lt := &m.t.lits.byField[i]
 	w := m.t.lits.words
 	if m.normed&bit != 0 || !m.isASCII(i) {
 		set := m.litSets[(len(allFields)+i)*w : (len(allFields)+i+1)*w]
@@ -138,7 +139,7 @@ func (m *itemMatch) mayMatch(i int, id int) bool {
 				copy(set, m.litSets[i*w:(i+1)*w])
 			} else {
 				clear(set)
-				m.t.lits.scan(norm, set)
+				lt.scan(norm, m.t.lits.lits, set)
 			}
 		}
 		return intersects(want, set)
@@ -147,7 +148,7 @@ func (m *itemMatch) mayMatch(i int, id int) bool {
 	if m.litFold&bit == 0 {
 		m.litFold |= bit
 		clear(set)
-		m.t.lits.scan(m.text(i), set)
+		lt.scan(m.text(i), m.t.lits.lits, set)
 	}
 	return intersects(want, set)
 }

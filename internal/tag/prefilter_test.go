@@ -87,12 +87,18 @@ func FuzzLiterals(f *testing.F) {
 		for _, lits := range append(base, []string{lit}) {
 			masks = append(masks, l.mask(lits))
 		}
+		ids := make([]int, len(l.lits))
+		for id := range ids {
+			ids[id] = id
+		}
+		var tbl litTable
+		tbl.build(l.lits, ids)
 		for _, text := range []string{s, normalize(s)} {
 			if !isASCII(text) && text == s {
 				continue
 			}
 			set := make([]uint64, l.words)
-			l.scan(text, set)
+			tbl.scan(text, l.lits, set)
 			for k, lits := range append(base, []string{lit}) {
 				if masks[k] == nil {
 					continue

@@ -92,8 +92,10 @@ type Tagger struct {
 	res          []*regexp.Regexp
 	// reLits[id] is the set of literals (numbers in lits) one of which
 	// occurs wherever regexp id matches, or nil (see requiredLiterals).
-	reLits   [][]uint64
-	lits     literals
+	reLits [][]uint64
+	lits   literals
+	// reFields[id] are the fields rules read regexp id in.
+	reFields []fieldMask
 	persons  []personPhrase
 	isPerson []bool    // by phrase id: a person's name or alias
 	used     fieldMask // fields any rule reads: the others are never prepared
@@ -182,6 +184,8 @@ func Compile(spec Spec) (*Tagger, error) {
 	if err := t.compileTables(spec); err != nil {
 		return nil, err
 	}
+	t.reFields = append(t.reFields, make([]fieldMask, len(t.res)-len(t.reFields))...)
+	t.lits.build(t.reLits, t.reFields)
 	// People are looked for wherever a rule reads extract:person.
 	t.isPerson = make([]bool, len(t.phrases))
 	for _, pp := range t.persons {
@@ -302,7 +306,8 @@ func (t *Tagger) compileEntry(e Entry, addPhrase func(string) int) (centry, erro
 	return ce, nil
 }
 
-// markScanned adds to t.scanned the fields in which g looks for phrases.
+// markScanned adds to t.scanned the fields in which g looks for phrases,
+// and records the fields it reads regexps and people in.
 func (t *Tagger) markScanned(g *cgroup, fields fieldMask) {
 	for _, list := range [][]centry{g.any, g.all, g.none} {
 		for i := range list {
@@ -311,6 +316,11 @@ func (t *Tagger) markScanned(g *cgroup, fields fieldMask) {
 				t.markPhrase(e.id, fields)
 			case kindPerson:
 				t.personFields |= fields
+			case kindRegexp:
+				for len(t.reFields) <= e.id {
+					t.reFields = append(t.reFields, 0)
+				}
+				t.reFields[e.id] |= fields
 			case kindGroup:
 				f := fields
 				if e.fields != 0 {
