@@ -57,6 +57,15 @@ func (m *itemMatch) evalEntry(e *centry, fields fieldMask) (bool, []string) {
 }
 
 func (m *itemMatch) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
+	return m.evalGroupInto(g, fields, nil)
+}
+
+// evalGroupInto is evalGroup appending the words to buf, which it returns
+// (cut back to its length when g does not match): Tag passes the same
+// buffer for every rule, as most rules that collect some words still do
+// not match, and allocating their words was much of tagging's garbage.
+func (m *itemMatch) evalGroupInto(g *cgroup, fields fieldMask, buf []string) (bool, []string) {
+	start := len(buf)
 	// all, then any, then none: a none-list (often long, often regexps)
 	// only matters for a group that would otherwise match, which most
 	// groups on most items are not.
@@ -66,19 +75,19 @@ func (m *itemMatch) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
 	// is one that would need a summary scanned (see anyFirst).
 	first := m.anyFirst(g, fields)
 	if first && !m.anyHit(g, fields) {
-		return false, nil
+		return false, buf
 	}
-	var words []string
+	words := buf
 	for i := range g.all {
 		ok, w := m.evalEntry(&g.all[i], fields)
 		if !ok {
-			return false, nil
+			return false, words[:start]
 		}
 		words = append(words, w...)
 	}
 	if len(g.any) > 0 {
 		if !first && !m.anyCheap(g, fields) {
-			return false, nil
+			return false, words[:start]
 		}
 		// The words are those of the fields already scanned when they
 		// hold some: a summary is scanned only when the title (and the
@@ -105,12 +114,12 @@ func (m *itemMatch) evalGroup(g *cgroup, fields fieldMask) (bool, []string) {
 			}
 		}
 		if !matched {
-			return false, nil
+			return false, words[:start]
 		}
 	}
 	for i := range g.none {
 		if ok, _ := m.evalEntry(&g.none[i], fields); ok {
-			return false, nil
+			return false, words[:start]
 		}
 	}
 	return true, words

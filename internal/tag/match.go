@@ -41,6 +41,9 @@ type itemMatch struct {
 	litFold, litNorm fieldMask
 	exDone, exHit    []fieldMask
 	exVals           [][len(allFields)][]string
+	// words is the buffer Tag collects each rule's words in (see
+	// evalGroupInto).
+	words []string
 	// pending are the scanned fields whose phrases are not found yet.
 	pending fieldMask
 	// The item's mailing list in the list table, once list has looked.
@@ -214,7 +217,8 @@ func (t *Tagger) release(m *itemMatch) {
 	clear(m.exDone)
 	clear(m.exHit)
 	clear(m.exVals)
-	*m = itemMatch{t: t, phrases: m.phrases, hits: m.hits[:0], hitBits: m.hitBits, scratch: m.scratch[:0],
+	clear(m.words[:cap(m.words)]) // no text of this item kept alive by the pool
+	*m = itemMatch{t: t, phrases: m.phrases, hits: m.hits[:0], hitBits: m.hitBits, scratch: m.scratch[:0], words: m.words[:0],
 		reDone: m.reDone, reHit: m.reHit, litSets: m.litSets, exDone: m.exDone, exHit: m.exHit, exVals: m.exVals}
 	t.matches.Put(m)
 }

@@ -387,13 +387,16 @@ func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
 	m := t.match(it, source)
 	defer t.release(m)
 	it.Extracted = m.extracted()
-	it.Matched = make(map[string]item.Match)
+	// Most items match no rule: the map is made for the first topic.
+	it.Matched = nil
 	it.Topics = it.Topics[:0:0]
 	for _, tp := range t.topics {
 		for i := range tp.rules {
 			r := &tp.rules[i]
-			if ok, words := m.evalGroup(&r.g, r.fields); ok {
-				it.Matched[tp.slug] = item.Match{Rule: r.name, Words: dedup(words)}
+			ok, words := m.evalGroupInto(&r.g, r.fields, m.words[:0])
+			m.words = words
+			if ok {
+				setMatch(it, tp.slug, item.Match{Rule: r.name, Words: dedup(words)})
 				it.Topics = append(it.Topics, tp.slug)
 				break
 			}
@@ -401,20 +404,20 @@ func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
 	}
 	for _, slug := range t.cveTopics(it.Extracted.CVE) {
 		if _, ok := it.Matched[slug]; !ok {
-			it.Matched[slug] = item.Match{Rule: CVEFilesRule, Words: it.Extracted.CVE.Files}
+			setMatch(it, slug, item.Match{Rule: CVEFilesRule, Words: it.Extracted.CVE.Files})
 			it.Topics = append(it.Topics, slug)
 		}
 	}
 	for _, e := range m.fromTables() {
 		slug := t.topics[e.topic].slug
 		if _, ok := it.Matched[slug]; !ok {
-			it.Matched[slug] = item.Match{Rule: e.rule, Words: e.words}
+			setMatch(it, slug, item.Match{Rule: e.rule, Words: e.words})
 			it.Topics = append(it.Topics, slug)
 		}
 	}
 	for _, slug := range defaults {
 		if _, ok := it.Matched[slug]; !ok {
-			it.Matched[slug] = item.Match{Rule: SourceDefaultRule}
+			setMatch(it, slug, item.Match{Rule: SourceDefaultRule})
 			it.Topics = append(it.Topics, slug)
 		}
 	}
@@ -423,6 +426,15 @@ func (t *Tagger) Tag(it *item.Item, source string, defaults []string) {
 	if len(it.Matched) == 0 {
 		it.Matched = nil
 	}
+}
+
+// setMatch records mt as it's match for topic slug, making the map for the
+// first.
+func setMatch(it *item.Item, slug string, mt item.Match) {
+	if it.Matched == nil {
+		it.Matched = make(map[string]item.Match)
+	}
+	it.Matched[slug] = mt
 }
 
 // cveTopics are the configured topics of the subsystems a CVE record's
@@ -443,7 +455,10 @@ func (t *Tagger) cveTopics(c *item.CVE) []string {
 }
 
 func dedup(words []string) []string {
-	var out []string
+	if len(words) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(words))
 	for _, w := range words {
 		if !slices.Contains(out, w) {
 			out = append(out, w)
