@@ -19,21 +19,20 @@ func collapse(s string) string {
 // upstream would make every feed we publish malformed (and gorilla/feeds
 // writes them raw in CDATA).
 func xmlChars(s string) string {
-	clean := true
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !xmlChar(r) || (r == utf8.RuneError && n == 1) {
-			clean = false
-			break
-		}
-		i += n
-	}
-	if clean {
+	if xmlClean(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// As in xmlClean: an ASCII byte is its own rune.
+			if c >= 0x20 || c == '\t' || c == '\n' || c == '\r' {
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 		if r == utf8.RuneError && n == 1 {
@@ -45,6 +44,29 @@ func xmlChars(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// xmlClean reports whether xmlChars would leave s as it is. Every
+// summary and content is checked twice (before and after sanitising), and
+// nearly all of it is ASCII: a byte below utf8.RuneSelf is its own rune,
+// allowed unless it is a C0 control other than tab, LF and CR, so only the
+// rest is decoded.
+func xmlClean(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !xmlChar(r) || (r == utf8.RuneError && n == 1) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 func xmlChar(r rune) bool {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestTextFields: titles and text constructs keep every character unless
@@ -212,3 +213,79 @@ func TestCaps(t *testing.T) {
 }
 
 var _ = time.UTC
+
+// TestXMLCharsFastPaths: xmlClean and xmlChars, which take ASCII a byte
+// at a time, agree with the rune-wise rule (xmlChar; invalid UTF-8 is never
+// clean and becomes U+FFFD) on every rune, alone and between ASCII, on
+// every lone byte, and on truncated encodings.
+func TestXMLCharsFastPaths(t *testing.T) {
+	runeWise := func(s string) (bool, string) {
+		clean := true
+		var b strings.Builder
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			switch {
+			case r == utf8.RuneError && n == 1:
+				clean = false
+				b.WriteRune(utf8.RuneError)
+			case xmlChar(r):
+				b.WriteRune(r)
+			default:
+				clean = false
+			}
+		}
+		return clean, b.String()
+	}
+	check := func(s string) {
+		clean, want := runeWise(s)
+		if got := xmlClean(s); got != clean {
+			t.Errorf("xmlClean(%q) = %v, want %v", s, got, clean)
+		}
+		if got := xmlChars(s); got != want {
+			t.Errorf("xmlChars(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for b := range 256 {
+		check(string([]byte{byte(b)}))
+		check("ab" + string([]byte{byte(b)}) + "cd\x01")
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		var buf [utf8.UTFMax]byte
+		n := utf8.EncodeRune(buf[:], r)
+		check(string(buf[:n]))
+		check("x" + string(buf[:n]) + "\n")
+		if n > 1 {
+			check("x" + string(buf[:n-1]))
+		}
+	}
+	clean, dirty := 0, 0
+	for _, s := range []string{"plain", "tab\tand\r\nnewlines", "\x00", "a\x1fb", "caf\u00e9 \u2014 \U0001F600", "\uFFFE", "\xed\xa0\x80", "\xff"} {
+		check(s)
+		if xmlClean(s) {
+			clean++
+		} else {
+			dirty++
+		}
+	}
+	if clean == 0 || dirty == 0 {
+		t.Fatalf("%d clean, %d dirty: the cases test nothing", clean, dirty)
+	}
+}
+
+// BenchmarkXMLChars checks every fixture's text for characters XML
+// forbids, as sanitize does twice for each summary and content.
+func BenchmarkXMLChars(b *testing.B) {
+	var all []string
+	var size int64
+	for _, name := range fixtures(b) {
+		all = append(all, string(readFixture(b, name)))
+		size += int64(len(all[len(all)-1]))
+	}
+	b.SetBytes(size)
+	for b.Loop() {
+		for _, s := range all {
+			_ = xmlChars(s)
+		}
+	}
+}
