@@ -44,14 +44,7 @@ func TestBlind3Set(t *testing.T) {
 	// tuned on.
 	cs, _ := score(tg, set)
 	t.Logf("blind3 set, %d items:%s", len(set), table(tg, cs))
-	for _, tp := range tg.Topics() {
-		c := cs[tp.Slug]
-		f, ok := blind3Floors[tp.Slug]
-		if ok && (c.tp+c.fp > 0 && c.precision() < f[0] || c.tp+c.fn > 0 && c.recall() < f[1]) {
-			t.Errorf("%s: precision %.3f recall %.3f on blind3, below its floor %.2f / %.2f",
-				tp.Slug, c.precision(), c.recall(), f[0], f[1])
-		}
-	}
+	checkFloors(t, "blind3", tg, cs, blind3Floors)
 }
 
 // mailPrefix is what a mail subject carries before its thread's subject:

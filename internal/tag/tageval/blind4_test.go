@@ -16,14 +16,7 @@ func TestBlind4Set(t *testing.T) {
 	// tuned on.
 	cs, _ := score(tg, set)
 	t.Logf("blind4 set, %d items:%s", len(set), table(tg, cs))
-	for _, tp := range tg.Topics() {
-		c := cs[tp.Slug]
-		f, ok := blind4Floors[tp.Slug]
-		if ok && (c.tp+c.fp > 0 && c.precision() < f[0] || c.tp+c.fn > 0 && c.recall() < f[1]) {
-			t.Errorf("%s: precision %.3f recall %.3f on blind4, below its floor %.2f / %.2f",
-				tp.Slug, c.precision(), c.recall(), f[0], f[1])
-		}
-	}
+	checkFloors(t, "blind4", tg, cs, blind4Floors)
 }
 
 // seriesSuffix is what a version of a series may carry after its subject

@@ -1,23 +1,14 @@
 package tageval
 
-import (
-	"slices"
-	"testing"
-
-	"github.com/kernelwire/kernelwire/internal/item"
-)
+import "testing"
 
 // TestArchSupportAndCPUFlawCases: Linux itself dropping or preparing a
 // CPU's support is architectures (platform support and its removal), a
 // distribution or an application doing so is not; a speculative-execution
 // attack named in the title is kernel security on its name alone.
 func TestArchSupportAndCPUFlawCases(t *testing.T) {
-	headline := func(title string) item.Item { return item.Item{Title: title, Link: "https://example.org/story"} }
 	const arch, sec = "architectures", "security"
-	tests := []struct {
-		it        item.Item
-		want, not []string
-	}{
+	tests := []topicCase{
 		{headline("Linux drops support for i486"), []string{arch}, nil},
 		{headline("Linux removes support for the Alpha EV4"), []string{arch}, nil},
 		{headline("Linux to remove support for old ARM boards"), []string{arch}, nil},
@@ -31,19 +22,5 @@ func TestArchSupportAndCPUFlawCases(t *testing.T) {
 		{headline("Branch History Injection hits Intel CPUs again"), []string{sec}, nil},
 		{headline("Inception review: a dream within a dream"), nil, []string{sec}},
 	}
-	_, tg := shipped(t)
-	for _, tc := range tests {
-		it := tc.it
-		tg.Tag(&it, "case", nil)
-		for _, w := range tc.want {
-			if !it.HasTopic(w) {
-				t.Errorf("%q: topics %q, want %s (matched %v)", tc.it.Title, it.Topics, w, it.Matched)
-			}
-		}
-		for _, n := range tc.not {
-			if slices.Contains(it.Topics, n) {
-				t.Errorf("%q: filed under %s by %+v, want not", tc.it.Title, n, it.Matched[n])
-			}
-		}
-	}
+	checkCases(t, tests)
 }

@@ -1,11 +1,6 @@
 package tageval
 
-import (
-	"slices"
-	"testing"
-
-	"github.com/kernelwire/kernelwire/internal/item"
-)
+import "testing"
 
 // TestMMAndDriverCases checks the memory-management and driver vocabulary
 // of issue 13's fourth pass, one class of evidence per group: the mm
@@ -15,15 +10,8 @@ import (
 // subsystem", and a patch that says it is for a driver. Each group has a
 // near miss that must stay out.
 func TestMMAndDriverCases(t *testing.T) {
-	lore := func(list, subject string) item.Item {
-		return item.Item{Title: subject, Link: "https://lore.kernel.org/" + list + "/20260101.1@example.org/"}
-	}
-	headline := func(title string) item.Item { return item.Item{Title: title, Link: "https://example.org/story"} }
 	const mm, dr = "memory-management", "drivers"
-	tests := []struct {
-		it        item.Item
-		want, not []string
-	}{
+	tests := []topicCase{
 		// mm system calls, their flags and man pages.
 		{lore("linux-api", "[PATCH v2] madvise.2: document MADV_GUARD_INSTALL"), []string{mm, "patches"}, nil},
 		{lore("linux-api", "[PATCH] process_madvise.2: clarify the vlen limit"), []string{mm}, nil},
@@ -74,19 +62,5 @@ func TestMMAndDriverCases(t *testing.T) {
 		{lore("linux-riscv", "[PATCH] riscv: dts: Add DT support for SiFive FU540 PWM driver"), nil, []string{dr}},
 		{lore("linux-arm-kernel", "[PATCH 06/11] net: ethernet: mtk-eth-mac: new driver"), []string{"networking"}, []string{dr}},
 	}
-	_, tg := shipped(t)
-	for _, tc := range tests {
-		it := tc.it
-		tg.Tag(&it, "case", nil)
-		for _, w := range tc.want {
-			if !it.HasTopic(w) {
-				t.Errorf("%q: topics %q, want %s (matched %v)", tc.it.Title, it.Topics, w, it.Matched)
-			}
-		}
-		for _, n := range tc.not {
-			if slices.Contains(it.Topics, n) {
-				t.Errorf("%q: filed under %s by %+v, want not", tc.it.Title, n, it.Matched[n])
-			}
-		}
-	}
+	checkCases(t, tests)
 }

@@ -1,11 +1,6 @@
 package tageval
 
-import (
-	"slices"
-	"testing"
-
-	"github.com/kernelwire/kernelwire/internal/item"
-)
+import "testing"
 
 // TestRustForLinuxCases checks rust-for-linux on headlines written from
 // its definition, one class of evidence per group, each with a near miss
@@ -16,12 +11,8 @@ import (
 // ("Rust DMA bindings"), and the policy debate voiced by the kernel's own
 // maintainers.
 func TestRustForLinuxCases(t *testing.T) {
-	headline := func(title string) item.Item { return item.Item{Title: title, Link: "https://example.org/story"} }
 	const rfl = "rust-for-linux"
-	tests := []struct {
-		it        item.Item
-		want, not []string
-	}{
+	tests := []topicCase{
 		// Rust drivers of the kernel, as headlines say them.
 		{headline("Rust PHY drivers for Asix"), []string{rfl}, nil},
 		{headline("Tyr, a new Rust DRM driver for Arm Mali"), []string{rfl, "drivers"}, nil},
@@ -42,19 +33,5 @@ func TestRustForLinuxCases(t *testing.T) {
 		{headline("Miguel Ojeda on Rust's experimental status ending"), []string{rfl, "maintainers"}, nil},
 		{headline("Greg Kroah-Hartman: new drivers should be written in Rust"), []string{rfl, "maintainers"}, nil},
 	}
-	_, tg := shipped(t)
-	for _, tc := range tests {
-		it := tc.it
-		tg.Tag(&it, "case", nil)
-		for _, w := range tc.want {
-			if !it.HasTopic(w) {
-				t.Errorf("%q: topics %q, want %s (matched %v)", tc.it.Title, it.Topics, w, it.Matched)
-			}
-		}
-		for _, n := range tc.not {
-			if slices.Contains(it.Topics, n) {
-				t.Errorf("%q: filed under %s by %+v, want not", tc.it.Title, n, it.Matched[n])
-			}
-		}
-	}
+	checkCases(t, tests)
 }

@@ -14,14 +14,7 @@ import (
 // headlines with no summary. want must all be among the item's topics,
 // not none of them.
 func TestCases(t *testing.T) {
-	lore := func(list, subject string) item.Item {
-		return item.Item{Title: subject, Link: "https://lore.kernel.org/" + list + "/20260101.1@example.org/"}
-	}
-	headline := func(title string) item.Item { return item.Item{Title: title, Link: "https://example.org/story"} }
-	tests := []struct {
-		it        item.Item
-		want, not []string
-	}{
+	tests := []topicCase{
 		// The list says the subsystem, unless the subject says more.
 		{lore("netdev", "Re: question about GRO on veth"), []string{"networking"}, []string{"patches"}},
 		{lore("linux-arm-kernel", "Re: boot hang on the Rock 5B"), []string{"architectures"}, nil},
@@ -171,6 +164,30 @@ func TestCases(t *testing.T) {
 		// Lockdown in its verb form is a hardening feature.
 		{lore("linux-api", "[PATCH 12/30] PCI: lock down BAR access when the kernel is locked down"), []string{"security", "drivers"}, nil},
 	}
+	checkCases(t, tests)
+}
+
+// topicCase is an item written for one class of news, the topics it must
+// be filed under and those it must not.
+type topicCase struct {
+	it        item.Item
+	want, not []string
+}
+
+// lore is a mail of a lore list's; headline an aggregator's or a news
+// site's headline with no summary.
+func lore(list, subject string) item.Item {
+	return item.Item{Title: subject, Link: "https://lore.kernel.org/" + list + "/20260101.1@example.org/"}
+}
+
+func headline(title string) item.Item {
+	return item.Item{Title: title, Link: "https://example.org/story"}
+}
+
+// checkCases tags each case with the shipped rules: every want among its
+// topics, none of not.
+func checkCases(t *testing.T, tests []topicCase) {
+	t.Helper()
 	_, tg := shipped(t)
 	for _, tc := range tests {
 		it := tc.it
