@@ -155,6 +155,24 @@ func listensOn(pid int, addr string) bool {
 	return false
 }
 
+// waitReplicas waits for `poll --once` replicas to finish: each exits 0,
+// or 3 when it skipped a source another replica held.
+func waitReplicas(t *testing.T, replicas []*binary) {
+	t.Helper()
+	for i, r := range replicas {
+		select {
+		case err := <-r.exited:
+			r.exited <- err // for startBinary's cleanup
+			// 3: a source was skipped because another replica held it.
+			if code := r.cmd.ProcessState.ExitCode(); code != 0 && code != 3 {
+				t.Errorf("replica %d: exit %d: %s", i, code, r.stderr)
+			}
+		case <-time.After(2 * time.Minute):
+			t.Fatalf("replica %d did not finish", i)
+		}
+	}
+}
+
 // freeAddr is a loopback address with a port that was free a moment ago.
 func freeAddr(t testing.TB) string {
 	t.Helper()

@@ -67,18 +67,7 @@ func TestThreeReplicasShareHostGate(t *testing.T) {
 	for range 3 {
 		replicas = append(replicas, startBinary(t, flags...))
 	}
-	for i, r := range replicas {
-		select {
-		case err := <-r.exited:
-			r.exited <- err // for startBinary's cleanup
-			// 3: a source was skipped because another replica held it.
-			if code := r.cmd.ProcessState.ExitCode(); code != 0 && code != 3 {
-				t.Errorf("replica %d: exit %d: %s", i, code, r.stderr)
-			}
-		case <-time.After(2 * time.Minute):
-			t.Fatalf("replica %d did not finish", i)
-		}
-	}
+	waitReplicas(t, replicas)
 
 	reqs.mu.Lock()
 	defer reqs.mu.Unlock()

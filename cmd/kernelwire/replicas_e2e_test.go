@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,36 +11,6 @@ import (
 
 	"github.com/kernelwire/kernelwire/internal/fetch/fetchtest"
 )
-
-// replicaThreads are the threads of a kernel-hardening week: every weekly
-// feed of the list carries replies to them, so every source's items join
-// the same few stories.
-var replicaThreads = []string{
-	"lkdtm: add a test for the stack canary",
-	"lkdtm: add a test for the shadow call stack",
-	"x86/entry: harden the syscall entry path",
-	"x86/entry: harden the interrupt entry path",
-}
-
-// replicaFeed is source src's lore Atom feed: replies mails of its own to
-// each of replicaThreads, newest first.
-func replicaFeed(src string, replies int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n" +
-		`<feed xmlns="http://www.w3.org/2005/Atom"><title>kernel-hardening</title><id>https://lore.kernel.org/kernel-hardening/</id><updated>2026-11-01T00:00:00Z</updated>` + "\n")
-	base := time.Now().UTC().Add(-time.Hour).Truncate(time.Minute)
-	n := 0
-	for r := range replies {
-		for th, subj := range replicaThreads {
-			fmt.Fprintf(&b, "<entry><title>Re: [PATCH v%d %d/4] %s</title><updated>%s</updated>"+
-				"<link href=\"https://lore.kernel.org/kernel-hardening/%s.%d.%d@example.org/\"/><id>%s:%d:%d</id></entry>\n",
-				1+r, 1+th, subj, base.Add(-time.Duration(n)*time.Minute).Format(time.RFC3339), src, th, r, src, th, r)
-			n++
-		}
-	}
-	b.WriteString("</feed>\n")
-	return b.Bytes()
-}
 
 // TestReplicasLookalikesEndToEnd is issue 12's lost-items bug as an operator
 // meets it: three `kernelwire poll --once` processes on one Redis, started
@@ -59,7 +28,7 @@ func TestReplicasLookalikesEndToEnd(t *testing.T) {
 	b.WriteString("\nsources:\n")
 	for i := range sources {
 		name := fmt.Sprintf("kernel-hardening-w%02d", i)
-		up.Feed("/"+name, replicaFeed(name, replies), "application/atom+xml")
+		up.Feed("/"+name, fetchtest.LookalikeLore(name, replies, time.Now().UTC().Add(-time.Hour).Truncate(time.Minute)), "application/atom+xml")
 		fmt.Fprintf(&b, "  - {name: %s, url: %q}\n", name, up.URL("/"+name))
 	}
 	cfg := filepath.Join(t.TempDir(), "feeds.yaml")
@@ -73,18 +42,7 @@ func TestReplicasLookalikesEndToEnd(t *testing.T) {
 	for range 3 {
 		replicas = append(replicas, startBinary(t, flags...))
 	}
-	for i, r := range replicas {
-		select {
-		case err := <-r.exited:
-			r.exited <- err // for startBinary's cleanup
-			// 3: a source was skipped because another replica held it.
-			if code := r.cmd.ProcessState.ExitCode(); code != 0 && code != 3 {
-				t.Errorf("replica %d: exit %d: %s", i, code, r.stderr)
-			}
-		case <-time.After(2 * time.Minute):
-			t.Fatalf("replica %d did not finish", i)
-		}
-	}
+	waitReplicas(t, replicas)
 
 	base, _ := serveBinary(t, append([]string{"--no-poll", "--config", cfg, "--log-level", "error"}, store...)...)
 	resp := httpGet(t, base+"/feeds/all.json?limit=100")
@@ -106,11 +64,11 @@ func TestReplicasLookalikesEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(resp.body), &feed); err != nil {
 		t.Fatalf("all.json: %v", err)
 	}
-	if len(feed.Items) != len(replicaThreads) {
+	if len(feed.Items) != len(fetchtest.LookalikeThreads) {
 		for _, it := range feed.Items {
 			t.Logf("entry %s %q", it.ID, it.Title)
 		}
-		t.Fatalf("all.json has %d entries, want one per thread: %d", len(feed.Items), len(replicaThreads))
+		t.Fatalf("all.json has %d entries, want one per thread: %d", len(feed.Items), len(fetchtest.LookalikeThreads))
 	}
 	ids := map[string]bool{}
 	for _, it := range feed.Items {

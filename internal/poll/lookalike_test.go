@@ -1,7 +1,6 @@
 package poll
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,33 +15,10 @@ import (
 	"github.com/kernelwire/kernelwire/internal/store/redisstore"
 )
 
-// lookalikeThreads are the threads of a kernel-hardening week: every
-// weekly feed of the list carries replies to them.
-var lookalikeThreads = []string{
-	"lkdtm: add a test for the stack canary",
-	"lkdtm: add a test for the shadow call stack",
-	"x86/entry: harden the syscall entry path",
-	"x86/entry: harden the interrupt entry path",
-}
-
-// lookalikeFeed is source src's lore Atom feed: per replies mails of its
-// own replying to each look-alike thread, newest first.
+// lookalikeFeed is source src's weekly kernel-hardening feed of replies
+// to the look-alike threads (fetchtest.LookalikeLore).
 func lookalikeFeed(src string, replies int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n" +
-		`<feed xmlns="http://www.w3.org/2005/Atom"><title>kernel-hardening</title><id>https://lore.kernel.org/kernel-hardening/</id><updated>2026-11-01T00:00:00Z</updated>` + "\n")
-	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	n := 0
-	for r := range replies {
-		for th, subj := range lookalikeThreads {
-			fmt.Fprintf(&b, "<entry><title>Re: [PATCH v%d %d/4] %s</title><updated>%s</updated>"+
-				"<link href=\"https://lore.kernel.org/kernel-hardening/%s.%d.%d@example.org/\"/><id>%s:%d:%d</id></entry>\n",
-				1+r, 1+th, subj, base.Add(-time.Duration(n)*time.Minute).Format(time.RFC3339), src, th, r, src, th, r)
-			n++
-		}
-	}
-	b.WriteString("</feed>\n")
-	return b.Bytes()
+	return fetchtest.LookalikeLore(src, replies, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 }
 
 // TestLookalikeFeedsOnePoll is the cold poll that lost items: one
@@ -63,16 +39,16 @@ func TestLookalikeFeedsOnePoll(t *testing.T) {
 	p := testPoller(t, st, fetch.Config{NoHostLimits: true}, srcs...)
 	p.cfg.Workers = 32
 	for _, r := range p.PollAll(t.Context(), nil) {
-		if r.Err != nil || r.New != replies*len(lookalikeThreads) {
-			t.Errorf("%s: new %d, err %v; want %d new", r.Source, r.New, r.Err, replies*len(lookalikeThreads))
+		if r.Err != nil || r.New != replies*len(fetchtest.LookalikeThreads) {
+			t.Errorf("%s: new %d, err %v; want %d new", r.Source, r.New, r.Err, replies*len(fetchtest.LookalikeThreads))
 		}
 	}
 	reps, err := st.Items(t.Context(), store.Query{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reps) != len(lookalikeThreads) {
-		t.Fatalf("got %d entries, want %d stories", len(reps), len(lookalikeThreads))
+	if len(reps) != len(fetchtest.LookalikeThreads) {
+		t.Fatalf("got %d entries, want %d stories", len(reps), len(fetchtest.LookalikeThreads))
 	}
 	for _, rep := range reps {
 		if got := 1 + len(rep.Related) + rep.Replies; got != sources*replies {
@@ -122,8 +98,8 @@ func TestFailedSaveRetriedNextPoll(t *testing.T) {
 	}
 
 	r = p.PollAll(ctx, nil)[0]
-	if r.Err != nil || r.NotModified || r.Unchanged || r.New != 2*len(lookalikeThreads) {
-		t.Fatalf("second poll: %+v, want all %d items new", r, 2*len(lookalikeThreads))
+	if r.Err != nil || r.NotModified || r.Unchanged || r.New != 2*len(fetchtest.LookalikeThreads) {
+		t.Fatalf("second poll: %+v, want all %d items new", r, 2*len(fetchtest.LookalikeThreads))
 	}
 	if s, err = st.SourceState(ctx, "kh"); err != nil || s.ETag != feed.ETag() {
 		t.Fatalf("state after the stored poll: %+v, %v; want ETag %s", s, err, feed.ETag())
