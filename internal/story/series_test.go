@@ -1,6 +1,7 @@
 package story_test
 
 import (
+	"cmp"
 	"fmt"
 	"testing"
 	"time"
@@ -19,14 +20,7 @@ import (
 // story: never v2's "[PATCH v2 2/2]", nor a numbered patch of v3.
 func TestSeriesNewestCoverRepresents(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	mail := func(title, id, parent string, at time.Duration) item.Item {
-		it := item.Item{Source: "linux-mm", Title: title, Author: "A. Developer",
-			Link: "https://lore.kernel.org/linux-mm/" + id + "/", Published: t0.Add(at)}
-		if parent != "" {
-			it.InReplyTo = "https://lore.kernel.org/linux-mm/" + parent + "/"
-		}
-		return it
-	}
+	mail := loreMailer("linux-mm", t0, "")
 	v2 := []item.Item{
 		mail("[PATCH v2 0/2] mm: make reclaim of foo cheaper", "v2-0@x", "", 0),
 		mail("[PATCH v2 1/2] mm: add foo_reclaim()", "v2-1@x", "v2-0@x", time.Second),
@@ -71,5 +65,21 @@ func TestSeriesNewestCoverRepresents(t *testing.T) {
 		case p.want == "" && got[:10] != "[PATCH v3 ":
 			t.Errorf("poll %d: shown %q, want a v3 mail", i+1, got)
 		}
+	}
+}
+
+// loreMailer makes the mails of a lore list's: A. Developer's, posted at
+// t0 plus at; one with a parent answers the mail of that id, and is
+// replier's when replier is set (a review; a series' patches, answering
+// their cover letter, are still their author's).
+func loreMailer(list string, t0 time.Time, replier string) func(title, id, parent string, at time.Duration) item.Item {
+	return func(title, id, parent string, at time.Duration) item.Item {
+		it := item.Item{Source: list, Title: title, Author: "A. Developer",
+			Link: "https://lore.kernel.org/" + list + "/" + id + "/", Published: t0.Add(at)}
+		if parent != "" {
+			it.InReplyTo = "https://lore.kernel.org/" + list + "/" + parent + "/"
+			it.Author = cmp.Or(replier, it.Author)
+		}
+		return it
 	}
 }

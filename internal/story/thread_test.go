@@ -17,15 +17,7 @@ import (
 // names; an unrelated mail of the same day does not.
 func TestLateMailJoinsNamedStory(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	mail := func(title, id, parent string, at time.Duration) item.Item {
-		it := item.Item{Source: "linux-btrfs", Title: title, Author: "A. Developer",
-			Link: "https://lore.kernel.org/linux-btrfs/" + id + "/", Published: t0.Add(at)}
-		if parent != "" {
-			it.InReplyTo = "https://lore.kernel.org/linux-btrfs/" + parent + "/"
-			it.Author = "R. Viewer"
-		}
-		return it
-	}
+	mail := loreMailer("linux-btrfs", t0, "R. Viewer")
 	v2 := mail("[PATCH v2] btrfs: reorder the zone reset", "v2@x", "", 30*24*time.Hour)
 	v2.Extracted.Series = &item.Series{Previous: []string{"https://lore.kernel.org/linux-btrfs/v1@x/"}}
 	polls := []struct {
